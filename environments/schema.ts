@@ -1,0 +1,146 @@
+/**
+ * Environment config (`environments/*.yaml`): where and how the platform runs. One zod schema,
+ * types inferred from it. Secrets are always Secret Manager references, never literal values.
+ */
+import { z } from 'zod';
+
+/** A Secret Manager secret version reference: `projects/<project>/secrets/<name>/versions/<version>`. */
+export const SECRET_REF_RE = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/secrets\/[A-Za-z0-9_-]{1,255}\/versions\/(latest|[1-9][0-9]*)$/;
+
+const secretRef = (what: string) =>
+  z
+    .string()
+    .regex(SECRET_REF_RE, {
+      message: `must be a secret manager reference projects/<project>/secrets/<name>/versions/<version>, never the secret itself`,
+    })
+    .describe(`${what}, as a Secret Manager secret version reference (never a literal).`);
+
+const regionSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z]+-[a-z]+[0-9]$/, { message: 'must be a google cloud region such as europe-west1' })
+      .describe('Google Cloud region.'),
+    primary: z.boolean().default(false).describe('The primary region holds the Cloud SQL primary; exactly one region is primary.'),
+    subnetCidr: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, { message: 'must be an IPv4 CIDR range' })
+      .describe('Primary range of the region subnet.'),
+  })
+  .describe('One region the platform runs in.');
+
+const notificationSchema = z
+  .strictObject({
+    pagerduty: z.strictObject({ integrationKeySecret: secretRef('PagerDuty Events v2 integration key') }).optional(),
+    slack: z
+      .strictObject({
+        channel: z
+          .string()
+          .regex(/^#[a-z0-9_-]+$/, { message: 'must be a slack channel such as #ops-alerts' })
+          .describe('Slack channel.'),
+        tokenSecret: secretRef('Slack bot token'),
+      })
+      .optional(),
+    email: z.strictObject({ addresses: z.array(z.email()).min(1).describe('E-mail recipients.') }).optional(),
+  })
+  .describe('Where alerts of one severity go; exactly one target.');
+
+export const environmentSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    apiVersion: z.literal('slo-platform/v1'),
+    kind: z.literal('Environment'),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,20}$/, { message: 'must be lower-case kebab-case, at most 21 characters' })
+      .describe('Environment name, used in resource names.'),
+    production: z.boolean().default(false).describe('A production environment refuses placeholder values.'),
+    gcp: z
+      .strictObject({
+        project: z
+          .string()
+          .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { message: 'must be a google cloud project id' })
+          .describe('Project id.'),
+        regions: z.array(regionSchema).min(1).describe('Regions, one marked primary.'),
+        stateBucket: z.string().min(3).optional().describe('GCS bucket for Terraform state; local state when absent.'),
+        statePrefix: z.string().default('slo-platform').describe('Prefix of state objects in the bucket.'),
+      })
+      .describe('Google Cloud placement.'),
+    domain: z
+      .string()
+      .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { message: 'must be a DNS name' })
+      .describe('Public hostname of the API (managed certificate, uptime checks).'),
+    runbookBaseUrl: z.url().describe('Base URL of the runbooks (docs/SLOs.md and docs/runbooks/ as published).'),
+    grafana: z
+      .strictObject({
+        url: z.url().describe('Grafana base URL.'),
+        prometheusUrl: z.url().describe('URL of the Prometheus-compatible data source Grafana queries.'),
+        managedAlerts: z.boolean().default(false).describe('Also create Grafana-managed rule groups with the burn-rate alerts.'),
+      })
+      .describe('Grafana where the dashboards and alerting live.'),
+    notifications: z
+      .strictObject({
+        page: notificationSchema.optional(),
+        critical: notificationSchema.optional(),
+        warning: notificationSchema.optional(),
+        info: notificationSchema.optional(),
+      })
+      .describe('Notification target per severity.'),
+    service: z
+      .strictObject({
+        name: z
+          .string()
+          .regex(/^[a-z][a-z0-9-]{1,40}$/)
+          .describe('Cloud Run service name.'),
+        image: z.string().min(1).describe('Container image, by digest or tag.'),
+        cpu: z.string().default('1').describe('CPU limit per instance.'),
+        memory: z.string().default('512Mi').describe('Memory limit per instance.'),
+        minInstances: z.number().int().min(0).default(1).describe('Minimum instances per region.'),
+        maxInstances: z.number().int().min(1).default(20).describe('Maximum instances per region.'),
+        concurrency: z.number().int().min(1).max(1000).default(80).describe('Maximum concurrent requests per instance.'),
+        port: z.number().int().default(8080).describe('Container port.'),
+        healthPath: z.string().startsWith('/').default('/health').describe('Health endpoint for probes and uptime checks.'),
+        secrets: z
+          .array(z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), secret: secretRef('Secret') }))
+          .default([])
+          .describe('Environment variables filled from Secret Manager.'),
+      })
+      .describe('The API service on Cloud Run.'),
+    database: z
+      .strictObject({
+        tier: z.string().default('db-custom-2-7680').describe('Cloud SQL machine tier.'),
+        edition: z.enum(['ENTERPRISE', 'ENTERPRISE_PLUS']).default('ENTERPRISE'),
+        diskSizeGb: z.number().int().min(10).default(50),
+        maxConnections: z.number().int().min(10).default(200).describe('max_connections flag; the connections alert is 80 % of it.'),
+        backupStartTime: z
+          .string()
+          .regex(/^\d\d:\d\d$/)
+          .default('09:00')
+          .describe('Daily backup start, UTC.'),
+        backupRetentionDays: z.number().int().min(1).max(365).default(30),
+        rpoSeconds: z.number().int().positive().default(60).describe('Recovery point objective; replica-lag alerts derive from it.'),
+        rtoSeconds: z.number().int().positive().default(300).describe('Recovery time objective.'),
+      })
+      .describe('Cloud SQL for PostgreSQL.'),
+    redis: z
+      .strictObject({
+        memorySizeGb: z.number().int().min(1).default(5),
+        version: z.string().default('REDIS_7_2'),
+        maxClients: z.number().int().min(1).default(65000).describe('Connected-clients limit of the tier; alert at 80 %.'),
+      })
+      .describe('Memorystore for Redis, one HA instance per region.'),
+    rateLimit: z
+      .strictObject({
+        executionsPerMinutePerWorkspace: z.number().int().positive().default(60).describe('The platform limit; 429 beyond it.'),
+        edgeRequestsPerMinutePerClient: z.number().int().positive().default(1200).describe('Cloud Armor per-client backstop.'),
+      })
+      .default({ executionsPerMinutePerWorkspace: 60, edgeRequestsPerMinutePerClient: 1200 }),
+  })
+  .describe('One deployment environment.');
+
+/** A parsed environment, defaults applied. */
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+/** One region of an environment. */
+export type RegionConfig = EnvironmentConfig['gcp']['regions'][number];
+/** Notification target of one severity. */
+export type NotificationTarget = NonNullable<EnvironmentConfig['notifications']['page']>;

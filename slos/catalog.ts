@@ -1,0 +1,125 @@
+/**
+ * Pure validation pipeline: file texts in, a frozen SloCatalog (or every problem) out.
+ * Pass 1 checks each file's shape with zod; pass 2 runs the semantic rules over the whole set.
+ */
+import { burnWindows, errorBudgetRatio } from './burn-rate';
+import { defaultAlertName } from './conventions';
+import { parseDuration } from './duration';
+import type { CloudMonitoringSli, PromSli, Slo, SloCatalog, SourceRef } from './model';
+import type { Problem } from './problems';
+import { sortProblems } from './problems';
+import { fileRules, setRules } from './rules';
+import { specFileSchema, type SpecFile } from './schema';
+import { fromSloth, isSlothSpec } from './sloth';
+import { locate, parseYaml, type YamlSource } from './yaml-source';
+import { zodProblem } from './zod-problem';
+
+/** One input file as read by the loader. */
+export type InputFile = { readonly file: string; readonly text: string } | { readonly file: string; readonly error: string };
+
+/** Result of validating a set of files. */
+export interface CatalogResult {
+  /** Present only when there are no problems. */
+  readonly catalog?: SloCatalog;
+  readonly problems: readonly Problem[];
+}
+
+/** Validates every file and the whole set; returns the catalog or all problems found. */
+export function buildCatalog(files: readonly InputFile[]): CatalogResult {
+  const problems: Problem[] = [];
+  const slos: Slo[] = [];
+  for (const input of files) {
+    if ('error' in input) {
+      problems.push({ file: input.file, line: 1, col: 1, field: '', message: input.error, rule: 'file' });
+      continue;
+    }
+    const parsed = parseYaml(input.file, input.text);
+    problems.push(...parsed.problems);
+    if (!parsed.source) continue;
+    const result = isSlothSpec(parsed.source.value) ? fromSloth(parsed.source) : fromNative(parsed.source);
+    problems.push(...result.problems);
+    slos.push(...result.slos);
+  }
+  problems.push(...setRules(slos));
+  if (problems.length > 0) return { problems: sortProblems(problems) };
+  slos.sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
+  const catalog: SloCatalog = deepFreeze({ slos, services: [...new Set(slos.map((s) => s.service))].sort() });
+  return { catalog, problems: [] };
+}
+
+/** Shape-checks a native spec file and maps it to SLO models. */
+export function fromNative(source: YamlSource): { slos: Slo[]; problems: Problem[] } {
+  const parsed = specFileSchema.safeParse(source.value, { reportInput: true });
+  if (!parsed.success) return { slos: [], problems: parsed.error.issues.map((i) => zodProblem(source, i)) };
+  const problems = fileRules(source, parsed.data);
+  if (problems.length > 0) return { slos: [], problems };
+  return { slos: parsed.data.slos.map((_, i) => toModel(source, parsed.data, i)), problems: [] };
+}
+
+function toModel(source: YamlSource, spec: SpecFile, index: number): Slo {
+  const s = spec.slos[index]!;
+  const at = (...path: PropertyKey[]): SourceRef => ({ file: source.file, ...locate(source, ['slos', index, ...path], true) });
+  const severities = { page: s.alerting.page.severity ?? 'page', ticket: s.alerting.ticket.severity ?? 'warning' } as const;
+  const windowSeconds = parseDuration(s.window);
+  const windows = burnWindows(s.objective, windowSeconds, severities).filter((w) => s.alerting[w.kind].enabled);
+  const sli: PromSli = s.sli.latency
+    ? {
+        kind: 'latency',
+        histogram: s.sli.latency.histogram,
+        selector: s.sli.latency.selector,
+        thresholdSeconds: s.sli.latency.thresholdSeconds,
+        buckets: [...s.sli.latency.buckets].sort((a, b) => a - b),
+      }
+    : {
+        kind: 'ratio',
+        errorQuery: s.sli.ratio!.errorQuery ?? `(${s.sli.ratio!.totalQuery}) - (${s.sli.ratio!.goodQuery})`,
+        totalQuery: s.sli.ratio!.totalQuery,
+      };
+  const cm = s.sli.cloudMonitoring;
+  const cloudMonitoring: CloudMonitoringSli | undefined = cm?.goodTotalRatio
+    ? { kind: 'goodTotalRatio', ...cm.goodTotalRatio }
+    : cm?.distributionCut
+      ? { kind: 'distributionCut', ...cm.distributionCut }
+      : undefined;
+  return {
+    id: `${spec.service}/${s.name}`,
+    service: spec.service,
+    name: s.name,
+    description: s.description,
+    team: spec.owner,
+    objectivePercent: s.objective,
+    objective: 1 - errorBudgetRatio(s.objective),
+    errorBudget: errorBudgetRatio(s.objective),
+    window: s.window,
+    windowSeconds,
+    labels: { ...spec.labels, team: spec.owner, ...s.labels },
+    sli,
+    ...(cloudMonitoring ? { cloudMonitoring } : {}),
+    alerting: {
+      name: s.alerting.name ?? defaultAlertName(spec.service, s.name),
+      ...(s.alerting.runbookUrl ? { runbookUrl: s.alerting.runbookUrl } : {}),
+      labels: s.alerting.labels,
+      kindLabels: { page: s.alerting.page.labels, ticket: s.alerting.ticket.labels },
+      severities,
+      windows,
+      budgetConsumed: {
+        thresholdsPercent: [...new Set(s.alerting.budgetConsumed.thresholdsPercent)].sort((a, b) => a - b),
+        severity: s.alerting.budgetConsumed.severity,
+      },
+    },
+    source: {
+      slo: at('name'),
+      objective: at('objective'),
+      window: at('window'),
+      ...(s.sli.latency ? { threshold: at('sli', 'latency', 'thresholdSeconds') } : {}),
+    },
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,45 @@
+/** Prometheus-style durations (`5m`, `6h`, `3d`, `1w`) to and from seconds. */
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+/** Parses a single-unit Prometheus duration such as `30m` or `28d` into seconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+)([smhdw])$/.exec(text);
+  if (!m) throw new Error(`not a duration: ${JSON.stringify(text)} (expected e.g. 5m, 6h, 30d)`);
+  return Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+}
+
+/**
+ * Formats seconds as the shortest exact Prometheus duration (`300` → `5m`, `259200` → `3d`).
+ * Days are kept as days (`28d`, not `4w`) so names stay readable.
+ */
+export function formatDuration(seconds: number): string {
+  if (!Number.isInteger(seconds) || seconds <= 0) throw new Error(`not a positive whole number of seconds: ${seconds}`);
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const) {
+    if (seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}
+
+/** Human form for docs and `slo explain`: `1h 40m 48s`, `52s`, `7d`. */
+export function humanDuration(seconds: number): string {
+  const total = Math.round(seconds);
+  if (total === 0) return '0s';
+  const parts: string[] = [];
+  let rest = total;
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return parts.join(' ');
+}

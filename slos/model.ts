@@ -1,0 +1,147 @@
+/**
+ * The SLO model: what every renderer consumes. Every default is resolved here, so renderers never
+ * see spec types or `undefined` defaults. Instances are frozen.
+ */
+import type { BurnWindow } from './burn-rate';
+import type { Severity, SloWindow } from './schema';
+
+/** Where a value came from, for messages that name both places. */
+export interface SourceRef {
+  /** Path of the file, relative to the working directory when possible. */
+  readonly file: string;
+  /** 1-based line. */
+  readonly line: number;
+  /** 1-based column. */
+  readonly col: number;
+}
+
+/** Ratio SLI in PromQL; both queries carry the `{{.window}}` placeholder. */
+export interface RatioSli {
+  readonly kind: 'ratio';
+  /** Rate of bad events (derived as total − good when the spec gives good events). */
+  readonly errorQuery: string;
+  /** Rate of all events. */
+  readonly totalQuery: string;
+}
+
+/** Latency SLI on a Prometheus histogram. */
+export interface LatencySli {
+  readonly kind: 'latency';
+  /** Histogram base name (without `_bucket`). */
+  readonly histogram: string;
+  /** Label matchers without braces; may be empty. */
+  readonly selector: string;
+  /** The latency threshold in seconds (a declared bucket). */
+  readonly thresholdSeconds: number;
+  /** Declared bucket boundaries in seconds, ascending. */
+  readonly buckets: readonly number[];
+}
+
+/** Prometheus SLI. */
+export type PromSli = RatioSli | LatencySli;
+
+/** Cloud Monitoring request-based SLI. */
+export type CloudMonitoringSli =
+  | {
+      readonly kind: 'goodTotalRatio';
+      readonly goodFilter?: string;
+      readonly badFilter?: string;
+      readonly totalFilter: string;
+    }
+  | {
+      readonly kind: 'distributionCut';
+      readonly distributionFilter: string;
+      /** Upper bound of a good request, in `unit`. */
+      readonly rangeMax: number;
+      readonly unit: 'ms' | 's';
+    };
+
+/** Alerts of one SLO, with defaults resolved. */
+export interface SloAlerting {
+  /** CamelCase alert name shared by the burn-rate alerts of this SLO. */
+  readonly name: string;
+  /** Runbook URL; always set when any alert pages. */
+  readonly runbookUrl?: string;
+  /** Routing labels on every alert of this SLO. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Extra labels per alert kind. */
+  readonly kindLabels: { readonly page: Readonly<Record<string, string>>; readonly ticket: Readonly<Record<string, string>> };
+  /** Severities of the page and ticket alerts. */
+  readonly severities: { readonly page: Severity; readonly ticket: Severity };
+  /** Enabled burn-rate windows, fast first. */
+  readonly windows: readonly BurnWindow[];
+  /** Budget-consumption alerts; thresholds in percent, ascending; empty when disabled. */
+  readonly budgetConsumed: { readonly thresholdsPercent: readonly number[]; readonly severity: Severity };
+}
+
+/** One SLO, fully resolved. */
+export interface Slo {
+  /** `service/name`, unique in a catalog. */
+  readonly id: string;
+  readonly service: string;
+  readonly name: string;
+  readonly description: string;
+  /** Owning team. */
+  readonly team: string;
+  /** Objective in percent, e.g. 99.9. */
+  readonly objectivePercent: number;
+  /** Objective as a ratio, e.g. 0.999. */
+  readonly objective: number;
+  /** Error budget as a ratio of events: 1 − objective. */
+  readonly errorBudget: number;
+  /** SLO window as written, e.g. `30d`. */
+  readonly window: SloWindow;
+  readonly windowSeconds: number;
+  /** Service labels, `team`, and the SLO's own labels, merged in that order. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly sli: PromSli;
+  readonly cloudMonitoring?: CloudMonitoringSli;
+  readonly alerting: SloAlerting;
+  /** Where the SLO is declared (its `name` field) and where its objective, window and threshold are. */
+  readonly source: {
+    readonly slo: SourceRef;
+    readonly objective: SourceRef;
+    readonly window: SourceRef;
+    readonly threshold?: SourceRef;
+  };
+}
+
+/** The validated set of SLOs: the single input of every renderer. */
+export interface SloCatalog {
+  /** All SLOs, sorted by service then name. */
+  readonly slos: readonly Slo[];
+  /** Service names, sorted. */
+  readonly services: readonly string[];
+}
+
+/** SLOs of one service, in catalog order. */
+export function slosOfService(catalog: SloCatalog, service: string): readonly Slo[] {
+  return catalog.slos.filter((s) => s.service === service);
+}
+
+/** Finds an SLO by `service/name` or by bare name when that is unique. */
+export function findSlo(catalog: SloCatalog, ref: string): Slo | undefined {
+  const exact = catalog.slos.find((s) => s.id === ref);
+  if (exact) return exact;
+  const byName = catalog.slos.filter((s) => s.name === ref);
+  return byName.length === 1 ? byName[0] : undefined;
+}
+
+/** The PromQL error ratio of an SLI over `window` (a Prometheus duration). */
+export function errorRatioQuery(sli: PromSli, window: string): string {
+  if (sli.kind === 'ratio') {
+    const errors = sli.errorQuery.replaceAll('{{.window}}', window);
+    const total = sli.totalQuery.replaceAll('{{.window}}', window);
+    return `(${errors})\n/\n(${total})`;
+  }
+  const sel = sli.selector.trim();
+  const withLe = [sel, `le="${formatLe(sli.thresholdSeconds)}"`].filter(Boolean).join(', ');
+  const count = `sum(rate(${sli.histogram}_count{${sel}}[${window}]))`;
+  const good = `sum(rate(${sli.histogram}_bucket{${withLe}}[${window}]))`;
+  return `(${count} - ${good})\n/\n${count}`;
+}
+
+/** Formats a bucket boundary the way Prometheus client libraries write `le` (0.05 → "0.05", 2 → "2"). */
+export function formatLe(seconds: number): string {
+  return String(seconds);
+}

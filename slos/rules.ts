@@ -1,0 +1,142 @@
+/**
+ * Semantic rules, as a table: each checks what zod cannot (exclusive fields, bucket membership,
+ * PromQL syntax, runbooks for pages, alerts that could never fire, unique names). Every rule
+ * reports all it finds.
+ */
+import { burnWindows } from './burn-rate';
+import { parseDuration } from './duration';
+import type { Slo } from './model';
+import type { Problem } from './problems';
+import { promqlSyntaxError } from './promql';
+import type { SpecFile, SloSpec } from './schema';
+import { problemAt, type YamlSource } from './yaml-source';
+
+type SloRule = (slo: SloSpec, at: (path: PropertyKey[], message: string, preferValue?: boolean) => Problem) => Problem[];
+
+const WINDOW_PLACEHOLDER = '{{.window}}';
+
+/** The per-SLO rules of a native spec, by id. */
+export const SLO_RULES: Readonly<Record<string, SloRule>> = {
+  'sli-kind': (s, at) => {
+    const kinds = (['ratio', 'latency'] as const).filter((k) => s.sli[k] !== undefined);
+    if (kinds.length === 1) return [];
+    return [
+      at(
+        ['sli'],
+        kinds.length === 0
+          ? 'sli needs exactly one of ratio or latency; none given'
+          : 'sli needs exactly one of ratio or latency; both given',
+      ),
+    ];
+  },
+  'ratio-queries': (s, at) => {
+    const r = s.sli.ratio;
+    if (!r) return [];
+    const out: Problem[] = [];
+    if ((r.errorQuery === undefined) === (r.goodQuery === undefined)) {
+      out.push(at(['sli', 'ratio'], 'sli.ratio needs exactly one of errorQuery or goodQuery'));
+    }
+    for (const key of ['errorQuery', 'goodQuery', 'totalQuery'] as const) {
+      const q = r[key];
+      if (q === undefined) continue;
+      if (!q.includes(WINDOW_PLACEHOLDER)) {
+        out.push(
+          at(['sli', 'ratio', key], `sli.ratio.${key} has no ${WINDOW_PLACEHOLDER} placeholder; each rule window is put there`, true),
+        );
+        continue;
+      }
+      const err = promqlSyntaxError(q.replaceAll(WINDOW_PLACEHOLDER, '5m'));
+      if (err) out.push(at(['sli', 'ratio', key], `sli.ratio.${key}: ${err.message}`, true));
+    }
+    return out;
+  },
+  'latency-bucket': (s, at) => {
+    const l = s.sli.latency;
+    if (!l) return [];
+    const out: Problem[] = [];
+    if (!l.buckets.includes(l.thresholdSeconds)) {
+      out.push(
+        at(
+          ['sli', 'latency', 'thresholdSeconds'],
+          `latency threshold ${l.thresholdSeconds} s is not a declared bucket; declared: ${l.buckets.join(', ')} (the SLI would be approximate)`,
+          true,
+        ),
+      );
+    }
+    const sorted = [...l.buckets].sort((a, b) => a - b);
+    if (new Set(sorted).size !== sorted.length)
+      out.push(at(['sli', 'latency', 'buckets'], 'latency buckets must not repeat a boundary', true));
+    const err = promqlSyntaxError(`${l.histogram}_bucket{${l.selector}}`);
+    if (err) out.push(at(['sli', 'latency', 'selector'], `sli.latency.selector ${JSON.stringify(l.selector)}: ${err.message}`, true));
+    return out;
+  },
+  'cloud-monitoring-form': (s, at) => {
+    const cm = s.sli.cloudMonitoring;
+    if (!cm) return [];
+    const forms = [cm.goodTotalRatio, cm.distributionCut].filter((f) => f !== undefined);
+    if (forms.length !== 1)
+      return [at(['sli', 'cloudMonitoring'], 'sli.cloudMonitoring needs exactly one of goodTotalRatio or distributionCut')];
+    const r = cm.goodTotalRatio;
+    if (r && (r.goodFilter === undefined) === (r.badFilter === undefined)) {
+      return [
+        at(['sli', 'cloudMonitoring', 'goodTotalRatio'], 'sli.cloudMonitoring.goodTotalRatio needs exactly one of goodFilter or badFilter'),
+      ];
+    }
+    return [];
+  },
+  'runbook-for-pages': (s, at) => {
+    const a = s.alerting;
+    const pages =
+      (a.page.enabled && (a.page.severity ?? 'page') === 'page') ||
+      (a.ticket.enabled && a.ticket.severity === 'page') ||
+      (a.budgetConsumed.thresholdsPercent.length > 0 && a.budgetConsumed.severity === 'page');
+    if (!pages || a.runbookUrl) return [];
+    return [at(['alerting'], `slo "${s.name}" pages but has no alerting.runbookUrl; every paging alert needs a runbook`)];
+  },
+  'alerts-can-fire': (s, at) => {
+    const out: Problem[] = [];
+    const windows = burnWindows(s.objective, parseDuration(s.window), { page: 'page', ticket: 'warning' });
+    for (const w of windows) {
+      if (!s.alerting[w.kind].enabled || w.errorRatioThreshold < 1) continue;
+      out.push(
+        at(
+          ['objective'],
+          `objective ${s.objective} leaves a budget too large for the ${w.longWindow} ${w.kind} alert: its threshold ${w.factor} × ${(100 - s.objective).toFixed(3)} % ≥ 100 % can never fire; raise the objective or disable alerting.${w.kind}`,
+          true,
+        ),
+      );
+    }
+    return out;
+  },
+};
+
+/** Runs every per-SLO rule on a shape-valid native spec file, plus the in-file duplicate check. */
+export function fileRules(source: YamlSource, spec: SpecFile): Problem[] {
+  const out: Problem[] = [];
+  spec.slos.forEach((slo, i) => {
+    for (const [id, rule] of Object.entries(SLO_RULES)) {
+      out.push(...rule(slo, (path, message, preferValue = false) => problemAt(source, ['slos', i, ...path], message, id, preferValue)));
+    }
+  });
+  return out;
+}
+
+/** Rules over the whole set of SLOs, from every file. */
+export function setRules(slos: readonly Slo[]): Problem[] {
+  const out: Problem[] = [];
+  const seen = new Map<string, Slo>();
+  for (const slo of slos) {
+    const first = seen.get(slo.id);
+    if (first) {
+      out.push({
+        ...slo.source.slo,
+        field: 'name',
+        message: `duplicate slo name "${slo.name}" in service "${slo.service}"; first declared at ${first.source.slo.file}:${first.source.slo.line}`,
+        rule: 'unique-name',
+      });
+    } else {
+      seen.set(slo.id, slo);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,163 @@
+/**
+ * The SLO spec contract: one zod schema from which the TypeScript types and the committed
+ * JSON Schema (`slos/schema.json`) are derived. SREs edit YAML files that match it.
+ *
+ * Shape checks only live here; checks that need the whole set (unique names, bucket
+ * membership, PromQL parsing, docs agreement) are the semantic rules in `rules.ts`.
+ */
+import { z } from 'zod';
+
+/** The literal `apiVersion` every native spec file carries. */
+export const API_VERSION = 'slo-platform/v1';
+/** The literal `kind` every native spec file carries. */
+export const KIND = 'ServiceLevelObjectives';
+
+/** SLO windows this package supports, as Prometheus durations. */
+export const SUPPORTED_WINDOWS = ['7d', '28d', '30d'] as const;
+/** The four alert severities of the platform, most urgent first. */
+export const SEVERITIES = ['page', 'critical', 'warning', 'info'] as const;
+
+const NAME_RE = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+const LABEL_KEY_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const ALERT_NAME_RE = /^([A-Z][a-z0-9]*)+$/;
+
+const name = (what: string) =>
+  z
+    .string()
+    .regex(NAME_RE, { message: `${what} must be lower-case kebab-case (a-z, 0-9, -)` })
+    .describe(`${what}: lower-case kebab-case, used in record names, labels and UIDs.`);
+
+/** Prometheus label map; keys follow the Prometheus label-name syntax. */
+export const labelsSchema = z
+  .record(z.string().regex(LABEL_KEY_RE, { message: 'label keys must match [a-zA-Z_][a-zA-Z0-9_]*' }), z.string())
+  .describe('Prometheus labels added to every rule, alert and series of this scope.');
+
+const severitySchema = z.enum(SEVERITIES).describe('One of the four platform severities.');
+
+/** Ratio SLI: bad (or good) events over all events, as PromQL with a `{{.window}}` placeholder. */
+export const ratioSliSchema = z
+  .strictObject({
+    errorQuery: z.string().min(1).optional().describe('PromQL rate of bad events; `{{.window}}` is replaced by each rule window.'),
+    goodQuery: z.string().min(1).optional().describe('PromQL rate of good events (give this or errorQuery, not both).'),
+    totalQuery: z.string().min(1).describe('PromQL rate of all events, with `{{.window}}`.'),
+  })
+  .describe('Ratio SLI: bad or good events over total events.');
+
+/** Latency SLI: a Prometheus histogram and a threshold that is one of its buckets. */
+export const latencySliSchema = z
+  .strictObject({
+    histogram: z
+      .string()
+      .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { message: 'must be a Prometheus metric name' })
+      .describe('Histogram base name, without `_bucket`/`_count` (e.g. `http_request_duration_seconds`).'),
+    selector: z.string().default('').describe('Label matchers without braces, e.g. `job="api", route_class="light"`.'),
+    thresholdSeconds: z.number().positive().describe('Latency threshold in seconds; must be a declared bucket.'),
+    buckets: z.array(z.number().positive()).min(1).describe('The histogram bucket boundaries (`le`) the service exports, in seconds.'),
+  })
+  .describe('Latency SLI: share of requests faster than the threshold.');
+
+/** Cloud Monitoring request-based SLI, so the same SLO becomes a `google_monitoring_slo`. */
+export const cloudMonitoringSliSchema = z
+  .strictObject({
+    goodTotalRatio: z
+      .strictObject({
+        goodFilter: z.string().min(1).optional().describe('Monitoring filter selecting good requests.'),
+        badFilter: z.string().min(1).optional().describe('Monitoring filter selecting bad requests.'),
+        totalFilter: z.string().min(1).describe('Monitoring filter selecting all requests.'),
+      })
+      .optional()
+      .describe('Request-based good/total ratio (give goodFilter or badFilter).'),
+    distributionCut: z
+      .strictObject({
+        distributionFilter: z.string().min(1).describe('Monitoring filter of a distribution metric.'),
+        rangeMax: z.number().positive().describe("Good requests are those at or below this value, in the metric's unit."),
+        unit: z.enum(['ms', 's']).default('ms').describe('Unit of the distribution metric (Cloud Run and LB latencies are ms).'),
+      })
+      .optional()
+      .describe('Request-based distribution cut: requests under the latency threshold.'),
+  })
+  .describe('Google Cloud Monitoring form of the SLI (Cloud Run or load-balancer metrics).');
+
+export const sliSchema = z
+  .strictObject({
+    ratio: ratioSliSchema.optional(),
+    latency: latencySliSchema.optional(),
+    cloudMonitoring: cloudMonitoringSliSchema.optional(),
+  })
+  .describe('The service level indicator: exactly one of ratio or latency, plus an optional Cloud Monitoring form.');
+
+const burnAlertSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Whether this alert is generated.'),
+    severity: severitySchema.optional(),
+    labels: labelsSchema.default({}).describe('Extra labels for notification routing.'),
+  })
+  .describe('One class of burn-rate alert.');
+
+export const alertingSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(ALERT_NAME_RE, { message: 'alert names are CamelCase (e.g. ApiErrorBudgetBurn)' })
+      .optional()
+      .describe('Alert name; defaults to the CamelCase of service and SLO name.'),
+    runbookUrl: z.url().optional().describe('Runbook link; required when any alert pages.'),
+    labels: labelsSchema.default({}).describe('Routing labels on every alert of this SLO.'),
+    page: burnAlertSchema
+      .default({ enabled: true, labels: {} })
+      .describe('Fast burn: 2 % of the budget in 1 h (5 m short window) or 5 % in 6 h (30 m). Default severity `page`.'),
+    ticket: burnAlertSchema
+      .default({ enabled: true, labels: {} })
+      .describe('Slow burn: 10 % of the budget in 3 d (6 h short window). Default severity `warning`.'),
+    budgetConsumed: z
+      .strictObject({
+        thresholdsPercent: z
+          .array(z.number().gt(0).lt(100))
+          .default([50, 75, 90])
+          .describe('Shares of the error budget (percent) at which an `info` alert fires.'),
+        severity: severitySchema.default('info'),
+      })
+      .default({ thresholdsPercent: [50, 75, 90], severity: 'info' })
+      .describe('Alerts when a share of the error budget has been spent over the SLO window.'),
+  })
+  .describe('Which alerts this SLO produces and how they are routed.');
+
+export const sloSchema = z
+  .strictObject({
+    name: name('SLO name'),
+    description: z.string().min(1).describe('What the SLO promises, in one sentence.'),
+    objective: z
+      .number()
+      .gt(0, { message: 'objective must be greater than 0' })
+      .lt(100, { message: 'objective must be less than 100' })
+      .describe('Target share of good events, in percent (0 < x < 100), e.g. 99.9.'),
+    window: z.enum(SUPPORTED_WINDOWS).describe('Rolling SLO window.'),
+    labels: labelsSchema.default({}),
+    sli: sliSchema,
+    alerting: alertingSchema.default({
+      labels: {},
+      page: { enabled: true, labels: {} },
+      ticket: { enabled: true, labels: {} },
+      budgetConsumed: { thresholdsPercent: [50, 75, 90], severity: 'info' },
+    }),
+  })
+  .describe('One service level objective.');
+
+export const specFileSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Optional JSON Schema pointer for editors.'),
+    apiVersion: z.literal(API_VERSION).describe('Spec format version.'),
+    kind: z.literal(KIND).describe('Spec kind.'),
+    service: name('service'),
+    owner: z.string().min(1).describe('Owning team, added as the `team` label.'),
+    labels: labelsSchema.default({}),
+    slos: z.array(sloSchema).min(1).describe('The SLOs of this service.'),
+  })
+  .describe('A file of SLOs for one service (slos/*.yaml).');
+
+/** A parsed native spec file, with defaults applied. */
+export type SpecFile = z.output<typeof specFileSchema>;
+/** One SLO of a spec file, with defaults applied. */
+export type SloSpec = SpecFile['slos'][number];
+export type Severity = (typeof SEVERITIES)[number];
+export type SloWindow = (typeof SUPPORTED_WINDOWS)[number];

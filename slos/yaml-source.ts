@@ -1,0 +1,70 @@
+/**
+ * YAML with positions: parses a file keeping a line counter, and maps a field path back to the
+ * line and column where it stands, so every message can point at `file:line:col`.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Problem } from './problems';
+import { fieldPath } from './problems';
+
+/** A parsed YAML file with what is needed to locate fields. */
+export interface YamlSource {
+  readonly file: string;
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+  /** The plain JavaScript value of the document. */
+  readonly value: unknown;
+}
+
+/** Parses YAML text; returns the source, or the syntax problems. */
+export function parseYaml(file: string, text: string): { source?: YamlSource; problems: Problem[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const problems: Problem[] = [];
+  for (const err of [...doc.errors, ...doc.warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED')]) {
+    const pos = err.linePos?.[0] ?? { line: 1, col: 1 };
+    const first = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    problems.push({ file, line: pos.line, col: pos.col, field: '', message: `yaml syntax error: ${lowerFirst(first)}`, rule: 'yaml' });
+  }
+  if (problems.length > 0) return { problems };
+  return { source: { file, doc, lines, value: doc.toJS() }, problems };
+}
+
+/**
+ * Line and column of the field at `path`. For a key that exists, the key's own position; for a
+ * missing key, the position of the nearest existing parent.
+ */
+export function locate(source: YamlSource, path: readonly PropertyKey[], preferValue = false): { line: number; col: number } {
+  let node: unknown = source.doc.contents;
+  let offset = rangeStart(node) ?? 0;
+  for (const part of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(part));
+      if (!pair) break;
+      offset = rangeStart(pair.key) ?? offset;
+      node = pair.value;
+      if (preferValue) offset = rangeStart(node) ?? offset;
+    } else if (isSeq(node) && typeof part === 'number' && node.items[part] !== undefined) {
+      node = node.items[part];
+      offset = rangeStart(node) ?? offset;
+    } else {
+      break;
+    }
+  }
+  const pos = source.lines.linePos(offset);
+  return { line: pos.line, col: pos.col };
+}
+
+/** A problem at a field of a parsed file. */
+export function problemAt(source: YamlSource, path: readonly PropertyKey[], message: string, rule: string, preferValue = false): Problem {
+  const { line, col } = locate(source, path, preferValue);
+  return { file: source.file, line, col, field: fieldPath(path), message, rule };
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const range = (node as Node | undefined)?.range;
+  return range ? range[0] : undefined;
+}
+
+function lowerFirst(s: string): string {
+  return s.length > 0 ? s[0]!.toLowerCase() + s.slice(1) : s;
+}

