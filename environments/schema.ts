@@ -70,7 +70,21 @@ export const environmentSchema = z
       .string()
       .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { message: 'must be a DNS name' })
       .describe('Public hostname of the API (managed certificate, uptime checks).'),
-    runbookBaseUrl: z.url().describe('Base URL of the runbooks (docs/SLOs.md and docs/runbooks/ as published).'),
+    runbookBaseUrl: z.url().describe('Base URL under which docs/runbooks/*.md are published; alerts link to <base>/<topic>.md#<anchor>.'),
+    platformSlos: z
+      .strictObject({
+        lightLatency: z.string().default('api/light-endpoint-latency').describe('SLO (service/name) of the light-endpoint latency target.'),
+        webhookLatency: z.string().default('api/webhook-execution-latency').describe('SLO of the webhook execution latency target.'),
+        errorRate: z.string().default('api/error-rate').describe('SLO of the error-rate target.'),
+        availability: z.string().default('api/availability').describe('SLO of the availability target.'),
+      })
+      .default({
+        lightLatency: 'api/light-endpoint-latency',
+        webhookLatency: 'api/webhook-execution-latency',
+        errorRate: 'api/error-rate',
+        availability: 'api/availability',
+      })
+      .describe('Which SLOs hold the platform targets that symptom alerts, dashboards and policies draw their thresholds from.'),
     grafana: z
       .strictObject({
         url: z.url().describe('Grafana base URL.'),
