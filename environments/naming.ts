@@ -35,4 +35,8 @@ export const names = {
   urlMap: (env: EnvironmentConfig) => `${env.name}-api-lb`,
   forwardingRule: (env: EnvironmentConfig) => `${env.name}-api-https`,
   securityPolicy: (env: EnvironmentConfig) => `${env.name}-api-edge`,
+  /** Backend service that serves only one region (for per-region health checks through the load balancer). */
+  regionalBackendService: (env: EnvironmentConfig, region: string) => `${env.name}-api-backend-${regionCode(region)}`,
+  /** Hostname that the load balancer routes to one region only: `<region>.<domain>`. */
+  regionalHost: (env: EnvironmentConfig, region: string) => `${region}.${env.domain}`,
 } as const;
