@@ -64,6 +64,13 @@ export const environmentSchema = z
         regions: z.array(regionSchema).min(1).describe('Regions, one marked primary.'),
         stateBucket: z.string().min(3).optional().describe('GCS bucket for Terraform state; local state when absent.'),
         statePrefix: z.string().default('slo-platform').describe('Prefix of state objects in the bucket.'),
+        privateServicesPrefixLength: z
+          .number()
+          .int()
+          .min(8)
+          .max(24)
+          .default(16)
+          .describe('Size of the private services access range Cloud SQL and Memorystore take their addresses from (a /16 by default).'),
       })
       .describe('Google Cloud placement.'),
     domain: z
@@ -134,6 +141,15 @@ export const environmentSchema = z
         backupRetentionDays: z.number().int().min(1).max(365).default(30),
         rpoSeconds: z.number().int().positive().default(60).describe('Recovery point objective; replica-lag alerts derive from it.'),
         rtoSeconds: z.number().int().positive().default(300).describe('Recovery time objective.'),
+        transactionLogRetentionDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(35)
+          .default(7)
+          .describe('Days of write-ahead log kept for point-in-time recovery (Enterprise edition allows up to 7).'),
+        maintenanceDay: z.number().int().min(1).max(7).default(7).describe('Maintenance window day, 1 = Monday … 7 = Sunday.'),
+        maintenanceHourUtc: z.number().int().min(0).max(23).default(2).describe('Maintenance window start hour, UTC.'),
       })
       .describe('Cloud SQL for PostgreSQL.'),
     redis: z
@@ -141,6 +157,15 @@ export const environmentSchema = z
         memorySizeGb: z.number().int().min(1).default(5),
         version: z.string().default('REDIS_7_2'),
         maxClients: z.number().int().min(1).default(65000).describe('Connected-clients limit of the tier; alert at 80 %.'),
+        rdbSnapshotPeriod: z
+          .enum(['ONE_HOUR', 'SIX_HOURS', 'TWELVE_HOURS', 'TWENTY_FOUR_HOURS'])
+          .default('ONE_HOUR')
+          .describe('How often the RDB snapshot (persistence) is taken.'),
+        maintenanceDay: z
+          .enum(['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'])
+          .default('TUESDAY')
+          .describe('Weekly maintenance window day.'),
+        maintenanceHourUtc: z.number().int().min(0).max(23).default(3).describe('Weekly maintenance window start hour, UTC.'),
       })
       .describe('Memorystore for Redis, one HA instance per region.'),
     rateLimit: z
