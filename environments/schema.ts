@@ -45,6 +45,57 @@ const notificationSchema = z
   })
   .describe('Where alerts of one severity go; exactly one target.');
 
+/** Uptime checker locations of Cloud Monitoring (`selected_regions`). */
+export const UPTIME_CHECKER_REGIONS = ['USA', 'EUROPE', 'SOUTH_AMERICA', 'ASIA_PACIFIC', 'USA_OREGON', 'USA_IOWA', 'USA_VIRGINIA'] as const;
+
+const ratio = (what: string) => z.number().gt(0).lt(1).describe(what);
+
+const MONITORING_DEFAULTS = {
+  uptimeCheckerRegions: ['EUROPE', 'USA', 'ASIA_PACIFIC'] as (typeof UPTIME_CHECKER_REGIONS)[number][],
+  uptimePeriodSeconds: 300 as const,
+  uptimeTimeoutSeconds: 10,
+  saturationShare: 0.8,
+  cpuUtilization: { warning: 0.8, critical: 0.9 },
+  diskUtilization: 0.8,
+  redisMemoryUsage: { warning: 0.8, critical: 0.9 },
+};
+
+const warnCritical = (what: string, defaults: { warning: number; critical: number }) =>
+  z
+    .strictObject({ warning: ratio(`${what} that raises a warning.`), critical: ratio(`${what} that raises a critical alert.`) })
+    .refine((v) => v.warning < v.critical, { message: 'warning must be below critical' })
+    .default(defaults)
+    .describe(`${what} thresholds (0–1).`);
+
+/**
+ * Tunables of the Cloud Monitoring alert policies that are not SLOs. Thresholds tied to an SLO,
+ * to the RPO or to a configured limit are derived in alerts/cloud-monitoring, not set here.
+ */
+const monitoringSchema = z
+  .strictObject({
+    uptimeCheckerRegions: z
+      .array(z.enum(UPTIME_CHECKER_REGIONS))
+      .min(3)
+      .refine((v) => new Set(v).size === v.length, { message: 'checker regions must be unique' })
+      .default(MONITORING_DEFAULTS.uptimeCheckerRegions)
+      .describe('Checker locations of the uptime checks; Cloud Monitoring needs at least 3.'),
+    uptimePeriodSeconds: z
+      .union([z.literal(60), z.literal(300), z.literal(600), z.literal(900)])
+      .default(MONITORING_DEFAULTS.uptimePeriodSeconds)
+      .describe('How often each checker location probes a region health endpoint.'),
+    uptimeTimeoutSeconds: z.number().int().min(1).max(60).default(MONITORING_DEFAULTS.uptimeTimeoutSeconds).describe('Probe timeout.'),
+    saturationShare: ratio(
+      'Share of a configured limit (database max_connections, Redis maxClients, Cloud Run maxInstances) at which a saturation alert fires.',
+    ).default(MONITORING_DEFAULTS.saturationShare),
+    cpuUtilization: warnCritical('Cloud SQL CPU utilization', MONITORING_DEFAULTS.cpuUtilization),
+    diskUtilization: ratio('Cloud SQL disk utilization that raises a warning (keep at least the rest free).').default(
+      MONITORING_DEFAULTS.diskUtilization,
+    ),
+    redisMemoryUsage: warnCritical('Redis memory usage ratio (used / maxmemory)', MONITORING_DEFAULTS.redisMemoryUsage),
+  })
+  .default(MONITORING_DEFAULTS)
+  .describe('Cloud Monitoring alert tunables; SLO-, RPO- and limit-derived thresholds are computed, not set here.');
+
 export const environmentSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -174,6 +225,7 @@ export const environmentSchema = z
         edgeRequestsPerMinutePerClient: z.number().int().positive().default(1200).describe('Cloud Armor per-client backstop.'),
       })
       .default({ executionsPerMinutePerWorkspace: 60, edgeRequestsPerMinutePerClient: 1200 }),
+    monitoring: monitoringSchema,
   })
   .describe('One deployment environment.');
 
