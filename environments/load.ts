@@ -7,7 +7,7 @@ import { displayPath, readUtf8 } from '../slos/load';
 import type { Problem } from '../slos/problems';
 import { sortProblems } from '../slos/problems';
 import { parseYaml, problemAt, type YamlSource } from '../slos/yaml-source';
-import { zodProblem } from '../slos/zod-problem';
+import { zodProblems } from '../slos/zod-problem';
 import { environmentSchema, type EnvironmentConfig } from './schema';
 
 /** Values that mark a config as an example; a production environment must not contain them. */
@@ -19,7 +19,7 @@ export const ENVIRONMENTS_DIR = join(__dirname);
 /** Validates parsed YAML as an environment config. */
 export function parseEnvironment(source: YamlSource): { env?: EnvironmentConfig; problems: Problem[] } {
   const parsed = environmentSchema.safeParse(source.value, { reportInput: true });
-  if (!parsed.success) return { problems: sortProblems(parsed.error.issues.map((i) => zodProblem(source, i))) };
+  if (!parsed.success) return { problems: sortProblems(parsed.error.issues.flatMap((i) => zodProblems(source, i, environmentSchema))) };
   const env = parsed.data;
   const problems: Problem[] = [];
   const primaries = env.gcp.regions.filter((r) => r.primary).length;

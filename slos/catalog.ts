@@ -12,7 +12,7 @@ import { fileRules, setRules } from './rules';
 import { specFileSchema, type SpecFile } from './schema';
 import { fromSloth, isSlothSpec } from './sloth';
 import { locate, parseYaml, type YamlSource } from './yaml-source';
-import { zodProblem } from './zod-problem';
+import { zodProblems } from './zod-problem';
 
 /** One input file as read by the loader. */
 export type InputFile = { readonly file: string; readonly text: string } | { readonly file: string; readonly error: string };
@@ -50,7 +50,7 @@ export function buildCatalog(files: readonly InputFile[]): CatalogResult {
 /** Shape-checks a native spec file and maps it to SLO models. */
 export function fromNative(source: YamlSource): { slos: Slo[]; problems: Problem[] } {
   const parsed = specFileSchema.safeParse(source.value, { reportInput: true });
-  if (!parsed.success) return { slos: [], problems: parsed.error.issues.map((i) => zodProblem(source, i)) };
+  if (!parsed.success) return { slos: [], problems: parsed.error.issues.flatMap((i) => zodProblems(source, i, specFileSchema)) };
   const problems = fileRules(source, parsed.data);
   if (problems.length > 0) return { slos: [], problems };
   return { slos: parsed.data.slos.map((_, i) => toModel(source, parsed.data, i)), problems: [] };

@@ -109,6 +109,7 @@ export function parseDocTable(file: string, text: string): { rows: DocTarget[]; 
 /** Checks the docs table against the catalog; every disagreement is one problem naming both places. */
 export function checkDocs(file: string, text: string, catalog: SloCatalog): Problem[] {
   const { rows, problems } = parseDocTable(file, text);
+  const lines = text.split(/\r?\n/);
   if (problems.some((p) => p.message.startsWith('no targets table'))) return problems;
   const byId = new Map(catalog.slos.map((s) => [s.id, s]));
   const documented = new Set<string>();
@@ -131,19 +132,19 @@ export function checkDocs(file: string, text: string, catalog: SloCatalog): Prob
       problems.push({ file, line: row.line, col: 1, field: id, message: `target ${id} is documented twice`, rule: 'docs-mismatch' });
     }
     documented.add(id);
-    const checks: [string, string, string, { file: string; line: number }][] = [
-      ['objective', row.objective, formatObjective(slo), slo.source.objective],
-      ['threshold', row.threshold, formatThreshold(slo), slo.source.threshold ?? slo.source.slo],
-      ['window', row.window, slo.window, slo.source.window],
-      ['error budget', row.errorBudget, formatErrorBudget(slo), slo.source.objective],
+    // [what, column index in the table, documented value, spec value, where the spec says it]
+    const checks: [string, number, string, string, { file: string; line: number }][] = [
+      ['objective', 2, row.objective, formatObjective(slo), slo.source.objective],
+      ['threshold', 3, row.threshold, formatThreshold(slo), slo.source.threshold ?? slo.source.slo],
+      ['window', 4, row.window, slo.window, slo.source.window],
+      ['error budget', 5, row.errorBudget, formatErrorBudget(slo), slo.source.objective],
     ];
-    for (const [what, doc, spec, at] of checks) {
+    for (const [what, cell, doc, spec, at] of checks) {
       if (normalise(doc) === normalise(spec)) continue;
-      const col = text.split(/\r?\n/)[row.line - 1]!.indexOf(doc) + 1;
       problems.push({
         file,
         line: row.line,
-        col: Math.max(1, col),
+        col: cellColumn(lines[row.line - 1]!, cell),
         field: `${id} ${what}`,
         message: `${what} of ${id} differs: ${JSON.stringify(doc)} in ${here} but ${JSON.stringify(spec)} in ${at.file}:${at.line}`,
         rule: 'docs-mismatch',
@@ -160,6 +161,21 @@ export function checkDocs(file: string, text: string, catalog: SloCatalog): Prob
     });
   }
   return problems;
+}
+
+/** 1-based column of the first non-blank character of the `index`-th cell of a table line. */
+function cellColumn(line: string, index: number): number {
+  let pipes = 0;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] !== '|') continue;
+    pipes++;
+    if (pipes === index + 1) {
+      let j = i + 1;
+      while (line[j] === ' ') j++;
+      return j + 1;
+    }
+  }
+  return 1;
 }
 
 function normalise(s: string): string {

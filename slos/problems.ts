@@ -16,9 +16,9 @@ export interface Problem {
   readonly rule: string;
 }
 
-/** `file:line:col: message` — the text format of `slo validate`. */
+/** `file:line:col: message` — the text format of `slo validate` (the message names its field). */
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.col}: ${p.message}${p.field ? ` (${p.field})` : ''} [${p.rule}]`;
+  return `${p.file}:${p.line}:${p.col}: ${p.message}`;
 }
 
 /** Sorts problems by file, line and column so output is stable. */

@@ -24,8 +24,8 @@ export const SLO_RULES: Readonly<Record<string, SloRule>> = {
       at(
         ['sli'],
         kinds.length === 0
-          ? 'sli needs exactly one of ratio or latency; none given'
-          : 'sli needs exactly one of ratio or latency; both given',
+          ? 'sli has neither ratio nor latency; allowed: exactly one of them'
+          : 'sli has both ratio and latency; allowed: exactly one of them',
       ),
     ];
   },
@@ -34,7 +34,12 @@ export const SLO_RULES: Readonly<Record<string, SloRule>> = {
     if (!r) return [];
     const out: Problem[] = [];
     if ((r.errorQuery === undefined) === (r.goodQuery === undefined)) {
-      out.push(at(['sli', 'ratio'], 'sli.ratio needs exactly one of errorQuery or goodQuery'));
+      out.push(
+        at(
+          ['sli', 'ratio'],
+          `sli.ratio has ${r.errorQuery === undefined ? 'neither errorQuery nor goodQuery' : 'both errorQuery and goodQuery'}; allowed: exactly one of them`,
+        ),
+      );
     }
     for (const key of ['errorQuery', 'goodQuery', 'totalQuery'] as const) {
       const q = r[key];
@@ -58,14 +63,20 @@ export const SLO_RULES: Readonly<Record<string, SloRule>> = {
       out.push(
         at(
           ['sli', 'latency', 'thresholdSeconds'],
-          `latency threshold ${l.thresholdSeconds} s is not a declared bucket; declared: ${l.buckets.join(', ')} (the SLI would be approximate)`,
+          `sli.latency.thresholdSeconds ${l.thresholdSeconds} is not a declared bucket; allowed: one of sli.latency.buckets (${l.buckets.join(', ')}), or the sli would only be approximate`,
           true,
         ),
       );
     }
     const sorted = [...l.buckets].sort((a, b) => a - b);
     if (new Set(sorted).size !== sorted.length)
-      out.push(at(['sli', 'latency', 'buckets'], 'latency buckets must not repeat a boundary', true));
+      out.push(
+        at(
+          ['sli', 'latency', 'buckets'],
+          `sli.latency.buckets repeats a boundary (${l.buckets.join(', ')}); allowed: distinct values`,
+          true,
+        ),
+      );
     const err = promqlSyntaxError(`${l.histogram}_bucket{${l.selector}}`);
     if (err) out.push(at(['sli', 'latency', 'selector'], `sli.latency.selector ${JSON.stringify(l.selector)}: ${err.message}`, true));
     return out;
@@ -91,7 +102,7 @@ export const SLO_RULES: Readonly<Record<string, SloRule>> = {
       (a.ticket.enabled && a.ticket.severity === 'page') ||
       (a.budgetConsumed.thresholdsPercent.length > 0 && a.budgetConsumed.severity === 'page');
     if (!pages || a.runbookUrl) return [];
-    return [at(['alerting'], `slo "${s.name}" pages but has no alerting.runbookUrl; every paging alert needs a runbook`)];
+    return [at(['alerting'], 'alerting.runbookUrl is missing but this slo pages; every paging alert needs a runbook url')];
   },
   'alerts-can-fire': (s, at) => {
     const out: Problem[] = [];
@@ -101,7 +112,7 @@ export const SLO_RULES: Readonly<Record<string, SloRule>> = {
       out.push(
         at(
           ['objective'],
-          `objective ${s.objective} leaves a budget too large for the ${w.longWindow} ${w.kind} alert: its threshold ${w.factor} × ${(100 - s.objective).toFixed(3)} % ≥ 100 % can never fire; raise the objective or disable alerting.${w.kind}`,
+          `objective is ${s.objective}, which leaves a budget too large for the ${w.longWindow} ${w.kind} alert: its threshold ${w.factor} × ${(100 - s.objective).toFixed(3)} % ≥ 100 % can never fire; raise the objective or disable alerting.${w.kind}`,
           true,
         ),
       );
@@ -115,7 +126,10 @@ export function fileRules(source: YamlSource, spec: SpecFile): Problem[] {
   const out: Problem[] = [];
   spec.slos.forEach((slo, i) => {
     for (const [id, rule] of Object.entries(SLO_RULES)) {
-      out.push(...rule(slo, (path, message, preferValue = false) => problemAt(source, ['slos', i, ...path], message, id, preferValue)));
+      // Every message starts with the slo it is about, so a line stands on its own.
+      const at = (path: PropertyKey[], message: string, preferValue = false) =>
+        problemAt(source, ['slos', i, ...path], `slo "${slo.name}": ${message}`, id, preferValue);
+      out.push(...rule(slo, at));
     }
   });
   return out;

@@ -128,8 +128,8 @@ export const sloSchema = z
     description: z.string().min(1).describe('What the SLO promises, in one sentence.'),
     objective: z
       .number()
-      .gt(0, { message: 'objective must be greater than 0' })
-      .lt(100, { message: 'objective must be less than 100' })
+      .gt(0, { message: 'a percentage greater than 0 and less than 100' })
+      .lt(100, { message: 'a percentage greater than 0 and less than 100' })
       .describe('Target share of good events, in percent (0 < x < 100), e.g. 99.9.'),
     window: z.enum(SUPPORTED_WINDOWS).describe('Rolling SLO window.'),
     labels: labelsSchema.default({}),

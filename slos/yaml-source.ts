@@ -20,8 +20,12 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const problems: Problem[] = [];
+  // One mistake often cascades into several errors on the same line; the first says what is wrong.
+  const seenLines = new Set<number>();
   for (const err of [...doc.errors, ...doc.warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED')]) {
     const pos = err.linePos?.[0] ?? { line: 1, col: 1 };
+    if (seenLines.has(pos.line)) continue;
+    seenLines.add(pos.line);
     const first = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     problems.push({ file, line: pos.line, col: pos.col, field: '', message: `yaml syntax error: ${lowerFirst(first)}`, rule: 'yaml' });
   }

@@ -1,39 +1,133 @@
-/** Turns zod issues into problems located in the YAML source. */
+/**
+ * Turns zod issues into problems located in the YAML source. Messages follow STYLE §3: lower
+ * case, naming the field, the value given and what is allowed.
+ */
 import type { z } from 'zod';
 import type { Problem } from './problems';
 import { fieldPath } from './problems';
 import { problemAt, type YamlSource } from './yaml-source';
 
-/** Turns a zod issue into a lower-case problem naming the field, the value and what is allowed. */
-export function zodProblem(source: YamlSource, issue: z.core.$ZodIssue): Problem {
+/**
+ * Turns one zod issue into problems (one per unknown key, otherwise one). `schema` is the root
+ * schema the value was parsed with; it lets unknown-field messages list the allowed fields.
+ */
+export function zodProblems(source: YamlSource, issue: z.core.$ZodIssue, schema?: z.ZodType): Problem[] {
   const path = issue.path as PropertyKey[];
-  const field = fieldPath(path) || '(document)';
+  const field = fieldPath(path) || 'the document';
   const input = (issue as { input?: unknown }).input;
+  const at = (message: string, where: readonly PropertyKey[] = path, preferValue = true) =>
+    problemAt(source, where, message, 'schema', preferValue);
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const key = issue.keys[0]!;
-      const where = [...path, key];
-      const extra = issue.keys.length > 1 ? ` (also: ${issue.keys.slice(1).join(', ')})` : '';
-      return problemAt(source, where, `unknown field "${key}" in ${field}${extra}`, 'schema');
+      const allowed = schema ? objectKeysAt(schema, path) : [];
+      const scope = path.length > 0 ? `in ${field}` : 'at the top level';
+      return issue.keys.map((key) => {
+        const hint = closest(key, allowed);
+        const allowedText = allowed.length > 0 ? `; allowed: ${allowed.join(', ')}` : '';
+        return at(`unknown field "${key}" ${scope}${hint ? ` (did you mean "${hint}"?)` : ''}${allowedText}`, [...path, key], false);
+      });
     }
     case 'invalid_type':
-      if (input === undefined) return problemAt(source, path, `missing required field ${field} (expected ${issue.expected})`, 'schema');
-      return problemAt(source, path, `${field} must be ${article(issue.expected)}, got ${describe(input)}`, 'schema', true);
-    case 'invalid_value':
-      return problemAt(
-        source,
-        path,
-        `${field} is ${describe(input)}; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
-        'schema',
-        true,
-      );
+      if (input === undefined) return [at(`missing required field ${field} (expected ${article(issue.expected)})`, path, false)];
+      return [at(`${field} must be ${article(issue.expected)}, got ${describe(input)}`)];
+    case 'invalid_value': {
+      const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
+      if (input === undefined) return [at(`missing required field ${field}; allowed: ${allowed}`, path, false)];
+      return [at(`${field} is ${describe(input)}; allowed: ${allowed}`)];
+    }
     case 'too_small':
     case 'too_big':
-    case 'invalid_format':
-    case 'custom':
+      // A schema's own message says what is allowed (e.g. both ends of a range); zod's default does not.
+      return [at(`${field} is ${describe(input)}; allowed: ${/^too (small|big)/i.test(issue.message) ? bound(issue) : issue.message}`)];
+    case 'invalid_format': {
+      const custom = !/^invalid /i.test(issue.message);
+      return [at(`${field} is ${describe(input)}; ${custom ? lower(issue.message) : `allowed: ${article(issue.format)}`}`)];
+    }
     default:
-      return problemAt(source, path, `${field} is ${describe(input)}: ${lower(issue.message)}`, 'schema', true);
+      return [at(`${field} is ${describe(input)}: ${lower(issue.message)}`)];
   }
+}
+
+/**
+ * One problem for a zod issue (the first, when an issue names several unknown keys). Kept for
+ * callers that map issues one to one; prefer `zodProblems`, which reports every unknown key.
+ */
+export function zodProblem(source: YamlSource, issue: z.core.$ZodIssue, schema?: z.ZodType): Problem {
+  return zodProblems(source, issue, schema)[0]!;
+}
+
+/** The field names of the strict object at `path` in `schema` (empty when not an object). */
+export function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: ZodDefNode | undefined = unwrap(schema as unknown as ZodDefNode);
+  for (const part of path) {
+    if (!node) return [];
+    const def = node._zod.def;
+    if (def.type === 'object' && typeof part === 'string') node = unwrap(def.shape?.[part]);
+    else if (def.type === 'array' && typeof part === 'number') node = unwrap(def.element);
+    else if (def.type === 'record') node = unwrap(def.valueType);
+    else return [];
+  }
+  const shape = node?._zod.def.type === 'object' ? node._zod.def.shape : undefined;
+  return shape ? Object.keys(shape) : [];
+}
+
+/** The slice of zod's internal definition this module walks. */
+interface ZodDefNode {
+  readonly _zod: {
+    readonly def: {
+      readonly type: string;
+      readonly shape?: Record<string, ZodDefNode>;
+      readonly element?: ZodDefNode;
+      readonly valueType?: ZodDefNode;
+      readonly innerType?: ZodDefNode;
+      readonly in?: ZodDefNode;
+    };
+  };
+}
+
+/** Strips optional/default/nullable/pipe wrappers, which do not change the field set. */
+function unwrap(node: ZodDefNode | undefined): ZodDefNode | undefined {
+  let n = node;
+  for (let i = 0; n && i < 10; i++) {
+    const def = n._zod.def;
+    if (def.innerType) n = def.innerType;
+    else if (def.type === 'pipe' && def.in) n = def.in;
+    else break;
+  }
+  return n;
+}
+
+/** What a size issue allows, in words: `greater than 0`, `at least 1 item`. */
+function bound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+  const small = issue.code === 'too_small';
+  const limit = small ? issue.minimum : issue.maximum;
+  const inclusive = issue.inclusive ?? true;
+  const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' || issue.origin === 'set' ? ' items' : '';
+  if (unit) return `${small ? 'at least' : 'at most'} ${String(limit)}${unit}`;
+  const word = small ? (inclusive ? 'at least' : 'greater than') : inclusive ? 'at most' : 'less than';
+  return `${issue.origin === 'int' ? 'a whole number ' : ''}${word} ${String(limit)}`;
+}
+
+/** The allowed name nearest to a misspelt key, when it is close enough to be a likely typo. */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of allowed) {
+    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
+    if (distance <= Math.max(1, Math.floor(name.length / 4)) && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 function describe(v: unknown): string {
@@ -41,7 +135,9 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  return `${typeof v} ${String(v)}`;
 }
 
 function article(type: string): string {
