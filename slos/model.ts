@@ -37,8 +37,18 @@ export interface LatencySli {
   readonly buckets: readonly number[];
 }
 
+/**
+ * Raw error-ratio SLI: one PromQL expression that already is the error ratio, with the
+ * `{{.window}}` placeholder (Sloth's `sli.raw.error_ratio_query`).
+ */
+export interface RawSli {
+  readonly kind: 'raw';
+  /** PromQL error ratio (0–1) over `{{.window}}`. */
+  readonly errorRatioQuery: string;
+}
+
 /** Prometheus SLI. */
-export type PromSli = RatioSli | LatencySli;
+export type PromSli = RatioSli | LatencySli | RawSli;
 
 /** Cloud Monitoring request-based SLI. */
 export type CloudMonitoringSli =
@@ -134,6 +144,7 @@ export function errorRatioQuery(sli: PromSli, window: string): string {
     const total = sli.totalQuery.replaceAll('{{.window}}', window);
     return `(${errors})\n/\n(${total})`;
   }
+  if (sli.kind === 'raw') return `(${sli.errorRatioQuery.trim().replaceAll('{{.window}}', window)})`;
   const sel = sli.selector.trim();
   const withLe = [sel, `le="${formatLe(sli.thresholdSeconds)}"`].filter(Boolean).join(', ');
   const count = `sum(rate(${sli.histogram}_count{${sel}}[${window}]))`;
