@@ -1,0 +1,198 @@
+import { buildCatalog } from '../../slos/catalog';
+import { errorRatioQuery } from '../../slos/model';
+import type { Problem } from '../../slos/problems';
+import { LEGACY_SEVERITY_LABEL, SLOTH_WINDOWS } from '../../slos/sloth';
+import { readSloth, readSlothSpec, SLOTH_PAIRS, slothAlertRules, slothCatalog } from './sloth-fixtures';
+
+/** (long window, short window, factor, budget) of each condition of Sloth's alert expressions. */
+function slothConditions(
+  expected: string,
+): { alert: string; severity: string; long: string; short: string; factor: number; budget: number }[] {
+  const out = [];
+  for (const rule of slothAlertRules(expected)) {
+    const parts = [...rule.expr.matchAll(/ratio_rate(\w+)\{[^}]*\} > \(([\d.e+-]+) \* ([\d.e+-]+)\)/g)];
+    for (let i = 0; i < parts.length; i += 2) {
+      const [short, long] = [parts[i]!, parts[i + 1]!];
+      out.push({
+        alert: rule.alert,
+        severity: rule.labels['sloth_severity']!,
+        short: short[1]!,
+        long: long[1]!,
+        factor: Number(long[2]),
+        budget: Number(long[3]),
+      });
+    }
+  }
+  return out;
+}
+
+/** `file:line:col: message [rule]`, the parts of a problem a user sees. */
+function located(p: Problem): string {
+  return `${p.file}:${p.line}:${p.col}: ${p.message} [${p.rule}]`;
+}
+
+describe('sloth prometheus/v1 reader', () => {
+  test.each(SLOTH_PAIRS.map((p) => [p.name, p] as const))(
+    'the %s spec gives the same alert windows, factors and thresholds as sloth produced',
+    (_name, pair) => {
+      // given sloth's own output for the spec
+      const expected = slothConditions(pair.expected);
+      // when our reader maps the spec
+      const catalog = slothCatalog(pair);
+      const ours = catalog.slos.flatMap((slo) => slo.alerting.windows.map((w) => ({ slo, alert: slo.alerting.name, kind: w.kind, w })));
+      // then every enabled sloth condition has a window with the same windows and factor
+      expect(ours.map((o) => [o.alert, o.kind, o.w.longWindow, o.w.shortWindow])).toEqual(
+        expected.map((e) => [e.alert, e.severity, e.long, e.short]),
+      );
+      ours.forEach((o, i) => {
+        expect(o.w.factor).toBeCloseTo(expected[i]!.factor, 9);
+        expect(o.slo.errorBudget).toBeCloseTo(expected[i]!.budget, 9);
+        expect(o.w.errorRatioThreshold).toBeCloseTo(expected[i]!.factor * expected[i]!.budget, 12);
+      });
+    },
+  );
+
+  test('the 28-day catalogue keeps the shares and so lowers the factors, as sloth does', () => {
+    // when
+    const [slo] = slothCatalog({ spec: 'test/integration/prometheus/testdata/in-base.yaml', period: '28d' }).slos;
+    // then: 2 % of 28 d in 1 h is 13.44×, not the platform's 14.4×
+    expect(slo!.window).toBe('28d');
+    expect(slo!.alerting.windows.map((w) => w.factor)).toEqual([13.44, 5.6, 2.8, 0.933333333333]);
+    expect(slo!.alerting.windows.map((w) => w.budgetShare)).toEqual(SLOTH_WINDOWS.map((r) => r.budgetShare));
+  });
+
+  test('labels merge service, then slo; alert and per-class labels stay on the alerts', () => {
+    // when
+    const [slo1, slo2] = slothCatalog({ spec: 'test/integration/prometheus/testdata/in-base.yaml', period: '30d' }).slos;
+    // then
+    expect(slo1!.labels).toEqual({ global01k1: 'global01v1', global02k1: 'global02v1' });
+    expect(slo1!.alerting.labels).toEqual({ alert01k1: 'alert01v1' });
+    expect(slo1!.alerting.kindLabels).toEqual({ page: { alert03k1: 'alert03v1' }, ticket: { alert04k1: 'alert04v1' } });
+    expect(slo1!.alerting.name).toBe('myServiceAlert');
+    // and the second slo disables both alert classes and has no budget-consumed alerts
+    expect(slo2!.alerting.windows).toEqual([]);
+    expect(slo2!.alerting.budgetConsumed.thresholdsPercent).toEqual([]);
+  });
+
+  test('a raw error-ratio sli is used as the error ratio of each window', () => {
+    // given
+    const slo2 = slothCatalog({ spec: 'test/integration/prometheus/testdata/in-base.yaml', period: '30d' }).slos[1]!;
+    // when
+    const q = errorRatioQuery(slo2.sli, '1h');
+    // then
+    expect(slo2.sli.kind).toBe('raw');
+    expect(q).toBe(
+      '(sum(rate(http_request_duration_seconds_count{job="myservice",code=~"(5..|429)"}[1h]))\n/\nsum(rate(http_request_duration_seconds_count{job="myservice"}[1h])))',
+    );
+  });
+
+  test('severity labels map to the platform levels, and other values are kept for routing', () => {
+    // given getting-started (severity pageteam/slack) and kubernetes-apiserver (critical/warning)
+    const started = slothCatalog({ spec: 'examples/getting-started.yml', period: '30d' }).slos[0]!;
+    const apiserver = slothCatalog({ spec: 'examples/kubernetes-apiserver.yml', period: '30d' }).slos[0]!;
+    // then
+    expect(started.alerting.severities).toEqual({ page: 'page', ticket: 'warning' });
+    expect(started.alerting.kindLabels.page).toEqual({ routing_key: 'myteam', [LEGACY_SEVERITY_LABEL]: 'pageteam' });
+    expect(apiserver.alerting.severities).toEqual({ page: 'critical', ticket: 'warning' });
+    expect(apiserver.alerting.kindLabels.page).toEqual({});
+    // and the team comes from the owner label, the runbook from the annotation
+    expect(started.team).toBe('myteam');
+    expect(apiserver.alerting.runbookUrl).toMatch(/^https:\/\/github.com\/kubernetes-monitoring/);
+  });
+
+  test('the catalog dispatches sloth files and native files side by side', () => {
+    // when
+    const { catalog, problems } = buildCatalog([{ file: 'getting-started.yml', text: readSloth('examples/getting-started.yml') }]);
+    // then
+    expect(problems).toEqual([]);
+    expect(catalog!.slos.map((s) => s.id)).toEqual(['myservice/requests-availability']);
+  });
+
+  test.each([
+    [
+      'a query without the window placeholder',
+      `version: prometheus/v1
+service: svc
+slos:
+  - name: a
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum(rate(errors_total[5m]))
+        total_query: sum(rate(requests_total[{{.window}}]))
+`,
+      ['s.yaml:8:22: sli.events.error_query has no {{.window}} placeholder; each rule window is put there [sloth-query]'],
+    ],
+    [
+      'both events and raw',
+      `version: prometheus/v1
+service: svc
+slos:
+  - name: a
+    objective: 99.9
+    sli:
+      events: { error_query: "sum(rate(e[{{.window}}]))", total_query: "sum(rate(t[{{.window}}]))" }
+      raw: { error_ratio_query: "x{w='{{.window}}'}" }
+`,
+      ['s.yaml:7:7: sli needs exactly one of events or raw; both given [sloth-sli]'],
+    ],
+    [
+      'an sli plugin and unparsable promql',
+      `version: prometheus/v1
+service: svc
+slos:
+  - name: a
+    objective: 99.9
+    sli:
+      plugin: { id: sloth-common/availability }
+  - name: b
+    objective: 99
+    sli:
+      raw: { error_ratio_query: "sum(rate(e[{{.window}}]) /" }
+`,
+      [
+        's.yaml:7:15: sloth sli plugins are not supported; write the sli as events or raw queries [sloth-sli]',
+        expect.stringMatching(/^s\.yaml:11:33: sli\.raw\.error_ratio_query: promql does not parse at offset/),
+      ],
+    ],
+    [
+      'an objective of 100 and an unknown field',
+      `version: prometheus/v1
+service: svc
+slos:
+  - name: a
+    objective: 100
+    sli:
+      raw: { error_ratio_query: "x[{{.window}}]" }
+    alerting:
+      page: {}
+`,
+      [
+        's.yaml:5:16: slos[0].objective is 100; allowed: a number greater than 0 and less than 100 (100 leaves no error budget to alert on) [schema]',
+        's.yaml:9:7: unknown field "page" in slos[0].alerting; allowed: name, labels, annotations, page_alert, ticket_alert [schema]',
+      ],
+    ],
+    [
+      'an objective whose page alert can never fire',
+      `version: prometheus/v1
+service: svc
+slos:
+  - name: a
+    objective: 90
+    sli:
+      raw: { error_ratio_query: "x[{{.window}}]" }
+    alerting:
+      ticket_alert: { disable: true }
+`,
+      [
+        's.yaml:5:16: objective 90 leaves a budget too large for the 1h page alert: its threshold 14.4 × 10 % ≥ 100 % can never fire; raise the objective or set alerting.page_alert.disable [alerts-can-fire]',
+      ],
+    ],
+  ])('rejects a spec with %s, naming file, line and column', (_what, text, messages) => {
+    // when
+    const { slos, problems } = readSlothSpec('s.yaml', text);
+    // then
+    expect(slos).toEqual([]);
+    expect(problems.map(located)).toEqual(messages);
+  });
+});
