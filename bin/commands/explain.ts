@@ -1,8 +1,222 @@
-/** `slo explain`: delivered by its own issue. */
-import type { CliIo } from '../io';
+/**
+ * `slo explain NAME [--slos DIR] [--json]`: what an SLO's error budget and burn-rate alerts mean
+ * in time. Every number comes from `slos/burn-rate.ts`, the arithmetic the generated rules use,
+ * so the explanation cannot drift from the alerts.
+ */
+import {
+  budgetSpentAtDetection,
+  detectionSeconds,
+  fullOutageDetectionSeconds,
+  resetSeconds,
+  roundSignificant,
+  type BurnWindow,
+} from '../../slos/burn-rate';
+import { humanDuration } from '../../slos/duration';
+import { loadCatalog } from '../../slos/load';
+import type { Slo, SloCatalog } from '../../slos/model';
+import { parseCommandArgs } from '../args';
+import { EXIT, UsageError, type CliIo } from '../io';
+import { DEFAULT_SLOS_DIR, render } from './validate';
+
+const HELP = `usage: slo explain NAME [--slos DIR] [--json]
+
+Shows an SLO's error budget (as time and as a share of events), its burn-rate alerts (windows,
+factor, budget share, error-ratio threshold), how soon each alert catches a full outage and a burn
+just above its own factor, the budget spent by then, and how soon it resets after recovery.
+  NAME         service/name, or a bare SLO name when only one service has it
+  --slos DIR   spec directory (default: slos)
+  --json       machine-readable output (stable keys; durations in seconds, never-firing as null)
+exit: 0 explained, 1 unknown SLO or invalid specs, 2 usage error`;
+
+/**
+ * A burn just above the factor: the error ratio is the threshold times this. Small enough that the
+ * detection time is the long window to the second, large enough to stay clear of float noise.
+ */
+const JUST_ABOVE = 1 + 1e-9;
+
+/** One burn-rate alert window, explained. Durations in seconds; `null` when it can never fire. */
+export interface ExplainedWindow {
+  /** `page` (fast burn) or `ticket` (slow burn). */
+  readonly kind: 'page' | 'ticket';
+  readonly severity: string;
+  readonly longWindow: string;
+  readonly longWindowSeconds: number;
+  readonly shortWindow: string;
+  readonly shortWindowSeconds: number;
+  /** How many times faster than "exactly on budget" errors arrive when the alert fires. */
+  readonly burnRateFactor: number;
+  /** Share (0–1) of the SLO window's budget spent over the long window at that factor. */
+  readonly budgetShare: number;
+  /** Error ratio both windows must exceed: factor × error budget. */
+  readonly errorRatioThreshold: number;
+  /** From the start of a full outage (after a clean history) to firing. */
+  readonly fullOutageDetectionSeconds: number | null;
+  /** From the start of a steady burn just above the factor to firing: the long window filling. */
+  readonly detectionAtFactorSeconds: number | null;
+  /** Share (0–1) of the whole budget a full outage has spent when this alert fires. */
+  readonly budgetSpentAtDetection: number | null;
+  /** From the end of a long full outage to the alert resolving. */
+  readonly resetSeconds: number;
+}
+
+/** An SLO, explained: the document `slo explain --json` prints. */
+export interface Explanation {
+  readonly id: string;
+  readonly service: string;
+  readonly name: string;
+  readonly description: string;
+  readonly objectivePercent: number;
+  readonly window: string;
+  readonly windowSeconds: number;
+  readonly errorBudget: {
+    /** Share (0–1) of events that may fail: 1 − objective. */
+    readonly ratio: number;
+    /** Time of full outage the budget allows over the SLO window. */
+    readonly fullOutageSeconds: number;
+  };
+  /** Enabled burn-rate alerts, fast first. */
+  readonly alerts: readonly ExplainedWindow[];
+  /** Budget-consumption alerts (percent of the budget spent over the SLO window). */
+  readonly budgetConsumed: { readonly thresholdsPercent: readonly number[]; readonly severity: string };
+}
+
+/** Explains one SLO with the burn-rate module's functions; pure. */
+export function explainSlo(slo: Slo): Explanation {
+  const finite = (x: number): number | null => (Number.isFinite(x) ? roundSignificant(x) : null);
+  return {
+    id: slo.id,
+    service: slo.service,
+    name: slo.name,
+    description: slo.description,
+    objectivePercent: slo.objectivePercent,
+    window: slo.window,
+    windowSeconds: slo.windowSeconds,
+    errorBudget: { ratio: slo.errorBudget, fullOutageSeconds: roundSignificant(slo.errorBudget * slo.windowSeconds) },
+    alerts: slo.alerting.windows.map((w: BurnWindow) => ({
+      kind: w.kind,
+      severity: w.severity,
+      longWindow: w.longWindow,
+      longWindowSeconds: w.longWindowSeconds,
+      shortWindow: w.shortWindow,
+      shortWindowSeconds: w.shortWindowSeconds,
+      burnRateFactor: w.factor,
+      budgetShare: w.budgetShare,
+      errorRatioThreshold: w.errorRatioThreshold,
+      fullOutageDetectionSeconds: finite(fullOutageDetectionSeconds(w)),
+      detectionAtFactorSeconds: finite(Math.round(detectionSeconds(w, w.errorRatioThreshold * JUST_ABOVE))),
+      budgetSpentAtDetection: finite(budgetSpentAtDetection(w, slo.objectivePercent, slo.windowSeconds)),
+      resetSeconds: roundSignificant(resetSeconds(w)),
+    })),
+    budgetConsumed: {
+      thresholdsPercent: slo.alerting.budgetConsumed.thresholdsPercent,
+      severity: slo.alerting.budgetConsumed.severity,
+    },
+  };
+}
+
+/** The text form: short lines an SRE reads at a glance, one block per alert. */
+export function renderExplanation(e: Explanation): string {
+  const lines = [
+    `${e.id}: ${e.objectivePercent} % of events good over a rolling ${e.window}`,
+    `  ${e.description}`,
+    '',
+    `error budget: ${percent(e.errorBudget.ratio)} of events, or ${humanDuration(e.errorBudget.fullOutageSeconds)} of full outage per ${e.window}`,
+  ];
+  if (e.alerts.length === 0) lines.push('', 'burn-rate alerts: none (disabled)');
+  for (const a of e.alerts) {
+    lines.push(
+      '',
+      `${a.kind} alert (severity ${a.severity}): ${a.longWindow} long window, ${a.shortWindow} short window`,
+      `  burn-rate factor ${a.burnRateFactor}×: ${percent(a.budgetShare)} of the budget spent in ${a.longWindow}`,
+      `  fires when the error ratio over both windows is above ${percent(a.errorRatioThreshold)}`,
+      `  full outage caught after ${duration(a.fullOutageDetectionSeconds)}` +
+        (a.budgetSpentAtDetection === null ? '' : `, having spent ${percent(a.budgetSpentAtDetection)} of the budget`),
+      `  a burn just above ${a.burnRateFactor}× caught after ${duration(a.detectionAtFactorSeconds)} (when the long window fills)`,
+      `  resets ${duration(a.resetSeconds)} after recovery (the short window drops below the threshold)`,
+    );
+  }
+  const b = e.budgetConsumed;
+  if (b.thresholdsPercent.length > 0) {
+    lines.push(
+      '',
+      `budget consumed alerts (severity ${b.severity}): at ${b.thresholdsPercent.map((t) => `${t} %`).join(', ')} of the ${e.window} budget`,
+    );
+  }
+  return lines.join('\n');
+}
 
 /** Runs `slo explain`. */
-export function explain(_args: string[], io: CliIo): number {
-  io.err('slo explain: not available in this build');
-  return 2;
+export function explain(args: string[], io: CliIo): number {
+  const { values, positionals } = parseCommandArgs(args, { slos: { type: 'string' }, json: { type: 'boolean' } }, 1);
+  if (values.help) {
+    io.out(HELP);
+    return EXIT.ok;
+  }
+  const ref = positionals[0];
+  if (!ref) throw new UsageError('NAME is required: an SLO as service/name or a unique bare name');
+  const { catalog, problems } = loadCatalog({ slosDir: values.slos ?? DEFAULT_SLOS_DIR });
+  if (!catalog) {
+    io.err(render('text', problems, 0));
+    return EXIT.invalid;
+  }
+  const found = resolve(catalog, ref);
+  if ('error' in found) {
+    io.err(`slo explain: ${found.error}`);
+    return EXIT.invalid;
+  }
+  const explanation = explainSlo(found.slo);
+  io.out(values.json ? JSON.stringify(explanation, null, 2) : renderExplanation(explanation));
+  return EXIT.ok;
+}
+
+/** Finds `ref` as `service/name` or unique bare name; otherwise says what was meant or what exists. */
+export function resolve(catalog: SloCatalog, ref: string): { slo: Slo } | { error: string } {
+  const exact = catalog.slos.find((s) => s.id === ref);
+  if (exact) return { slo: exact };
+  const byName = catalog.slos.filter((s) => s.name === ref);
+  if (byName.length === 1) return { slo: byName[0]! };
+  if (byName.length > 1) {
+    return { error: `"${ref}" is the name of ${byName.length} slos; say which: ${byName.map((s) => s.id).join(', ')}` };
+  }
+  const ids = catalog.slos.map((s) => s.id);
+  const close = ids.filter((id) => isClose(ref, id));
+  return close.length > 0
+    ? { error: `unknown slo "${ref}"; did you mean: ${close.join(', ')}?` }
+    : { error: `unknown slo "${ref}"; known slos: ${ids.join(', ')}` };
+}
+
+/** Close when one contains the other's name part, or the edit distance is small for its length. */
+function isClose(ref: string, id: string): boolean {
+  const name = id.slice(id.indexOf('/') + 1);
+  const r = ref.toLowerCase();
+  if (r.length >= 3 && (id.includes(r) || r.includes(name))) return true;
+  const target = r.includes('/') ? id : name;
+  return editDistance(r, target) <= Math.max(1, Math.floor(target.length / 4));
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+function percent(ratio: number): string {
+  return `${roundSignificant(Number((ratio * 100).toPrecision(4)))} %`;
+}
+
+function duration(seconds: number | null): string {
+  if (seconds === null) return 'never (the threshold is 100 % or more)';
+  // Exact seconds first (the Workbook's worked examples are quoted that way), then the human form.
+  const exact = `${roundSignificant(Number(seconds.toPrecision(6)))}s`;
+  return seconds < 60 || Number.isInteger(seconds) ? humanOrExact(seconds, exact) : `${exact} (${humanDuration(seconds)})`;
+}
+
+function humanOrExact(seconds: number, exact: string): string {
+  return seconds < 60 ? exact : humanDuration(seconds);
 }
