@@ -15,7 +15,9 @@ import { locate, parseYaml, type YamlSource } from './yaml-source';
 import { zodProblems } from './zod-problem';
 
 /** One input file as read by the loader. */
-export type InputFile = { readonly file: string; readonly text: string } | { readonly file: string; readonly error: string };
+export type InputFile =
+  | { readonly file: string; readonly text: string }
+  | { readonly file: string; readonly error: string; readonly line?: number; readonly col?: number };
 
 /** Result of validating a set of files. */
 export interface CatalogResult {
@@ -30,7 +32,7 @@ export function buildCatalog(files: readonly InputFile[]): CatalogResult {
   const slos: Slo[] = [];
   for (const input of files) {
     if ('error' in input) {
-      problems.push({ file: input.file, line: 1, col: 1, field: '', message: input.error, rule: 'file' });
+      problems.push({ file: input.file, line: input.line ?? 1, col: input.col ?? 1, field: '', message: input.error, rule: 'file' });
       continue;
     }
     const parsed = parseYaml(input.file, input.text);

@@ -14,8 +14,8 @@ export function displayPath(path: string): string {
   return rel && !rel.startsWith('..') ? rel : path;
 }
 
-/** Reads UTF-8 text strictly: invalid bytes are an error, not replacement characters. */
-export function readUtf8(path: string): { text: string } | { error: string } {
+/** Reads UTF-8 text strictly: invalid bytes are an error (with their line and column), not replacement characters. */
+export function readUtf8(path: string): { text: string } | { error: string; line?: number; col?: number } {
   let st;
   try {
     st = statSync(path);
@@ -28,7 +28,15 @@ export function readUtf8(path: string): { text: string } | { error: string } {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
     const offset = firstInvalidUtf8(bytes);
-    return { error: `${displayPath(path)} is not utf-8 text (first invalid byte at offset ${offset}); save it as utf-8` };
+    const lineStart = bytes.lastIndexOf(0x0a, offset - 1) + 1;
+    const line = bytes.subarray(0, offset).filter((b) => b === 0x0a).length + 1;
+    const col = offset - lineStart + 1;
+    const byte = `0x${bytes[offset]?.toString(16).padStart(2, '0') ?? '??'}`;
+    return {
+      error: `${displayPath(path)} is not utf-8 text: byte ${byte} at offset ${offset} is invalid; save the file as utf-8`,
+      line,
+      col,
+    };
   }
 }
 
@@ -60,7 +68,7 @@ export function readSpecDir(dir: string): { files: InputFile[]; problems: Proble
   const files = names.map((n): InputFile => {
     const path = join(dir, n);
     const read = readUtf8(path);
-    return 'text' in read ? { file: displayPath(path), text: read.text } : { file: displayPath(path), error: read.error };
+    return 'text' in read ? { file: displayPath(path), text: read.text } : { file: displayPath(path), ...read };
   });
   return { files, problems: [] };
 }
@@ -89,14 +97,17 @@ export function loadCatalog(opts: ValidateOptions): CatalogResult {
   return problems.length > 0 ? { problems: sortProblems(problems) } : result;
 }
 
+/** Offset of the first byte that breaks UTF-8 (a bad lead byte or a missing continuation byte). */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  for (let i = 0; i < bytes.length; i++) {
-    try {
-      decoder.decode(bytes.subarray(i, i + 1), { stream: true });
-    } catch {
-      return i;
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || c < 0x80 || c > 0xbf) return i;
     }
+    i += need + 1;
   }
   return bytes.length;
 }

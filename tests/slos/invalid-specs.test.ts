@@ -1,0 +1,115 @@
+/**
+ * Every kind of bad spec input that `slo validate` must catch, from the fixtures in
+ * tests/fixtures/slos/invalid/. Each fixture states the problems it expects in its header, as
+ * `# expect: line:col: message` lines, so the fixture and its expectation are read together.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildCatalog } from '../../slos/catalog';
+import { formatProblem } from '../../slos/problems';
+
+const FIXTURES = 'tests/fixtures/slos/invalid';
+
+/** The fixture's own statement of what it expects, as full `file:line:col: message` lines. */
+function expectedOf(file: string, text: string): string[] {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('# expect: '))
+    .map((l) => `${file}:${l.slice('# expect: '.length)}`);
+}
+
+function validateText(file: string, text: string): string[] {
+  return buildCatalog([{ file, text }]).problems.map(formatProblem);
+}
+
+const fixtures = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+
+describe('invalid spec fixtures', () => {
+  test('cover every bad input of the validate contract', () => {
+    // then: one fixture per kind of mistake (the file-level ones are in load.test.ts)
+    expect(fixtures).toEqual([
+      'duplicate-name.yaml',
+      'missing-field.yaml',
+      'objective-not-a-number.yaml',
+      'objective-out-of-range.yaml',
+      'paging-without-runbook.yaml',
+      'promql-does-not-parse.yaml',
+      'three-errors.yaml',
+      'threshold-not-a-bucket.yaml',
+      'unknown-field.yaml',
+      'unsupported-window.yaml',
+      'wrong-type.yaml',
+      'yaml-syntax.yaml',
+    ]);
+  });
+
+  test.each(fixtures)('rejects %s with exactly the problems its header states', (name) => {
+    // given
+    const file = join(FIXTURES, name);
+    const text = readFileSync(file, 'utf8');
+    const expected = expectedOf(file, text);
+    expect(expected.length).toBeGreaterThan(0);
+    // when
+    const problems = validateText(file, text);
+    // then
+    expect(problems).toEqual(expected);
+  });
+
+  test('the valid fixture they are variations of passes', () => {
+    // given
+    const file = 'tests/fixtures/slos/valid/checkout.yaml';
+    // when
+    const result = buildCatalog([{ file, text: readFileSync(file, 'utf8') }]);
+    // then
+    expect(result.problems).toEqual([]);
+    expect(result.catalog?.slos.map((s) => s.id)).toEqual(['checkout/error-rate', 'checkout/latency']);
+  });
+});
+
+describe('problem messages', () => {
+  test('a file with three mistakes gives three problems, sorted by line', () => {
+    // given
+    const file = join(FIXTURES, 'three-errors.yaml');
+    // when
+    const problems = buildCatalog([{ file, text: readFileSync(file, 'utf8') }]).problems;
+    // then
+    expect(problems).toHaveLength(3);
+    expect(problems.map((p) => p.line)).toEqual([...problems.map((p) => p.line)].sort((a, b) => a - b));
+    expect(problems.map((p) => p.field)).toEqual(['team', 'slos[1].objective', 'slos[1].window']);
+  });
+
+  test('rejects several unknown fields of one mapping with one problem each, at each key', () => {
+    // given
+    const text = readFileSync('tests/fixtures/slos/valid/checkout.yaml', 'utf8').replace(
+      'owner: payments',
+      'owner: payments\nteam: a\ntier: b',
+    );
+    // when
+    const problems = validateText('s.yaml', text);
+    // then
+    expect(problems).toEqual([
+      's.yaml:7:1: unknown field "team" at the top level; allowed: $schema, apiVersion, kind, service, owner, labels, slos',
+      's.yaml:8:1: unknown field "tier" at the top level; allowed: $schema, apiVersion, kind, service, owner, labels, slos',
+    ]);
+  });
+
+  test('every message is lower case and names the field it is about', () => {
+    // given every fixture's problems
+    const all = fixtures.flatMap((name) => {
+      const file = join(FIXTURES, name);
+      return buildCatalog([{ file, text: readFileSync(file, 'utf8') }]).problems;
+    });
+    // then
+    for (const p of all) {
+      expect(p.message[0]).toBe(p.message[0]!.toLowerCase());
+      const leaf =
+        p.field
+          .split(/[.[\]]/)
+          .filter(Boolean)
+          .pop() ?? '';
+      if (p.rule !== 'yaml') expect(p.message).toContain(leaf);
+    }
+  });
+});
