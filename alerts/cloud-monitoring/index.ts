@@ -1,0 +1,13 @@
+/** Cloud Monitoring plan: channels, policies, uptime checks, services and SLOs as plain data. */
+export * from './channels';
+export * from './documentation';
+export * from './filters';
+export * from './model';
+export * from './plan';
+export * from './redis-policies';
+export * from './refs';
+export * from './run-policies';
+export * from './slo-policies';
+export * from './sql-policies';
+export * from './thresholds';
+export * from './uptime';

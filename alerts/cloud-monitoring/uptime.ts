@@ -1,0 +1,80 @@
+/** Uptime checks of each region's health endpoint, an alert per region, and a page when several regions fail. */
+import { names, regionCode } from '../../environments/naming';
+import type { EnvironmentConfig } from '../../environments/schema';
+import { uptimeFilter } from './filters';
+import type { PolicyDraft, UptimeCheckSpec } from './model';
+import { above, align } from './private/conditions';
+import { ref } from './refs';
+import type { MonitoringThresholds } from './thresholds';
+
+/** One HTTPS check per region of `https://<region>.<domain><healthPath>`, which the load balancer routes to that region only. */
+export function uptimeChecks(env: EnvironmentConfig): UptimeCheckSpec[] {
+  return env.gcp.regions.map(({ name: region }) => ({
+    key: `health-${regionCode(region)}`,
+    region,
+    displayName: `${env.name} ${region} health`,
+    project: env.gcp.project,
+    host: names.regionalHost(env, region),
+    path: env.service.healthPath,
+    port: 443,
+    periodSeconds: env.monitoring.uptimePeriodSeconds,
+    timeoutSeconds: env.monitoring.uptimeTimeoutSeconds,
+    selectedRegions: env.monitoring.uptimeCheckerRegions,
+  }));
+}
+
+/** A policy per region check, plus a `page` when more than one region fails at the same time. */
+export function uptimePolicies(env: EnvironmentConfig, checks: readonly UptimeCheckSpec[], t: MonitoringThresholds): PolicyDraft[] {
+  // One series per check: how many checker locations failed it in the last period.
+  const failingLocations = [align(env.monitoring.uptimePeriodSeconds, 'ALIGN_NEXT_OLDER', 'REDUCE_COUNT_FALSE', ['metric.label.check_id'])];
+  const perRegion = checks.map((c): PolicyDraft => ({
+    key: `uptime-${c.key}`,
+    area: 'uptime',
+    displayName: `Uptime: ${c.host}${c.path} failing`,
+    severity: 'critical',
+    combiner: 'OR',
+    conditions: [
+      above(
+        `more than ${t.uptimeFailingLocations} checker location failing`,
+        uptimeFilter([ref('uptimeCheckId', c.key)]),
+        t.uptimeFailingLocations,
+        t.alignmentSeconds,
+        failingLocations,
+      ),
+    ],
+    runbookAnchor: 'uptime-region',
+    summary: `The health endpoint of ${c.region} fails from more than ${t.uptimeFailingLocations} checker location; the load balancer should be steering traffic to the other regions.`,
+    firstSteps: [
+      'Check the Cloud Run, Cloud SQL and Redis alerts of the region.',
+      'Confirm the other regions are healthy and absorbing the traffic.',
+    ],
+    thresholdNote: `more than ${t.uptimeFailingLocations} of ${c.selectedRegions.length} checker locations`,
+    labels: { region: c.region },
+  }));
+  if (checks.length < t.uptimeFailingRegions) return perRegion;
+  const multi: PolicyDraft = {
+    key: 'uptime-multi-region',
+    area: 'uptime',
+    displayName: `Uptime: ${env.domain} failing in more than one region`,
+    severity: 'page',
+    combiner: 'OR',
+    conditions: [
+      above(
+        `at least ${t.uptimeFailingRegions} regions failing`,
+        uptimeFilter(checks.map((c) => ref('uptimeCheckId', c.key))),
+        t.uptimeFailingLocations,
+        t.alignmentSeconds,
+        failingLocations,
+        { triggerCount: t.uptimeFailingRegions },
+      ),
+    ],
+    runbookAnchor: 'uptime-multi-region',
+    summary: `The health endpoint fails in ${t.uptimeFailingRegions} or more regions at once: the service is down or close to it for many users.`,
+    firstSteps: [
+      'Declare an incident.',
+      'Suspect shared dependencies first: the Cloud SQL primary, a global deploy, the load balancer or Cloud Armor rules.',
+    ],
+    thresholdNote: 'trigger count: more than one region',
+  };
+  return [...perRegion, multi];
+}
