@@ -2,8 +2,36 @@
 import type { EnvironmentConfig } from '../environments/schema';
 import type { Artifact } from '../slos/artifact';
 import type { SloCatalog } from '../slos/model';
+import { renderDashboards } from './render';
 
-/** `grafana/<uid>.json` for every dashboard. */
-export function grafanaArtifacts(_catalog: SloCatalog, _env: EnvironmentConfig): Artifact[] {
-  return [];
+/** Directory of the dashboard files inside the output directory. */
+export const GRAFANA_DIR = 'grafana';
+
+/**
+ * JSON with object keys sorted at every level and two-space indentation, ending in a newline, so
+ * the same dashboard always serializes to the same bytes (and diffs stay small).
+ */
+export function stableJson(value: unknown): string {
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/**
+ * `grafana/<uid>.json` for every dashboard: the dashboard model itself, importable as is through
+ * the Grafana UI or `POST /api/dashboards/db`. JSON has no comments, so the generated-file notice
+ * is in each dashboard's description.
+ */
+export function grafanaArtifacts(catalog: SloCatalog, env: EnvironmentConfig): Artifact[] {
+  return renderDashboards(catalog, env).map((d) => ({ path: `${GRAFANA_DIR}/${d.uid}.json`, content: stableJson(d.json) }));
 }

@@ -1,6 +1,9 @@
 /** Renders every dashboard of a catalog as plain Grafana dashboard JSON. */
 import type { EnvironmentConfig } from '../environments/schema';
 import type { SloCatalog } from '../slos/model';
+import { goldenSignalsDashboard } from './golden-signals';
+import type { BuiltDashboard } from './panels/common';
+import { sloDashboard } from './slo-overview';
 
 /** One rendered dashboard: what `slo generate` writes and the Grafana stack deploys. */
 export interface RenderedDashboard {
@@ -11,7 +14,12 @@ export interface RenderedDashboard {
   readonly json: Readonly<Record<string, unknown>>;
 }
 
+/** Every dashboard with the provenance of its thresholds (for tests and checks). */
+export function buildDashboards(catalog: SloCatalog, env: EnvironmentConfig): BuiltDashboard[] {
+  return [...catalog.services.map((service) => goldenSignalsDashboard(catalog, env, service)), sloDashboard(catalog, env)];
+}
+
 /** All dashboards: one golden-signals dashboard per service and the SLO dashboard. */
-export function renderDashboards(_catalog: SloCatalog, _env: EnvironmentConfig): RenderedDashboard[] {
-  return [];
+export function renderDashboards(catalog: SloCatalog, env: EnvironmentConfig): RenderedDashboard[] {
+  return buildDashboards(catalog, env).map(({ uid, title, json }) => ({ uid, title, json }));
 }

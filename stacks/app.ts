@@ -5,6 +5,7 @@
 import type { App } from '../constructs/framework';
 import type { EnvironmentConfig } from '../environments/schema';
 import type { SloCatalog } from '../slos/model';
+import { addInfrastructureStacks } from './infrastructure';
 
 /** What the stacks of an environment are built from. */
 export interface EnvironmentInputs {
@@ -16,7 +17,7 @@ export interface EnvironmentInputs {
 export function composeEnvironment(app: App, inputs: EnvironmentInputs): void {
   void app;
   void inputs;
-  // infrastructure stacks (network, data, services per region, edge): see stacks/infrastructure.ts
+  addInfrastructureStacks(app, inputs);
   // monitoring stack (Cloud Monitoring): see stacks/monitoring.ts
   // observability stack (Grafana): see stacks/observability.ts
 }

@@ -1,0 +1,31 @@
+/** Settings every generated dashboard shares. */
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { GENERATED_HEADER } from '../../slos/conventions';
+
+/** Auto-refresh of every dashboard (targets.md §3: the platform dashboard refreshes every 30 s). */
+export const DASHBOARD_REFRESH = '30s';
+/** Tag on every dashboard of this package, for search and dashboard links. */
+export const DASHBOARD_TAG = 'slo-platform';
+/** Title prefix, so the dashboards group together in search. */
+export const TITLE_PREFIX = 'SLO Platform';
+
+/** A read-only dashboard with the shared time, refresh, tags and the generated-file notice. */
+export function scaffold(uid: string, title: string, description: string, tags: readonly string[]): dashboard.DashboardBuilder {
+  return new dashboard.DashboardBuilder(title)
+    .uid(uid)
+    .description(`${description} ${GENERATED_HEADER}`)
+    .tags([DASHBOARD_TAG, ...tags])
+    .refresh(DASHBOARD_REFRESH)
+    .time({ from: 'now-6h', to: 'now' })
+    .timezone('utc')
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .readonly()
+    .link(
+      new dashboard.DashboardLinkBuilder('SLO Platform')
+        .type(dashboard.DashboardLinkType.Dashboards)
+        .tags([DASHBOARD_TAG])
+        .asDropdown(true)
+        .includeVars(true)
+        .keepTime(true),
+    );
+}
