@@ -1,0 +1,208 @@
+/**
+ * The global external Application Load Balancer of the API: one serverless NEG per region, a
+ * global backend service over all of them (requests go to the nearest healthy region; outlier
+ * detection ejects a region that keeps failing), one backend service per region reachable through
+ * `<region>.<domain>` (so probes can test each region on its own), a Google-managed certificate,
+ * a modern TLS policy, Cloud Armor, and a port-80 listener that only redirects to HTTPS.
+ */
+import { Construct } from '../framework';
+import {
+  ComputeBackendService,
+  type ComputeBackendServiceOutlierDetection,
+  ComputeGlobalAddress,
+  ComputeGlobalForwardingRule,
+  ComputeManagedSslCertificate,
+  ComputeRegionNetworkEndpointGroup,
+  ComputeSslPolicy,
+  ComputeTargetHttpProxy,
+  ComputeTargetHttpsProxy,
+  ComputeUrlMap,
+} from './bindings';
+
+/** One region behind the load balancer. */
+export interface LoadBalancedRegionProps {
+  /**
+   * Google Cloud region.
+   */
+  readonly region: string;
+  /**
+   * Name of the Cloud Run service in that region.
+   */
+  readonly cloudRunService: string;
+  /**
+   * Name of the region's serverless NEG.
+   */
+  readonly negName: string;
+  /**
+   * Name of the backend service that serves only this region.
+   */
+  readonly regionalBackendServiceName: string;
+  /**
+   * Hostname routed to this region only, e.g. `europe-west1.api.example.com`.
+   */
+  readonly host: string;
+}
+
+/** Names of the global resources of {@link GlobalApiLoadBalancer}. */
+export interface LoadBalancerNames {
+  /** Global backend service over every region. */
+  readonly backendService: string;
+  /** URL map of the HTTPS listener. */
+  readonly urlMap: string;
+  /** Managed certificate. */
+  readonly certificate: string;
+  /** SSL policy. */
+  readonly sslPolicy: string;
+  /** Target HTTPS proxy. */
+  readonly httpsProxy: string;
+  /** Global IP address. */
+  readonly address: string;
+  /** Forwarding rule of port 443. */
+  readonly forwardingRule: string;
+  /** URL map of the port-80 redirect. */
+  readonly redirectUrlMap: string;
+  /** Target HTTP proxy of the redirect. */
+  readonly httpProxy: string;
+  /** Forwarding rule of port 80. */
+  readonly httpForwardingRule: string;
+}
+
+/** Properties of {@link GlobalApiLoadBalancer}. */
+export interface GlobalApiLoadBalancerProps {
+  /**
+   * Resource names.
+   */
+  readonly names: LoadBalancerNames;
+  /**
+   * Public hostname of the API; requests for any other host also go to the global backend.
+   */
+  readonly domain: string;
+  /**
+   * Regions served, each with its Cloud Run service.
+   */
+  readonly regions: readonly LoadBalancedRegionProps[];
+  /**
+   * Id of the Cloud Armor policy attached to every backend service.
+   */
+  readonly securityPolicy: string;
+}
+
+/**
+ * Outlier detection of the global backend service over `regionCount` serverless NEGs. Each NEG
+ * is one endpoint, so ejecting it moves its region's traffic to the others. Up to all but one
+ * region may be ejected: the last region keeps serving rather than nothing.
+ */
+export function outlierDetection(regionCount: number): ComputeBackendServiceOutlierDetection {
+  return {
+    consecutiveErrors: 5,
+    enforcingConsecutiveErrors: 100,
+    consecutiveGatewayFailure: 3,
+    enforcingConsecutiveGatewayFailure: 100,
+    interval: { seconds: 10 },
+    baseEjectionTime: { seconds: 30 },
+    maxEjectionPercent: Math.floor((100 * (regionCount - 1)) / regionCount),
+  };
+}
+
+/** A global external Application Load Balancer over per-region Cloud Run services. */
+export class GlobalApiLoadBalancer extends Construct {
+  /** The global backend service. */
+  readonly backendService: ComputeBackendService;
+  /** Backend services serving one region each, by region. */
+  readonly regionalBackendServices: ReadonlyMap<string, ComputeBackendService>;
+  /** Serverless NEGs by region. */
+  readonly negs: ReadonlyMap<string, ComputeRegionNetworkEndpointGroup>;
+  /** URL map of the HTTPS listener. */
+  readonly urlMap: ComputeUrlMap;
+  /** The managed certificate. */
+  readonly certificate: ComputeManagedSslCertificate;
+  /** The global IP address. */
+  readonly address: ComputeGlobalAddress;
+
+  constructor(scope: Construct, id: string, props: GlobalApiLoadBalancerProps) {
+    super(scope, id);
+    if (props.regions.length === 0) throw new Error(`load balancer ${props.names.urlMap}: no regions to route to`);
+    const n = props.names;
+    const logConfig = { enable: true, sampleRate: 1 };
+    this.negs = new Map(
+      props.regions.map((r) => [
+        r.region,
+        new ComputeRegionNetworkEndpointGroup(this, `Neg-${r.region}`, {
+          name: r.negName,
+          region: r.region,
+          networkEndpointType: 'SERVERLESS',
+          cloudRun: { service: r.cloudRunService },
+        }),
+      ]),
+    );
+    const negOf = (region: string) => this.negs.get(region)!;
+    this.backendService = new ComputeBackendService(this, 'BackendService', {
+      name: n.backendService,
+      loadBalancingScheme: 'EXTERNAL_MANAGED',
+      protocol: 'HTTPS',
+      backend: props.regions.map((r) => ({ group: negOf(r.region).id })),
+      outlierDetection: outlierDetection(props.regions.length),
+      securityPolicy: props.securityPolicy,
+      logConfig,
+    });
+    // One backend each: nowhere to eject to, so no outlier detection; a failing region shows as
+    // failing on its own host, which is what the per-region uptime checks want to see.
+    this.regionalBackendServices = new Map(
+      props.regions.map((r) => [
+        r.region,
+        new ComputeBackendService(this, `RegionalBackendService-${r.region}`, {
+          name: r.regionalBackendServiceName,
+          loadBalancingScheme: 'EXTERNAL_MANAGED',
+          protocol: 'HTTPS',
+          backend: [{ group: negOf(r.region).id }],
+          securityPolicy: props.securityPolicy,
+          logConfig,
+        }),
+      ]),
+    );
+    this.urlMap = new ComputeUrlMap(this, 'UrlMap', {
+      name: n.urlMap,
+      defaultService: this.backendService.id,
+      hostRule: props.regions.map((r) => ({ hosts: [r.host], pathMatcher: `region-${r.region}` })),
+      pathMatcher: props.regions.map((r) => ({
+        name: `region-${r.region}`,
+        defaultService: this.regionalBackendServices.get(r.region)!.id,
+      })),
+    });
+    this.certificate = new ComputeManagedSslCertificate(this, 'Certificate', {
+      name: n.certificate,
+      managed: { domains: [props.domain, ...props.regions.map((r) => r.host)] },
+      // Domains cannot change in place: the new certificate must exist before the proxy drops the old.
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const sslPolicy = new ComputeSslPolicy(this, 'SslPolicy', { name: n.sslPolicy, profile: 'MODERN', minTlsVersion: 'TLS_1_2' });
+    const httpsProxy = new ComputeTargetHttpsProxy(this, 'HttpsProxy', {
+      name: n.httpsProxy,
+      urlMap: this.urlMap.id,
+      sslCertificates: [this.certificate.id],
+      sslPolicy: sslPolicy.id,
+    });
+    this.address = new ComputeGlobalAddress(this, 'Address', { name: n.address, ipVersion: 'IPV4', addressType: 'EXTERNAL' });
+    new ComputeGlobalForwardingRule(this, 'HttpsForwardingRule', {
+      name: n.forwardingRule,
+      target: httpsProxy.id,
+      ipAddress: this.address.id,
+      ipProtocol: 'TCP',
+      portRange: '443',
+      loadBalancingScheme: 'EXTERNAL_MANAGED',
+    });
+    const redirectMap = new ComputeUrlMap(this, 'RedirectUrlMap', {
+      name: n.redirectUrlMap,
+      defaultUrlRedirect: { httpsRedirect: true, stripQuery: false, redirectResponseCode: 'MOVED_PERMANENTLY_DEFAULT' },
+    });
+    const httpProxy = new ComputeTargetHttpProxy(this, 'HttpProxy', { name: n.httpProxy, urlMap: redirectMap.id });
+    new ComputeGlobalForwardingRule(this, 'HttpForwardingRule', {
+      name: n.httpForwardingRule,
+      target: httpProxy.id,
+      ipAddress: this.address.id,
+      ipProtocol: 'TCP',
+      portRange: '80',
+      loadBalancingScheme: 'EXTERNAL_MANAGED',
+    });
+  }
+}
