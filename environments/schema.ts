@@ -180,6 +180,11 @@ export const environmentSchema = z
       .describe('The API service on Cloud Run.'),
     database: z
       .strictObject({
+        version: z
+          .string()
+          .regex(/^POSTGRES_\d+$/, { message: 'must be POSTGRES_<major>, e.g. POSTGRES_16' })
+          .default('POSTGRES_16')
+          .describe('Cloud SQL database version; replicas use the same.'),
         tier: z.string().default('db-custom-2-7680').describe('Cloud SQL machine tier.'),
         edition: z.enum(['ENTERPRISE', 'ENTERPRISE_PLUS']).default('ENTERPRISE'),
         diskSizeGb: z.number().int().min(10).default(50),
