@@ -1,0 +1,182 @@
+/**
+ * The infrastructure stacks of one environment, regions from its config only:
+ *
+ * - `<env>-network`: APIs, the VPC with a subnet per region, private services access, and the
+ *   API's runtime service account (global resources, one per environment);
+ * - `<env>-<region>`, one per region: Cloud SQL (the primary in the primary region, a
+ *   cross-region replica elsewhere), Memorystore for Redis and the Cloud Run service;
+ * - `<env>-edge`: the global external Application Load Balancer and its Cloud Armor policy.
+ *
+ * Stacks address each other's resources by the names in environments/naming.ts rather than by
+ * cross-stack references, so every stack plans on its own; stack dependencies order the deploys.
+ */
+import { addGoogleProvider } from '../constructs/google/google-provider';
+import { CloudRunApiService } from '../constructs/google/cloud-run-api-service';
+import { EdgeSecurityPolicy } from '../constructs/google/edge-security-policy';
+import { GlobalApiLoadBalancer } from '../constructs/google/global-api-load-balancer';
+import { PlatformNetwork } from '../constructs/google/platform-network';
+import { PostgresInstance } from '../constructs/google/postgres-instance';
+import { RedisHaInstance } from '../constructs/google/redis-ha-instance';
+import { PLATFORM_APIS, RequiredApis } from '../constructs/google/required-apis';
+import { RuntimeServiceAccount } from '../constructs/google/runtime-service-account';
+import { type App, type Construct, TerraformStack, Token } from '../constructs/framework';
+import { addStateBackend } from '../constructs/state-backend';
+import { names, primaryRegion, resourceIds } from '../environments/naming';
+import type { EnvironmentConfig, RegionConfig } from '../environments/schema';
+import type { EnvironmentInputs } from './app';
+
+/** Stack names of an environment's infrastructure. */
+export const infrastructureStackNames = {
+  network: (env: EnvironmentConfig) => `${env.name}-network`,
+  region: (env: EnvironmentConfig, region: string) => `${env.name}-${region}`,
+  edge: (env: EnvironmentConfig) => `${env.name}-edge`,
+} as const;
+
+/** The stacks {@link addInfrastructureStacks} adds. */
+export interface InfrastructureStacks {
+  /** Network, APIs and runtime identity. */
+  readonly network: TerraformStack;
+  /** Data and services, by region name. */
+  readonly regions: ReadonlyMap<string, TerraformStack>;
+  /** Load balancer and Cloud Armor. */
+  readonly edge: TerraformStack;
+}
+
+/** A stack with the environment's Google provider and state backend. */
+function googleStack(app: App, env: EnvironmentConfig, name: string, region: string): TerraformStack {
+  const stack = new TerraformStack(app, name);
+  addGoogleProvider(stack, env, region);
+  addStateBackend(stack, env, name);
+  return stack;
+}
+
+function addNetwork(scope: Construct, env: EnvironmentConfig): void {
+  const apis = new RequiredApis(scope, 'Apis', { project: env.gcp.project, services: PLATFORM_APIS });
+  new PlatformNetwork(scope, 'Network', {
+    name: names.network(env),
+    subnets: env.gcp.regions.map((r) => ({ region: r.name, name: names.subnet(env, r.name), cidr: r.subnetCidr })),
+    privateServicesRangeName: names.privateServicesRange(env),
+    privateServicesPrefixLength: env.gcp.privateServicesPrefixLength,
+    dependsOn: [...apis.services.values()],
+  });
+  new RuntimeServiceAccount(scope, 'RuntimeServiceAccount', {
+    project: env.gcp.project,
+    accountId: names.serviceAccount(env),
+    secretRefs: env.service.secrets.map((s) => s.secret),
+  });
+}
+
+function addRegion(scope: Construct, env: EnvironmentConfig, region: RegionConfig): void {
+  const isPrimary = region === primaryRegion(env);
+  const db = env.database;
+  new PostgresInstance(scope, 'Postgres', {
+    name: isPrimary ? names.sqlPrimary(env) : names.sqlReplica(env, region.name),
+    region: region.name,
+    databaseVersion: db.version,
+    edition: db.edition,
+    tier: db.tier,
+    diskSizeGb: db.diskSizeGb,
+    maxConnections: db.maxConnections,
+    privateNetwork: resourceIds.network(env),
+    allocatedIpRange: names.privateServicesRange(env),
+    maintenanceWindow: { day: db.maintenanceDay, hourUtc: db.maintenanceHourUtc },
+    ...(isPrimary
+      ? {
+          backup: {
+            startTimeUtc: db.backupStartTime,
+            retainedBackups: db.backupRetentionDays,
+            transactionLogRetentionDays: db.transactionLogRetentionDays,
+          },
+        }
+      : { masterInstanceName: names.sqlPrimary(env) }),
+  });
+  const redis = new RedisHaInstance(scope, 'Redis', {
+    name: names.redis(env, region.name),
+    region: region.name,
+    memorySizeGb: env.redis.memorySizeGb,
+    redisVersion: env.redis.version,
+    authorizedNetwork: resourceIds.network(env),
+    reservedIpRange: names.privateServicesRange(env),
+    rdbSnapshotPeriod: env.redis.rdbSnapshotPeriod,
+    maintenanceWindow: { day: env.redis.maintenanceDay, hourUtc: env.redis.maintenanceHourUtc },
+  });
+  const svc = env.service;
+  new CloudRunApiService(scope, 'Service', {
+    name: names.cloudRunService(env, region.name),
+    region: region.name,
+    image: svc.image,
+    cpu: svc.cpu,
+    memory: svc.memory,
+    minInstances: svc.minInstances,
+    maxInstances: svc.maxInstances,
+    concurrency: svc.concurrency,
+    port: svc.port,
+    healthPath: svc.healthPath,
+    serviceAccountEmail: resourceIds.serviceAccountEmail(env),
+    network: resourceIds.network(env),
+    subnetwork: resourceIds.subnet(env, region.name),
+    secrets: svc.secrets.map((s) => ({ env: s.env, secretRef: s.secret })),
+    environment: {
+      PLATFORM_ENV: env.name,
+      PLATFORM_REGION: region.name,
+      REDIS_HOST: redis.resource.host,
+      REDIS_PORT: Token.asString(redis.resource.port),
+      REDIS_TLS: 'true',
+    },
+  });
+}
+
+function addEdge(scope: Construct, env: EnvironmentConfig): void {
+  const policy = new EdgeSecurityPolicy(scope, 'SecurityPolicy', {
+    name: names.securityPolicy(env),
+    requestsPerMinutePerClient: env.rateLimit.edgeRequestsPerMinutePerClient,
+  });
+  new GlobalApiLoadBalancer(scope, 'LoadBalancer', {
+    domain: env.domain,
+    securityPolicy: policy.resource.id,
+    regions: env.gcp.regions.map((r) => ({
+      region: r.name,
+      cloudRunService: names.cloudRunService(env, r.name),
+      negName: names.neg(env, r.name),
+      regionalBackendServiceName: names.regionalBackendService(env, r.name),
+      host: names.regionalHost(env, r.name),
+    })),
+    names: {
+      backendService: names.backendService(env),
+      urlMap: names.urlMap(env),
+      certificate: names.managedCertificate(env),
+      sslPolicy: names.sslPolicy(env),
+      httpsProxy: names.httpsProxy(env),
+      address: names.globalAddress(env),
+      forwardingRule: names.forwardingRule(env),
+      redirectUrlMap: names.redirectUrlMap(env),
+      httpProxy: names.httpProxy(env),
+      httpForwardingRule: names.httpForwardingRule(env),
+    },
+  });
+}
+
+/**
+ * Adds the network, per-region and edge stacks of `inputs.env` to `app`. Adding a region to the
+ * config adds its stack (Cloud SQL replica, Redis, Cloud Run), its subnet, NEG, regional backend
+ * and host, with no code change.
+ */
+export function addInfrastructureStacks(app: App, inputs: EnvironmentInputs): InfrastructureStacks {
+  const { env } = inputs;
+  const primary = primaryRegion(env);
+  const network = googleStack(app, env, infrastructureStackNames.network(env), primary.name);
+  addNetwork(network, env);
+  const regions = new Map<string, TerraformStack>();
+  for (const region of [primary, ...env.gcp.regions.filter((r) => r !== primary)]) {
+    const stack = googleStack(app, env, infrastructureStackNames.region(env, region.name), region.name);
+    addRegion(stack, env, region);
+    stack.addDependency(network);
+    // A replica is created from its primary, so secondary regions deploy after the primary's.
+    if (region !== primary) stack.addDependency(regions.get(primary.name)!);
+    regions.set(region.name, stack);
+  }
+  const edge = googleStack(app, env, infrastructureStackNames.edge(env), primary.name);
+  addEdge(edge, env);
+  for (const stack of regions.values()) edge.addDependency(stack);
+  return { network, regions, edge };
+}
