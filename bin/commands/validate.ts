@@ -46,7 +46,7 @@ export function render(format: 'text' | 'github' | 'json', problems: readonly Pr
     return problems
       .map(
         (p) =>
-          `::error file=${esc(p.file, true)},line=${p.line},col=${p.col},title=${esc(`slo ${p.rule}`, true)}::${esc(p.message + (p.field ? ` (${p.field})` : ''), false)}`,
+          `::error file=${esc(p.file, true)},line=${p.line},col=${p.col},title=${esc(`slo ${p.rule}`, true)}::${esc(p.message, false)}`,
       )
       .join('\n');
   }

@@ -1,0 +1,159 @@
+/**
+ * The `slo validate` CLI contract (DESIGN.md): exit 0 valid, 1 problems, 2 usage error; text,
+ * github and json formats; every problem in one run; never writes a file. Tests call `main()`
+ * with captured output, and one test runs the real `node bin/slo.js validate`.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliIo } from '../../bin/io';
+import { main } from '../../bin/slo';
+
+/** Runs the CLI in-process and returns its exit code and output. */
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+const VALID = readFileSync('tests/fixtures/slos/valid/checkout.yaml', 'utf8');
+let tmp: string;
+
+beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'slo-cli-'));
+});
+afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A spec directory with one file holding two mistakes (objective 100 and window 5d). */
+function brokenDir(): string {
+  writeFileSync(join(tmp, 'checkout.yaml'), VALID.replace('objective: 99.5', 'objective: 100').replace('window: 28d', 'window: 5d'));
+  return tmp;
+}
+
+describe('slo validate', () => {
+  test('exits 0 on the shipped specs and docs', async () => {
+    // when
+    const r = await run('validate');
+    // then
+    expect(r).toEqual({ code: 0, out: expect.stringMatching(/^ok: \d+ slos valid\n$/), err: '' });
+  });
+
+  test('fails with exit 1 and one text line per problem, path:line:col first', async () => {
+    // when
+    const r = await run('validate', '--slos', brokenDir(), '--no-docs');
+    // then
+    expect(r.code).toBe(1);
+    expect(r.out.replaceAll(tmp, '<tmp>')).toMatchInlineSnapshot(`
+"<tmp>/checkout.yaml:10:16: slos[0].objective is 100; allowed: a percentage greater than 0 and less than 100
+<tmp>/checkout.yaml:11:13: slos[0].window is "5d"; allowed: "7d", "28d", "30d"
+2 problems found
+"
+`);
+  });
+
+  test('fails with one github annotation per problem under --format github', async () => {
+    // when
+    const r = await run('validate', '--slos', brokenDir(), '--no-docs', '--format', 'github');
+    // then
+    expect(r.code).toBe(1);
+    expect(r.out.replaceAll(tmp, '<tmp>')).toMatchInlineSnapshot(`
+"::error file=<tmp>/checkout.yaml,line=10,col=16,title=slo schema::slos[0].objective is 100; allowed: a percentage greater than 0 and less than 100
+::error file=<tmp>/checkout.yaml,line=11,col=13,title=slo schema::slos[0].window is "5d"; allowed: "7d", "28d", "30d"
+"
+`);
+  });
+
+  test('escapes github annotation properties and data', async () => {
+    // given a docs row with a % in the message, and a file path with a comma
+    const dir = join(tmp, 'a,b');
+    cpSync('tests/fixtures/slos/valid', dir, { recursive: true });
+    writeFileSync(join(tmp, 'SLOs.md'), '<!-- slo-targets:begin -->\n<!-- slo-targets:end -->\n');
+    // when
+    const r = await run('validate', '--slos', dir, '--docs', join(tmp, 'SLOs.md'), '--format', 'github');
+    // then: "," in a property is %2C, "%" in data is %25
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('file=' + tmp.replaceAll(':', '%3A') + '/a%2Cb/checkout.yaml,line=');
+    expect(r.out).toContain('| 99.5 %25 |');
+  });
+
+  test('prints a machine-readable report under --format json', async () => {
+    // when
+    const r = await run('validate', '--slos', brokenDir(), '--no-docs', '--format', 'json');
+    // then
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as {
+      valid: boolean;
+      sloCount: number;
+      problems: { file: string; line: number; col: number; field: string; rule: string }[];
+    };
+    expect(report.valid).toBe(false);
+    expect(report.problems.map((p) => [p.line, p.col, p.field, p.rule])).toEqual([
+      [10, 16, 'slos[0].objective', 'schema'],
+      [11, 13, 'slos[0].window', 'schema'],
+    ]);
+  });
+
+  test('prints valid json with no problems on the shipped specs', async () => {
+    // when
+    const r = await run('validate', '--format', 'json');
+    // then
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({ valid: true, sloCount: expect.any(Number), problems: [] });
+  });
+
+  test.each([
+    [['validate', '--frobnicate'], /^slo validate: unknown option '--frobnicate' \(see "slo validate --help"\)$/m],
+    [['validate', '--format', 'xml'], /^slo validate: --format must be one of text, github, json; got "xml"/],
+    [['validate', 'extra'], /^slo validate: unexpected argument 'extra'; no positional arguments are allowed/],
+    [['validate', '--slos'], /^slo validate: option '--slos <value>' argument missing/],
+    [['frobnicate'], /^slo: unknown command "frobnicate"/],
+    [[], /^usage: slo <command>/],
+  ])('fails with exit 2 on the usage error %p', async (argv, message) => {
+    // when
+    const r = await run(...argv);
+    // then
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(message);
+  });
+
+  test('prints its help and exits 0 with --help', async () => {
+    // when
+    const r = await run('validate', '--help');
+    // then
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('usage: slo validate [--slos DIR] [--docs FILE]');
+  });
+
+  test('never writes a file, valid or not', async () => {
+    // given a broken spec directory and a snapshot of the repository's top level and slos/
+    const dir = brokenDir();
+    const listing = (d: string) => readdirSync(d).map((f) => `${f}@${statSync(join(d, f)).mtimeMs}`);
+    const before = [listing(dir), listing('.'), listing('slos'), listing('docs')];
+    // when
+    await run('validate', '--slos', dir, '--no-docs');
+    await run('validate');
+    await run('validate', '--format', 'json');
+    // then
+    expect([listing(dir), listing('.'), listing('slos'), listing('docs')]).toEqual(before);
+  });
+});
+
+describe('node bin/slo.js validate as a process', () => {
+  test('exits 0 on the shipped specs and 1, with file:line:col, on a broken directory', () => {
+    // when
+    const ok = spawnSync(process.execPath, ['bin/slo.js', 'validate'], { encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, ['bin/slo.js', 'validate', '--slos', brokenDir(), '--no-docs', '--format', 'github'], {
+      encoding: 'utf8',
+    });
+    // then
+    expect([ok.status, ok.stdout, ok.stderr]).toEqual([0, expect.stringMatching(/^ok: \d+ slos valid\n$/), '']);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout.split('\n')[0]).toBe(
+      `::error file=${tmp}/checkout.yaml,line=10,col=16,title=slo schema::slos[0].objective is 100; allowed: a percentage greater than 0 and less than 100`,
+    );
+  });
+});
