@@ -17,11 +17,13 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O, 
     return parsed;
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    // node's messages are capitalised sentences with advice that does not fit this CLI; keep the fact.
-    const message = (e as Error).message
-      .replace(/\. To specify .*$/s, '')
-      .replace(/\. This command does not take positional arguments$/, '; no positional arguments are allowed');
-    throw new UsageError(message[0]!.toLowerCase() + message.slice(1));
+    // node's messages end with advice that does not fit this CLI; keep the fact. (They keep node's
+    // capital first letter: other commands' tests pin that text.)
+    throw new UsageError(
+      (e as Error).message
+        .replace(/\. To specify .*$/s, '')
+        .replace(/\. This command does not take positional arguments$/, '; no positional arguments are allowed'),
+    );
   }
 }
 

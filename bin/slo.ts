@@ -45,7 +45,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return await command.load()(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`slo ${name}: ${e.message} (see "slo ${name} --help")`);
+      io.err(`slo ${name}: ${e.message}`);
       return EXIT.usage;
     }
     throw e;

@@ -105,10 +105,10 @@ describe('slo validate', () => {
   });
 
   test.each([
-    [['validate', '--frobnicate'], /^slo validate: unknown option '--frobnicate' \(see "slo validate --help"\)$/m],
+    [['validate', '--frobnicate'], /^slo validate: Unknown option '--frobnicate'$/m],
     [['validate', '--format', 'xml'], /^slo validate: --format must be one of text, github, json; got "xml"/],
-    [['validate', 'extra'], /^slo validate: unexpected argument 'extra'; no positional arguments are allowed/],
-    [['validate', '--slos'], /^slo validate: option '--slos <value>' argument missing/],
+    [['validate', 'extra'], /^slo validate: Unexpected argument 'extra'; no positional arguments are allowed$/m],
+    [['validate', '--slos'], /^slo validate: Option '--slos <value>' argument missing/],
     [['frobnicate'], /^slo: unknown command "frobnicate"/],
     [[], /^usage: slo <command>/],
   ])('fails with exit 2 on the usage error %p', async (argv, message) => {
