@@ -6,6 +6,7 @@ import type { App } from '../constructs/framework';
 import type { EnvironmentConfig } from '../environments/schema';
 import type { SloCatalog } from '../slos/model';
 import { addInfrastructureStacks } from './infrastructure';
+import { addMonitoringStack } from './monitoring';
 
 /** What the stacks of an environment are built from. */
 export interface EnvironmentInputs {
@@ -18,6 +19,6 @@ export function composeEnvironment(app: App, inputs: EnvironmentInputs): void {
   void app;
   void inputs;
   addInfrastructureStacks(app, inputs);
-  // monitoring stack (Cloud Monitoring): see stacks/monitoring.ts
+  addMonitoringStack(app, inputs);
   // observability stack (Grafana): see stacks/observability.ts
 }

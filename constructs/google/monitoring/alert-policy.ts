@@ -1,0 +1,97 @@
+/** A Cloud Monitoring alert policy from the plan. */
+import type { Aggregation, PolicySpec } from '../../../alerts/cloud-monitoring/model';
+import { fillRefs, type RefKind } from '../../../alerts/cloud-monitoring/refs';
+import { Construct } from '../../framework';
+import {
+  MonitoringAlertPolicy,
+  type MonitoringAlertPolicyConditions,
+  type MonitoringAlertPolicyConditionsConditionThresholdAggregations,
+} from '../monitoring-bindings';
+
+/** Props of {@link AlertPolicy}. */
+export interface AlertPolicyProps {
+  /**
+   * The policy, as the plan describes it.
+   *
+   * Thresholds, documentation, labels and severity are final; the construct only maps them.
+   */
+  readonly policy: PolicySpec;
+  /**
+   * Full names of the notification channels to notify.
+   *
+   * @default [] - the policy records incidents but notifies no one
+   */
+  readonly notificationChannels?: readonly string[];
+  /**
+   * Values of the late-bound placeholders in the policy's filters, by kind and key.
+   *
+   * @default {} - valid only for policies without placeholders
+   */
+  readonly references?: Partial<Record<RefKind, Readonly<Record<string, string>>>>;
+}
+
+/**
+ * Incidents close this long after their condition stops being met without new data, so a silent
+ * recovery does not leave them open for the API default of seven days.
+ */
+export const AUTO_CLOSE_SECONDS = 24 * 3600;
+
+function aggregations(list: readonly Aggregation[]): MonitoringAlertPolicyConditionsConditionThresholdAggregations[] {
+  return list.map((a) => ({
+    alignmentPeriod: `${a.alignmentPeriodSeconds}s`,
+    perSeriesAligner: a.perSeriesAligner,
+    ...(a.crossSeriesReducer ? { crossSeriesReducer: a.crossSeriesReducer } : {}),
+    ...(a.groupByFields ? { groupByFields: [...a.groupByFields] } : {}),
+  }));
+}
+
+/** A `google_monitoring_alert_policy` with markdown documentation and auto-close. */
+export class AlertPolicy extends Construct {
+  /** The policy resource. */
+  public readonly resource: MonitoringAlertPolicy;
+
+  constructor(scope: Construct, id: string, props: AlertPolicyProps) {
+    super(scope, id);
+    const p = props.policy;
+    const refs = props.references ?? {};
+    const fill = (text: string) => fillRefs(text, (kind, key) => refs[kind]?.[key]);
+    const conditions: MonitoringAlertPolicyConditions[] = p.conditions.map((c) =>
+      c.kind === 'absent'
+        ? {
+            displayName: c.displayName,
+            conditionAbsent: { filter: fill(c.filter), duration: `${c.durationSeconds}s`, aggregations: aggregations(c.aggregations) },
+          }
+        : {
+            displayName: c.displayName,
+            conditionThreshold: {
+              filter: fill(c.filter),
+              comparison: c.comparison,
+              thresholdValue: c.thresholdValue,
+              duration: `${c.durationSeconds}s`,
+              ...(c.aggregations.length > 0 ? { aggregations: aggregations(c.aggregations) } : {}),
+              ...(c.denominator
+                ? { denominatorFilter: fill(c.denominator.filter), denominatorAggregations: aggregations(c.denominator.aggregations) }
+                : {}),
+              ...(c.triggerCount !== undefined ? { trigger: { count: c.triggerCount } } : {}),
+              ...(c.evaluationMissingData ? { evaluationMissingData: c.evaluationMissingData } : {}),
+            },
+          },
+    );
+    this.resource = new MonitoringAlertPolicy(this, 'Resource', {
+      displayName: p.displayName,
+      combiner: p.combiner,
+      severity: p.policySeverity,
+      enabled: true,
+      conditions,
+      notificationChannels: [...(props.notificationChannels ?? [])],
+      userLabels: { ...p.userLabels },
+      documentation: {
+        content: p.documentation,
+        mimeType: 'text/markdown',
+        subject: p.displayName.slice(0, 255),
+        links: [{ displayName: 'Runbook', url: p.runbookUrl }, ...(p.links ?? []).map((l) => ({ displayName: l.displayName, url: l.url }))],
+      },
+      alertStrategy: { autoClose: `${AUTO_CLOSE_SECONDS}s` },
+    });
+  }
+}

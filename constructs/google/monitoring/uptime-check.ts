@@ -1,0 +1,47 @@
+/** An HTTPS uptime check of one region's health endpoint. */
+import type { UptimeCheckSpec } from '../../../alerts/cloud-monitoring/model';
+import { Construct } from '../../framework';
+import { MonitoringUptimeCheckConfig } from '../monitoring-bindings';
+
+/** Props of {@link UptimeCheck}. */
+export interface UptimeCheckProps {
+  /**
+   * The check, as the plan describes it.
+   *
+   * Host, path, period, timeout and checker locations all come from the environment config.
+   */
+  readonly check: UptimeCheckSpec;
+}
+
+/** A `google_monitoring_uptime_check_config` that expects a 2xx over TLS with a valid certificate. */
+export class UptimeCheck extends Construct {
+  /** The check resource. */
+  public readonly resource: MonitoringUptimeCheckConfig;
+  /** The generated check id, the `check_id` label of `uptime_check/check_passed`. */
+  public readonly uptimeCheckId: string;
+
+  constructor(scope: Construct, id: string, props: UptimeCheckProps) {
+    super(scope, id);
+    const c = props.check;
+    if (c.selectedRegions.length < 3)
+      throw new Error(`uptime check "${c.key}": cloud monitoring needs at least 3 checker regions, got ${c.selectedRegions.length}`);
+    this.resource = new MonitoringUptimeCheckConfig(this, 'Resource', {
+      displayName: c.displayName,
+      period: `${c.periodSeconds}s`,
+      timeout: `${c.timeoutSeconds}s`,
+      selectedRegions: [...c.selectedRegions],
+      checkerType: 'STATIC_IP_CHECKERS',
+      monitoredResource: { type: 'uptime_url', labels: { project_id: c.project, host: c.host } },
+      httpCheck: {
+        path: c.path,
+        port: c.port,
+        useSsl: true,
+        validateSsl: true,
+        requestMethod: 'GET',
+        acceptedResponseStatusCodes: [{ statusClass: 'STATUS_CLASS_2XX' }],
+      },
+      userLabels: { region: c.region },
+    });
+    this.uptimeCheckId = this.resource.uptimeCheckId;
+  }
+}
