@@ -96,6 +96,52 @@ const monitoringSchema = z
   .default(MONITORING_DEFAULTS)
   .describe('Cloud Monitoring alert tunables; SLO-, RPO- and limit-derived thresholds are computed, not set here.');
 
+/** Prometheus duration such as `5m` or `10m`, single unit. */
+const promDuration = (what: string) =>
+  z
+    .string()
+    .regex(/^[1-9][0-9]*[smhd]$/, { message: 'must be a prometheus duration such as 5m, 10m or 1h' })
+    .describe(what);
+
+const SYMPTOM_DEFAULTS = {
+  forDuration: '5m',
+  rateWindow: '5m',
+  rateLimitedShare: 0.05,
+  restartingInstances: 3,
+  restartWindow: '10m',
+  keyRotationTimeoutSeconds: 1800,
+};
+
+/**
+ * Tunables of the Prometheus symptom alerts (alerts/prometheus/symptoms.ts) that no SLO or other
+ * config value implies. SLO-, RPO- and limit-derived thresholds are computed, not set here.
+ */
+const symptomsSchema = z
+  .strictObject({
+    forDuration: promDuration('Pending period (`for`) of the symptom alerts on ratios, dependencies and the pool.').default(
+      SYMPTOM_DEFAULTS.forDuration,
+    ),
+    rateWindow: promDuration('Range of rate() over raw platform counters (429s, revoked-key uses).').default(SYMPTOM_DEFAULTS.rateWindow),
+    rateLimitedShare: ratio('Share of requests answered 429 at which the rate-limit saturation alert fires.').default(
+      SYMPTOM_DEFAULTS.rateLimitedShare,
+    ),
+    restartingInstances: z
+      .number()
+      .int()
+      .min(2)
+      .default(SYMPTOM_DEFAULTS.restartingInstances)
+      .describe('How many API instances restarting within restartWindow count as "several at once".'),
+    restartWindow: promDuration('Window in which restarts are counted together.').default(SYMPTOM_DEFAULTS.restartWindow),
+    keyRotationTimeoutSeconds: z
+      .number()
+      .int()
+      .positive()
+      .default(SYMPTOM_DEFAULTS.keyRotationTimeoutSeconds)
+      .describe('A signing-key rotation started longer ago than this without completing has failed.'),
+  })
+  .default(SYMPTOM_DEFAULTS)
+  .describe('Prometheus symptom-alert tunables; SLO-, RPO- and limit-derived thresholds are computed, not set here.');
+
 export const environmentSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -231,6 +277,7 @@ export const environmentSchema = z
       })
       .default({ executionsPerMinutePerWorkspace: 60, edgeRequestsPerMinutePerClient: 1200 }),
     monitoring: monitoringSchema,
+    symptoms: symptomsSchema,
   })
   .describe('One deployment environment.');
 
