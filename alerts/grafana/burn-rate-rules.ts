@@ -1,0 +1,159 @@
+/**
+ * Grafana-managed copies of the multi-window burn-rate alerts: the same windows, thresholds and
+ * labels as the Prometheus rules, as plain data for `grafana_rule_group`. Pure: no cdktf, no I/O.
+ *
+ * Each window becomes one rule with five stages: the error ratio over the long (A) and the short
+ * (B) window as instant Prometheus queries, each reduced to its last value (C, D), each compared
+ * with the window's error-ratio threshold (E, F), and a math stage that fires only when both do
+ * (G) — the Workbook's condition `burn(long) > t AND burn(short) > t`.
+ */
+import type { BurnWindow } from '../../slos/burn-rate';
+import { LABEL, sloAlertGroupName } from '../../slos/conventions';
+import { errorRatioQuery, type Slo, type SloCatalog } from '../../slos/model';
+
+/** Datasource UID Grafana reserves for server-side expressions (reduce, math, threshold). */
+export const EXPRESSION_DATASOURCE_UID = '__expr__';
+
+/** One stage of a Grafana-managed rule: a data source query or a server-side expression. */
+export interface GrafanaRuleStage {
+  /** Name of the stage, referenced by later stages as `$<refId>`. */
+  readonly refId: string;
+  /** UID of the queried data source, or {@link EXPRESSION_DATASOURCE_UID} for expressions. */
+  readonly datasourceUid: string;
+  /** Query window relative to the evaluation time, in seconds before now. */
+  readonly relativeTimeRange: { readonly fromSeconds: number; readonly toSeconds: number };
+  /** The stage's model as Grafana stores it; serialized to JSON by the construct. */
+  readonly model: Readonly<Record<string, unknown>>;
+}
+
+/** One Grafana-managed alert rule. */
+export interface GrafanaAlertRule {
+  /** Rule title, unique in its folder. */
+  readonly title: string;
+  /** `refId` of the stage whose result decides firing. */
+  readonly condition: string;
+  /** Pending period (Prometheus duration). */
+  readonly for: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly stages: readonly GrafanaRuleStage[];
+  /** The burn-rate window this rule implements, for tests and docs. */
+  readonly window: BurnWindow;
+}
+
+/** One rule group: the burn-rate alerts of one SLO. */
+export interface GrafanaRuleGroup {
+  /** Group name, the same as the SLO's Prometheus alert group. */
+  readonly name: string;
+  /** `service/name` of the SLO. */
+  readonly sloId: string;
+  /** How often Grafana evaluates the group, in seconds. */
+  readonly intervalSeconds: number;
+  readonly rules: readonly GrafanaAlertRule[];
+}
+
+/** Options of {@link grafanaBurnRateRuleGroups}. */
+export interface GrafanaBurnRateOptions {
+  /** UID of the Prometheus data source the queries run against. */
+  readonly prometheusUid: string;
+  /**
+   * Evaluation interval of every group, in seconds.
+   *
+   * @default 60 — one minute, the evaluation interval of the Prometheus rules.
+   */
+  readonly intervalSeconds?: number;
+}
+
+/** Evaluation interval of the Prometheus rule groups, which the Grafana copies keep. */
+const DEFAULT_INTERVAL_SECONDS = 60;
+
+/**
+ * Range of the instant Prometheus queries. The queries carry their own `[window]`, so this only
+ * bounds the instant evaluation; 10 minutes is what Grafana's rule editor uses.
+ */
+const QUERY_RANGE_SECONDS = 600;
+
+/** The burn-rate rule groups of every SLO with at least one enabled window, in catalog order. */
+export function grafanaBurnRateRuleGroups(catalog: SloCatalog, options: GrafanaBurnRateOptions): GrafanaRuleGroup[] {
+  const intervalSeconds = options.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS;
+  return catalog.slos
+    .filter((slo) => slo.alerting.windows.length > 0)
+    .map((slo) => ({
+      name: sloAlertGroupName(slo.service, slo.name),
+      sloId: slo.id,
+      intervalSeconds,
+      rules: slo.alerting.windows.map((w) => burnRateRule(slo, w, options.prometheusUid)),
+    }));
+}
+
+/** The labels of a burn-rate alert: the SLO's routing labels, its identity, and the severity. */
+export function burnRateAlertLabels(slo: Slo, w: BurnWindow): Record<string, string> {
+  return {
+    ...slo.alerting.labels,
+    ...slo.alerting.kindLabels[w.kind],
+    [LABEL.service]: slo.service,
+    [LABEL.slo]: slo.name,
+    [LABEL.team]: slo.team,
+    [LABEL.alertKind]: w.kind,
+    [LABEL.severity]: w.severity,
+  };
+}
+
+function burnRateRule(slo: Slo, w: BurnWindow, prometheusUid: string): GrafanaAlertRule {
+  const percent = formatPercent(w.errorRatioThreshold);
+  const annotations: Record<string, string> = {
+    summary: `${slo.service} is burning the error budget of ${slo.name} ${w.factor}x too fast.`,
+    description:
+      `The error ratio of ${slo.id} has been above ${percent} over both the last ${w.longWindow} and the last ${w.shortWindow} ` +
+      `(burn rate ${w.factor}x the ${slo.objectivePercent} % objective over ${slo.window}); at this rate ` +
+      `${formatPercent(w.budgetShare)} of the budget is gone in ${w.longWindow}. ` +
+      // Grafana's template data: $values holds each expression stage's result by refId.
+      `Error ratio now: {{ humanizePercentage $values.C.Value }} (${w.longWindow}), {{ humanizePercentage $values.D.Value }} (${w.shortWindow}).`,
+  };
+  if (slo.alerting.runbookUrl) annotations.runbook_url = slo.alerting.runbookUrl;
+  return {
+    title: `${slo.alerting.name} ${w.longWindow}/${w.shortWindow}`,
+    condition: 'G',
+    // The two windows already debounce the alert; the detection times in `slo explain` assume no pending period.
+    for: '0s',
+    labels: burnRateAlertLabels(slo, w),
+    annotations,
+    stages: [
+      prometheusStage('A', prometheusUid, errorRatioQuery(slo.sli, w.longWindow)),
+      prometheusStage('B', prometheusUid, errorRatioQuery(slo.sli, w.shortWindow)),
+      expressionStage('C', { type: 'reduce', expression: 'A', reducer: 'last' }),
+      expressionStage('D', { type: 'reduce', expression: 'B', reducer: 'last' }),
+      expressionStage('E', thresholdModel('C', w.errorRatioThreshold)),
+      expressionStage('F', thresholdModel('D', w.errorRatioThreshold)),
+      expressionStage('G', { type: 'math', expression: '$E && $F' }),
+    ],
+    window: w,
+  };
+}
+
+function prometheusStage(refId: string, uid: string, expr: string): GrafanaRuleStage {
+  return {
+    refId,
+    datasourceUid: uid,
+    relativeTimeRange: { fromSeconds: QUERY_RANGE_SECONDS, toSeconds: 0 },
+    model: { refId, datasource: { type: 'prometheus', uid }, expr, instant: true, range: false, editorMode: 'code' },
+  };
+}
+
+function expressionStage(refId: string, model: Record<string, unknown>): GrafanaRuleStage {
+  return {
+    refId,
+    datasourceUid: EXPRESSION_DATASOURCE_UID,
+    // Expressions read their inputs, not a time range; Grafana stores 0/0 for them.
+    relativeTimeRange: { fromSeconds: 0, toSeconds: 0 },
+    model: { refId, datasource: { type: '__expr__', uid: EXPRESSION_DATASOURCE_UID }, ...model },
+  };
+}
+
+function thresholdModel(input: string, threshold: number): Record<string, unknown> {
+  return { type: 'threshold', expression: input, conditions: [{ evaluator: { type: 'gt', params: [threshold] } }] };
+}
+
+function formatPercent(ratio: number): string {
+  return `${Number((ratio * 100).toPrecision(6))} %`;
+}
