@@ -7,6 +7,7 @@ import type { EnvironmentConfig } from '../environments/schema';
 import type { SloCatalog } from '../slos/model';
 import { addInfrastructureStacks } from './infrastructure';
 import { addMonitoringStack } from './monitoring';
+import { addObservabilityStack } from './observability';
 
 /** What the stacks of an environment are built from. */
 export interface EnvironmentInputs {
@@ -20,5 +21,5 @@ export function composeEnvironment(app: App, inputs: EnvironmentInputs): void {
   void inputs;
   addInfrastructureStacks(app, inputs);
   addMonitoringStack(app, inputs);
-  // observability stack (Grafana): see stacks/observability.ts
+  addObservabilityStack(app, inputs);
 }

@@ -1,0 +1,145 @@
+/**
+ * The observability stack of an environment (`<env>-observability`): Grafana folder, data
+ * sources, dashboards, contact points, notification policy, message template and, when
+ * `grafana.managedAlerts` is on, Grafana-managed copies of the burn-rate alerts.
+ *
+ * Grafana credentials are not configuration: the provider reads `GRAFANA_AUTH` at deploy time.
+ * Notification secrets are Secret Manager references, read by Terraform at plan time.
+ */
+import { grafanaBurnRateRuleGroups } from '../alerts/grafana/burn-rate-rules';
+import { Annotations, TerraformStack, type App } from '../constructs/framework';
+import { addGoogleProvider } from '../constructs/google/google-provider';
+import { CloudMonitoringDataSource } from '../constructs/grafana/cloud-monitoring-data-source';
+import { ContactPoint } from '../constructs/grafana/contact-point';
+import { GrafanaDashboard } from '../constructs/grafana/dashboard';
+import { GrafanaFolder } from '../constructs/grafana/folder';
+import { GrafanaProvider } from '../constructs/grafana/grafana-provider';
+import { MessageTemplate } from '../constructs/grafana/message-template';
+import { NotificationPolicy, type NotificationRoute } from '../constructs/grafana/notification-policy';
+import { PrometheusDataSource } from '../constructs/grafana/prometheus-data-source';
+import { SecretStore } from '../constructs/grafana/secret-store';
+import { SloRuleGroup } from '../constructs/grafana/slo-rule-group';
+import { addStateBackend } from '../constructs/state-backend';
+import { renderDashboards } from '../dashboards/render';
+import { primaryRegion } from '../environments/naming';
+import type { EnvironmentConfig, NotificationTarget } from '../environments/schema';
+import { LABEL } from '../slos/conventions';
+import { SEVERITIES, type Severity } from '../slos/schema';
+import type { EnvironmentInputs } from './app';
+
+/** Names and UIDs of the Grafana objects of an environment; stable, so applies update in place. */
+export function grafanaNames(env: EnvironmentConfig) {
+  return {
+    stack: `${env.name}-observability`,
+    folderTitle: `SLO platform (${env.name})`,
+    folderUid: `slo-platform-${env.name}`,
+    prometheusName: `${env.name} Prometheus`,
+    prometheusUid: `${env.name}-prometheus`,
+    cloudMonitoringName: `${env.name} Cloud Monitoring`,
+    cloudMonitoringUid: `${env.name}-cloud-monitoring`,
+    contactPoint: (severity: Severity) => `${env.name}-${severity}`,
+    messageTemplate: `${env.name}-slo`,
+  };
+}
+
+/** Labels that group alerts into one notification: one per SLO of a service. */
+export const NOTIFICATION_GROUP_BY = Object.freeze([LABEL.service, LABEL.slo]);
+
+/** Names of the templates the message template defines. */
+export const TEMPLATE_NAMES = Object.freeze({ title: 'slo.title', body: 'slo.body' });
+
+/** Adds `<env>-observability` to `app` and returns it. */
+export function addObservabilityStack(app: App, inputs: EnvironmentInputs): TerraformStack {
+  const { env, catalog } = inputs;
+  const n = grafanaNames(env);
+  const stack = new TerraformStack(app, n.stack);
+  addStateBackend(stack, env, n.stack);
+
+  new GrafanaProvider(stack, 'Grafana', { url: env.grafana.url });
+  // The Google provider only reads Secret Manager here (the notification secrets).
+  addGoogleProvider(stack, env, primaryRegion(env).name);
+  const secrets = new SecretStore(stack, 'Secrets');
+
+  const folder = new GrafanaFolder(stack, 'Folder', { title: n.folderTitle, uid: n.folderUid });
+  const prometheus = new PrometheusDataSource(stack, 'Prometheus', {
+    name: n.prometheusName,
+    uid: n.prometheusUid,
+    url: env.grafana.prometheusUrl,
+    isDefault: true,
+  });
+  new CloudMonitoringDataSource(stack, 'CloudMonitoring', {
+    name: n.cloudMonitoringName,
+    uid: n.cloudMonitoringUid,
+    project: env.gcp.project,
+  });
+
+  for (const d of renderDashboards(catalog, env)) {
+    // Keyed by UID: the UID is derived from a stable name, so the construct id is stable too.
+    new GrafanaDashboard(stack, `Dashboard-${d.uid}`, { folderUid: folder.uid, uid: d.uid, json: d.json });
+  }
+
+  addAlertRouting(stack, env, secrets);
+
+  if (env.grafana.managedAlerts) {
+    for (const group of grafanaBurnRateRuleGroups(catalog, { prometheusUid: n.prometheusUid })) {
+      new SloRuleGroup(stack, `RuleGroup-${group.name}`, { folderUid: folder.uid, group, dependsOn: [prometheus.resource] });
+    }
+  }
+  return stack;
+}
+
+/** Contact points per severity, the message template, and the policy tree that routes by `severity`. */
+function addAlertRouting(stack: TerraformStack, env: EnvironmentConfig, secrets: SecretStore): void {
+  const n = grafanaNames(env);
+  const configured = SEVERITIES.filter((s) => env.notifications[s] !== undefined);
+  if (configured.length === 0) {
+    Annotations.of(stack).addWarning('no notifications configured: Grafana keeps its own notification policy and alerts notify nobody');
+    return;
+  }
+  const template = new MessageTemplate(stack, 'MessageTemplate', { name: n.messageTemplate, template: messageTemplateText() });
+  const contactPoints = new Map<Severity, ContactPoint>();
+  for (const severity of configured) {
+    const target = env.notifications[severity]!;
+    const cp = new ContactPoint(stack, `ContactPoint-${severity}`, {
+      name: n.contactPoint(severity),
+      templates: { messageTemplate: template, ...TEMPLATE_NAMES },
+      ...integrations(target, secrets),
+    });
+    contactPoints.set(severity, cp);
+  }
+  const routes: NotificationRoute[] = configured.map((severity) => ({
+    matchers: { [LABEL.severity]: severity },
+    contactPoint: contactPoints.get(severity)!.name,
+  }));
+  // Anything without a known severity goes where the least urgent alerts go.
+  const fallback = contactPoints.get(configured[configured.length - 1]!)!;
+  new NotificationPolicy(stack, 'NotificationPolicy', {
+    defaultContactPoint: fallback.name,
+    groupBy: NOTIFICATION_GROUP_BY,
+    routes,
+  });
+}
+
+function integrations(target: NotificationTarget, secrets: SecretStore) {
+  return {
+    ...(target.pagerduty ? { pagerduty: { integrationKey: secrets.value(target.pagerduty.integrationKeySecret) } } : {}),
+    ...(target.slack ? { slack: { recipient: target.slack.channel, token: secrets.value(target.slack.tokenSecret) } } : {}),
+    ...(target.email ? { email: { addresses: target.email.addresses } } : {}),
+  };
+}
+
+/**
+ * Title and body of every notification: the severity, the service and SLO, each alert's
+ * summary and description, and its runbook link.
+ */
+export function messageTemplateText(): string {
+  return [
+    `{{ define "${TEMPLATE_NAMES.title}" }}[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] ` +
+      `{{ .CommonLabels.${LABEL.severity} }} {{ .CommonLabels.${LABEL.service} }}/{{ .CommonLabels.${LABEL.slo} }}{{ end }}`,
+    `{{ define "${TEMPLATE_NAMES.body}" }}{{ range .Alerts }}{{ .Annotations.summary }}`,
+    `{{ .Annotations.description }}`,
+    `{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}{{ end }}`,
+    `{{ end }}{{ end }}`,
+    '',
+  ].join('\n');
+}
