@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { displayPath, readUtf8 } from '../slos/load';
 import type { Problem } from '../slos/problems';
-import { sortProblems } from '../slos/problems';
+import { fieldPath, sortProblems } from '../slos/problems';
 import { parseYaml, problemAt, type YamlSource } from '../slos/yaml-source';
 import { zodProblems } from '../slos/zod-problem';
 import { environmentSchema, type EnvironmentConfig } from './schema';
@@ -16,29 +16,55 @@ const PLACEHOLDER_RE = /(^|[^a-z])(example|changeme|change-me|placeholder|todo|d
 /** Where the bundled environments live. */
 export const ENVIRONMENTS_DIR = join(__dirname);
 
-/** Validates parsed YAML as an environment config. */
+/** The four severities, each of which a production environment must route somewhere. */
+const SEVERITIES = ['page', 'critical', 'warning', 'info'] as const;
+
+/**
+ * Validates parsed YAML as an environment config. A production environment is also checked for
+ * placeholders when its shape is wrong, so one run names every field to fix.
+ */
 export function parseEnvironment(source: YamlSource): { env?: EnvironmentConfig; problems: Problem[] } {
   const parsed = environmentSchema.safeParse(source.value, { reportInput: true });
-  if (!parsed.success) return { problems: sortProblems(parsed.error.issues.flatMap((i) => zodProblems(source, i, environmentSchema))) };
+  const production = (source.value as { production?: unknown } | null)?.production === true;
+  if (!parsed.success) {
+    const shape = parsed.error.issues.flatMap((i) => zodProblems(source, i, environmentSchema));
+    const taken = new Set(shape.map((p) => p.field));
+    const extra = production ? productionProblems(source).filter((p) => !taken.has(p.field)) : [];
+    return { problems: sortProblems([...shape, ...extra]) };
+  }
   const env = parsed.data;
   const problems: Problem[] = [];
-  const primaries = env.gcp.regions.filter((r) => r.primary).length;
-  if (primaries !== 1)
-    problems.push(problemAt(source, ['gcp', 'regions'], `exactly one region must be primary; ${primaries} are`, 'environment'));
+  const primaries = env.gcp.regions.filter((r) => r.primary).map((r) => r.name);
+  if (primaries.length !== 1) {
+    const given = primaries.length === 0 ? 'no primary region' : `${primaries.length} primary regions (${primaries.join(', ')})`;
+    problems.push(
+      problemAt(source, ['gcp', 'regions'], `gcp.regions has ${given}; allowed: exactly one region with primary: true`, 'environment'),
+    );
+  }
   const seen = new Set<string>();
   env.gcp.regions.forEach((r, i) => {
     if (seen.has(r.name))
-      problems.push(problemAt(source, ['gcp', 'regions', i, 'name'], `region ${r.name} is listed twice`, 'environment', true));
+      problems.push(
+        problemAt(
+          source,
+          ['gcp', 'regions', i, 'name'],
+          `gcp.regions[${i}].name "${r.name}" is listed twice; allowed: each region once`,
+          'environment',
+          true,
+        ),
+      );
     seen.add(r.name);
   });
   for (const [severity, target] of Object.entries(env.notifications)) {
-    const kinds = Object.values(target ?? {}).filter((v) => v !== undefined).length;
-    if (kinds !== 1)
+    const kinds = Object.entries(target ?? {})
+      .filter(([, v]) => v !== undefined)
+      .map(([k]) => k);
+    if (kinds.length !== 1)
       problems.push(
         problemAt(
           source,
           ['notifications', severity],
-          `notifications.${severity} needs exactly one of pagerduty, slack or email; ${kinds} given`,
+          `notifications.${severity} has ${kinds.length === 0 ? 'no target' : kinds.join(' and ')}; allowed: exactly one of pagerduty, slack or email`,
           'environment',
         ),
       );
@@ -48,29 +74,30 @@ export function parseEnvironment(source: YamlSource): { env?: EnvironmentConfig;
       problemAt(
         source,
         ['service', 'minInstances'],
-        `service.minInstances ${env.service.minInstances} exceeds service.maxInstances ${env.service.maxInstances}`,
+        `service.minInstances ${env.service.minInstances} exceeds service.maxInstances ${env.service.maxInstances}; allowed: at most ${env.service.maxInstances}`,
         'environment',
         true,
       ),
     );
   }
-  if (env.production) problems.push(...productionProblems(source, env));
+  if (env.production) problems.push(...productionProblems(source));
   return problems.length > 0 ? { problems: sortProblems(problems) } : { env, problems };
 }
 
 /**
- * The production fail-fast: every placeholder value, every missing notification target. Each
- * problem names its field.
+ * The production fail-fast, on the file as written: every placeholder value and every severity
+ * without a notification target, one problem per field.
  */
-export function productionProblems(source: YamlSource, env: EnvironmentConfig): Problem[] {
+export function productionProblems(source: YamlSource): Problem[] {
   const out: Problem[] = [];
-  for (const severity of ['page', 'critical', 'warning', 'info'] as const) {
-    if (!env.notifications[severity]) {
+  const raw = source.value as { notifications?: Record<string, unknown> } | null;
+  for (const severity of SEVERITIES) {
+    if (raw?.notifications?.[severity] === undefined || raw.notifications[severity] === null) {
       out.push(
         problemAt(
           source,
           ['notifications'],
-          `production environment has no notification target for severity ${severity} (notifications.${severity})`,
+          `notifications.${severity} is missing; a production environment needs a notification target for every severity (${SEVERITIES.join(', ')})`,
           'production',
         ),
       );
@@ -82,7 +109,7 @@ export function productionProblems(source: YamlSource, env: EnvironmentConfig): 
         problemAt(
           source,
           path,
-          `production environment has a placeholder value ${JSON.stringify(value)} in ${path.join('.')}`,
+          `${fieldPath(path)} is ${JSON.stringify(value)}, a placeholder; a production environment needs the real value`,
           'production',
           true,
         ),

@@ -1,0 +1,129 @@
+/**
+ * Environment configs: the bundled example loads; a production environment fails fast on
+ * placeholder values, missing notification targets and literal secrets, one problem per field,
+ * each at its file:line:col.
+ */
+import { readFileSync } from 'node:fs';
+import { loadEnvironment, loadEnvironmentOrThrow, parseEnvironment } from '../../environments/load';
+import { formatProblem } from '../../slos/problems';
+import { parseYaml } from '../../slos/yaml-source';
+
+const EXAMPLE = readFileSync('environments/example.yaml', 'utf8');
+
+/** The example turned into a production environment with real-looking values. */
+const PRODUCTION = EXAMPLE.replace(/^production: false$/m, 'production: true')
+  .replace(/^name: example$/m, 'name: prod')
+  .replaceAll('example-platform-prod', 'acme-platform-prod')
+  .replaceAll('example.com', 'acme.io');
+
+function problemsOf(text: string, file = 'environments/prod.yaml'): string[] {
+  const parsed = parseYaml(file, text);
+  if (!parsed.source) return parsed.problems.map(formatProblem);
+  return parseEnvironment(parsed.source).problems.map(formatProblem);
+}
+
+/** `line:col` of the first occurrence of `needle` in `text`, at or after the line containing `after`. */
+function pos(text: string, needle: string, after = ''): string {
+  const from = after ? text.indexOf(after) : 0;
+  const at = text.indexOf(needle, from);
+  if (from < 0 || at < 0) throw new Error(`"${needle}" not found`);
+  const before = text.slice(0, at).split('\n');
+  return `${before.length}:${before[before.length - 1]!.length + 1}`;
+}
+
+describe('environment config', () => {
+  test('the bundled example environment loads, with one primary region', () => {
+    // when
+    const env = loadEnvironmentOrThrow('example');
+    // then
+    expect(env.name).toBe('example');
+    expect(env.production).toBe(false);
+    expect(env.gcp.regions.filter((r) => r.primary).map((r) => r.name)).toEqual(['europe-west1']);
+  });
+
+  test('a production environment with real values loads', () => {
+    // then
+    expect(problemsOf(PRODUCTION)).toEqual([]);
+  });
+
+  test('rejects every placeholder of a production environment, one problem per field', () => {
+    // given the example values, marked production
+    const text = EXAMPLE.replace(/^production: false$/m, 'production: true');
+    // when
+    const problems = problemsOf(text);
+    // then: each named field is reported at its value
+    const expected = [
+      ['name', 'example', 'name: '],
+      ['gcp.project', 'example-platform-prod', 'project: '],
+      ['domain', 'api.example.com', 'domain: '],
+      ['grafana.url', 'https://grafana.example.com', 'url: '],
+    ] as const;
+    for (const [field, value, key] of expected) {
+      expect(problems).toContain(
+        `environments/prod.yaml:${pos(text, value, key)}: ${field} is "${value}", a placeholder; a production environment needs the real value`,
+      );
+    }
+    expect(problems.filter((p) => p.includes('a placeholder')).length).toBeGreaterThanOrEqual(10);
+    expect(problems.every((p) => /^environments\/prod\.yaml:\d+:\d+: [a-z]/.test(p))).toBe(true);
+  });
+
+  test('rejects a production environment without a target for a severity', () => {
+    // given no info target
+    const text = PRODUCTION.replace(/^ {2}info:\n {4}email:\n {6}addresses: .*\n/m, '');
+    // then
+    expect(problemsOf(text)).toEqual([
+      `environments/prod.yaml:${pos(text, 'notifications:')}: notifications.info is missing; a production environment needs a notification target for every severity (page, critical, warning, info)`,
+    ]);
+  });
+
+  test('rejects a literal secret instead of a secret manager reference, with the placeholders in the same run', () => {
+    // given a Slack token pasted in, and the example project id left in the domain
+    const text = PRODUCTION.replace('projects/acme-platform-prod/secrets/slack-bot-token/versions/latest', 'xoxb-1234-abcd').replace(
+      'domain: api.acme.io',
+      'domain: api.example.com',
+    );
+    // then
+    expect(problemsOf(text)).toEqual([
+      `environments/prod.yaml:${pos(text, 'api.example.com')}: domain is "api.example.com", a placeholder; a production environment needs the real value`,
+      `environments/prod.yaml:${pos(text, 'xoxb-1234-abcd')}: notifications.critical.slack.tokenSecret is "xoxb-1234-abcd"; must be a secret manager reference projects/<project>/secrets/<name>/versions/<version>, never the secret itself`,
+    ]);
+  });
+
+  test('accepts placeholders in an environment that is not production', () => {
+    // then
+    expect(problemsOf(EXAMPLE, 'environments/example.yaml')).toEqual([]);
+  });
+
+  test('rejects two primary regions', () => {
+    // given
+    const text = PRODUCTION.replace(/- name: us-central1\n/, '- name: us-central1\n      primary: true\n');
+    // then
+    expect(problemsOf(text)).toEqual([
+      `environments/prod.yaml:${pos(text, 'regions:')}: gcp.regions has 2 primary regions (europe-west1, us-central1); allowed: exactly one region with primary: true`,
+    ]);
+  });
+
+  test('rejects a config with no primary region', () => {
+    // given
+    const text = PRODUCTION.replace(/\n {6}primary: true\n/, '\n');
+    // then
+    expect(problemsOf(text)).toEqual([
+      `environments/prod.yaml:${pos(text, 'regions:')}: gcp.regions has no primary region; allowed: exactly one region with primary: true`,
+    ]);
+  });
+
+  test('rejects an unknown environment name with a file problem', () => {
+    // when
+    const result = loadEnvironment('no-such-env');
+    // then
+    expect(result.env).toBeUndefined();
+    expect(result.problems.map((p) => p.message)).toEqual(['cannot read environments/no-such-env.yaml: no such file']);
+  });
+
+  test('fails loading with one error listing every problem as file:line:col', () => {
+    // then
+    expect(() => loadEnvironmentOrThrow('no-such-env')).toThrow(
+      'invalid environment config:\nenvironments/no-such-env.yaml:1:1: cannot read environments/no-such-env.yaml: no such file',
+    );
+  });
+});
