@@ -1,0 +1,262 @@
+import {
+  cloudMonitoringPlan,
+  cloudMonitoringSlo,
+  monitoringThresholds,
+  notificationChannels,
+  parseSecretRef,
+  percentileAligner,
+  severityRouting,
+  type MonitoringPlan,
+  type PolicySpec,
+  type ThresholdCondition,
+} from '../../../alerts/cloud-monitoring';
+import { loadEnvironmentOrThrow } from '../../../environments/load';
+import { platformSlos } from '../../../environments/platform-slos';
+import type { EnvironmentConfig } from '../../../environments/schema';
+import { burnWindows } from '../../../slos/burn-rate';
+import { loadCatalog } from '../../../slos/load';
+import type { Slo, SloCatalog } from '../../../slos/model';
+import { SEVERITIES } from '../../../slos/schema';
+
+const env = loadEnvironmentOrThrow('example');
+const catalog = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
+
+/** A modified copy of the example environment. */
+function withEnv(change: (e: EnvironmentConfig) => EnvironmentConfig): EnvironmentConfig {
+  return change(structuredClone(env));
+}
+
+function policy(plan: MonitoringPlan, key: string): PolicySpec {
+  const p = plan.policies.find((x) => x.key === key);
+  if (!p) throw new Error(`no policy ${key}`);
+  return p;
+}
+
+function thresholds(p: PolicySpec): number[] {
+  return p.conditions.map((c) => (c as ThresholdCondition).thresholdValue);
+}
+
+describe('cloud monitoring plan', () => {
+  let plan: MonitoringPlan;
+  beforeAll(() => {
+    plan = cloudMonitoringPlan(env, catalog);
+  });
+
+  describe('thresholds', () => {
+    // Expected values are recomputed here from the config and the catalog, not copied from the code.
+    const slos = () => platformSlos(env, catalog);
+    test.each<[string, () => number[]]>([
+      ['redis-memory-warning-euw1', () => [env.monitoring.redisMemoryUsage.warning]],
+      ['redis-memory-critical-usc1', () => [env.monitoring.redisMemoryUsage.critical]],
+      ['redis-clients-asn1', () => [env.monitoring.saturationShare * env.redis.maxClients]],
+      ['sql-replica-lag-warning-usc1', () => [env.database.rpoSeconds / 2]],
+      ['sql-replica-lag-page-asn1', () => [env.database.rpoSeconds]],
+      ['sql-down-primary', () => [1]],
+      ['sql-cpu-warning', () => [env.monitoring.cpuUtilization.warning]],
+      ['sql-cpu-critical', () => [env.monitoring.cpuUtilization.critical]],
+      ['sql-disk', () => [env.monitoring.diskUtilization]],
+      ['sql-connections', () => [env.monitoring.saturationShare * env.database.maxConnections]],
+      ['run-5xx-euw1', () => [1 - slos().errorRate.objectivePercent / 100]],
+      ['run-latency-usc1', () => [slos().lightLatency.sli.thresholdSeconds * 1000]],
+      ['run-instances-critical-asn1', () => [env.service.maxInstances]],
+      ['run-instances-warning-asn1', () => [Math.ceil(env.monitoring.saturationShare * env.service.maxInstances)]],
+      ['lb-5xx', () => [1 - slos().errorRate.objectivePercent / 100]],
+    ])('policy %s fires at its derived threshold', (key, expected) => {
+      // when
+      const actual = thresholds(policy(plan, key));
+      // then
+      expect(actual).toHaveLength(expected().length);
+      actual.forEach((v, i) => expect(v).toBeCloseTo(expected()[i]!, 12));
+    });
+
+    test('the latency policy uses the percentile of the light-latency objective', () => {
+      // given a p99 objective
+      const light = platformSlos(env, catalog).lightLatency;
+      // then
+      expect((policy(plan, 'run-latency-euw1').conditions[0] as ThresholdCondition).aggregations[0]!.perSeriesAligner).toBe(
+        `ALIGN_PERCENTILE_${light.objectivePercent}`,
+      );
+    });
+
+    test('changing the RPO in the config moves the replica-lag thresholds', () => {
+      // given the example with a five-minute RPO
+      const changed = withEnv((e) => ({ ...e, database: { ...e.database, rpoSeconds: 300 } }));
+      // when
+      const moved = cloudMonitoringPlan(changed, catalog);
+      // then
+      expect(thresholds(policy(moved, 'sql-replica-lag-warning-usc1'))).toEqual([150]);
+      expect(thresholds(policy(moved, 'sql-replica-lag-page-usc1'))).toEqual([300]);
+      expect(thresholds(policy(plan, 'sql-replica-lag-page-usc1'))).toEqual([env.database.rpoSeconds]);
+    });
+
+    test('symptom policies hold for the shortest short window of the burn-rate table', () => {
+      const t = monitoringThresholds(env, catalog);
+      const shortest = Math.min(...burnWindows(99.9, 30 * 86400, { page: 'page', ticket: 'warning' }).map((w) => w.shortWindowSeconds));
+      expect(t.symptomWindowSeconds).toBe(shortest);
+      expect((policy(plan, 'run-5xx-euw1').conditions[0] as ThresholdCondition).durationSeconds).toBe(shortest);
+    });
+
+    test('rejects a latency objective cloud monitoring has no percentile aligner for', () => {
+      expect(() => percentileAligner(99.5)).toThrow(
+        'cloud monitoring has no percentile aligner for a 99.5 % latency objective (supported: 5, 50, 95, 99)',
+      );
+    });
+  });
+
+  describe('policies', () => {
+    test('every policy links its runbook section and says what to do first', () => {
+      for (const p of plan.policies) {
+        expect(p.runbookUrl).toBe(`${env.runbookBaseUrl}/cloud-monitoring.md#${p.runbookAnchor}`);
+        expect(p.documentation).toContain(p.runbookUrl);
+        expect(p.documentation).toContain('What to do first:');
+      }
+    });
+
+    test('every policy carries its platform severity as a label and the mapped cloud monitoring severity', () => {
+      const mapped = { page: 'CRITICAL', critical: 'ERROR', warning: 'WARNING', info: 'WARNING' };
+      for (const p of plan.policies) {
+        expect(p.userLabels.severity).toBe(p.severity);
+        expect(p.policySeverity).toBe(mapped[p.severity]);
+      }
+    });
+
+    test('every policy is routed to at least one channel of its own severity', () => {
+      for (const p of plan.policies) {
+        expect(p.channelKeys.length).toBeGreaterThan(0);
+        for (const k of p.channelKeys) expect(plan.channels.find((c) => c.key === k)!.severity).toBe(p.severity);
+      }
+    });
+
+    test('there are policies for redis, cloud sql, cloud run, the load balancer and uptime in every region', () => {
+      for (const region of ['euw1', 'usc1', 'asn1']) {
+        for (const prefix of [
+          'redis-memory-warning',
+          'redis-clients',
+          'redis-unavailable',
+          'run-5xx',
+          'run-latency',
+          'run-instances-critical',
+          'uptime-health',
+        ]) {
+          expect(plan.policies.map((p) => p.key)).toContain(`${prefix}-${region}`);
+        }
+      }
+      expect(plan.policies.map((p) => p.key)).toEqual(
+        expect.arrayContaining(['lb-5xx', 'sql-down-primary', 'sql-connections', 'uptime-multi-region']),
+      );
+    });
+  });
+
+  describe('uptime checks', () => {
+    test('each region is checked every 300 s from at least 3 checker regions', () => {
+      expect(plan.uptimeChecks.map((c) => c.host)).toEqual(env.gcp.regions.map((r) => `${r.name}.${env.domain}`));
+      for (const c of plan.uptimeChecks) {
+        expect(c.periodSeconds).toBe(300);
+        expect(c.path).toBe(env.service.healthPath);
+        expect(c.selectedRegions.length).toBeGreaterThanOrEqual(3);
+      }
+    });
+
+    test('the service pages when more than one region fails', () => {
+      const multi = policy(plan, 'uptime-multi-region');
+      expect(multi.severity).toBe('page');
+      expect((multi.conditions[0] as ThresholdCondition).triggerCount).toBe(2);
+      for (const c of plan.uptimeChecks) expect(multi.conditions[0]!.filter).toContain(`{{uptimeCheckId:${c.key}}}`);
+    });
+
+    test('a single-region environment gets no multi-region page', () => {
+      // given
+      const single = withEnv((e) => ({ ...e, gcp: { ...e.gcp, regions: [e.gcp.regions[0]!] } }));
+      // when
+      const keys = cloudMonitoringPlan(single, catalog).policies.map((p) => p.key);
+      // then
+      expect(keys).toContain('uptime-health-euw1');
+      expect(keys).not.toContain('uptime-multi-region');
+    });
+  });
+
+  describe('slos', () => {
+    const withCm = () => catalog.slos.filter((s) => s.cloudMonitoring);
+
+    test('every slo with a cloud monitoring sli becomes a cloud monitoring slo with the same goal and period', () => {
+      expect(withCm().length).toBeGreaterThan(0);
+      expect(plan.slos.map((s) => s.sloRef)).toEqual(withCm().map((s) => s.id));
+      for (const slo of withCm()) {
+        const cm = plan.slos.find((s) => s.sloRef === slo.id)!;
+        expect(cm.goal).toBe(slo.objective);
+        expect(cm.rollingPeriodDays * 86400).toBe(slo.windowSeconds);
+        expect(plan.services.map((s) => s.key)).toContain(cm.serviceKey);
+      }
+    });
+
+    test('every such slo has a burn-rate policy per window with the factor of burnWindows', () => {
+      for (const slo of withCm()) {
+        const expected = burnWindows(slo.objectivePercent, slo.windowSeconds, slo.alerting.severities);
+        for (const w of expected) {
+          const p = policy(plan, `slo-burn-${slo.service}-${slo.name}-${w.id}`);
+          // then: long and short window, both above the factor, combined with AND
+          expect(p.combiner).toBe('AND');
+          expect(p.severity).toBe(w.severity);
+          expect(p.conditions.map((c) => c.filter)).toEqual([
+            `select_slo_burn_rate("{{sloName:${slo.service}-${slo.name}}}", "${w.longWindowSeconds}s")`,
+            `select_slo_burn_rate("{{sloName:${slo.service}-${slo.name}}}", "${w.shortWindowSeconds}s")`,
+          ]);
+          expect(thresholds(p)).toEqual([w.factor, w.factor]);
+        }
+      }
+    });
+
+    const base = () => withCm()[0]!;
+    test.each<[string, (s: Slo) => Slo, string]>([
+      [
+        'a window that is not whole days',
+        (s) => ({ ...s, window: '36h' as Slo['window'], windowSeconds: 129600 }),
+        'is not a whole number of days between 1 and 30',
+      ],
+      [
+        'an objective above 99.99 %',
+        (s) => ({ ...s, objective: 0.99999, objectivePercent: 99.999 }),
+        'is above the cloud monitoring maximum goal 0.9999',
+      ],
+      [
+        'a distribution cut that differs from the latency threshold',
+        (s) => ({ ...s, cloudMonitoring: { kind: 'distributionCut', distributionFilter: 'x', rangeMax: 60, unit: 'ms' } }),
+        'cloud monitoring rangeMax 60 ms differs from the latency threshold',
+      ],
+    ])('rejects %s', (_what, change, message) => {
+      const latency = catalog.slos.find((s) => s.cloudMonitoring?.kind === 'distributionCut')!;
+      const slo = change(message.includes('rangeMax') ? latency : base());
+      expect(() => cloudMonitoringSlo(slo)).toThrow(message);
+    });
+  });
+
+  describe('channels', () => {
+    test('page goes to pagerduty, critical and warning to slack, info to one e-mail channel per address', () => {
+      const channels = notificationChannels(env);
+      expect(channels.map((c) => [c.severity, c.type])).toEqual([
+        ['page', 'pagerduty'],
+        ['critical', 'slack'],
+        ['warning', 'slack'],
+        ...env.notifications.info!.email!.addresses.map(() => ['info', 'email']),
+      ]);
+      expect(channels[0]!.sensitiveLabels.service_key).toEqual(parseSecretRef(env.notifications.page!.pagerduty!.integrationKeySecret));
+      expect(channels[1]!.sensitiveLabels.auth_token!.secret).toBe('slack-bot-token');
+    });
+
+    test('a severity without a channel is routed to the nearest configured severity', () => {
+      // given no info target
+      const noInfo = withEnv((e) => ({ ...e, notifications: { ...e.notifications, info: undefined } }));
+      // when
+      const routing = severityRouting(notificationChannels(noInfo));
+      // then
+      for (const s of SEVERITIES) expect(routing.channelKeys[s].length).toBeGreaterThan(0);
+      expect(routing.fallbacks).toEqual([{ severity: 'info', routedTo: 'warning' }]);
+    });
+
+    test('rejects a secret reference that is not a secret manager version', () => {
+      expect(() => parseSecretRef('hunter2')).toThrow(
+        'secret reference "hunter2" must be projects/<project>/secrets/<name>/versions/<version>',
+      );
+    });
+  });
+});
