@@ -22,13 +22,16 @@ export function sloCompliancePanel(ctx: PanelContext, slos: readonly Slo[], span
   });
 }
 
-/** Uptime over the selected range from an availability SLO's SLI, green at its objective. */
+/**
+ * Uptime over the selected range from an availability SLO's SLI, green at its objective. Not
+ * filtered by region: the probes hit the global endpoint, and their location is the prober's.
+ */
 export function uptimePanel(ctx: PanelContext, slo: Slo, span: number) {
   return statPanel(ctx, {
     title: 'Uptime',
     description: `Share of successful health probes over the selected time range (SLI of ${slo.id}); green at the ${slo.objectivePercent} % objective.`,
     unit: units.PercentUnit,
-    queries: [{ expr: sliCompliance(slo, RANGE_WINDOW), legend: 'uptime', instant: true }],
+    queries: [{ expr: sliCompliance(slo, RANGE_WINDOW, []), legend: 'uptime', instant: true }],
     thresholds: { base: COLOR.bad, steps: [objectiveStep(slo)] },
     span,
     decimals: 3,

@@ -29,3 +29,12 @@ export function scaffold(uid: string, title: string, description: string, tags: 
         .keepTime(true),
     );
 }
+
+/**
+ * The SDK's built model as plain JSON data: builders attach marker functions to queries
+ * (`_implementsDataqueryVariant`) and may leave `undefined` fields, neither of which belongs in a
+ * rendered dashboard that is compared, hashed or handed to Terraform.
+ */
+export function plainJson(built: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(built)) as Record<string, unknown>;
+}

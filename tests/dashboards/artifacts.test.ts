@@ -1,0 +1,36 @@
+import { grafanaArtifacts, stableJson } from '../../dashboards/artifacts';
+import { renderDashboards } from '../../dashboards/render';
+import { GENERATED_HEADER } from '../../slos/conventions';
+import { loadBundled } from './dashboard-json';
+
+// given the bundled specs and the example environment
+const { catalog, env } = loadBundled();
+const artifacts = grafanaArtifacts(catalog, env);
+
+describe('grafana artifacts', () => {
+  test('writes grafana/<uid>.json for every dashboard', () => {
+    // then
+    expect(artifacts.map((a) => a.path)).toEqual(renderDashboards(catalog, env).map((d) => `grafana/${d.uid}.json`));
+  });
+
+  test('each file is the dashboard model, pretty-printed with sorted keys and a trailing newline', () => {
+    for (const a of artifacts) {
+      // when
+      const parsed = JSON.parse(a.content);
+      // then
+      expect(a.content).toBe(stableJson(parsed));
+      expect(a.content.endsWith('}\n')).toBe(true);
+      expect(a.content.split('\n')[1]).toMatch(/^ {2}"/);
+      expect(parsed.description).toContain(GENERATED_HEADER);
+    }
+  });
+
+  test('stable JSON orders keys at every level and keeps array order', () => {
+    // when
+    const text = stableJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } });
+    // then
+    expect(text).toBe(
+      '{\n  "a": {\n    "c": null,\n    "d": [\n      3,\n      {\n        "y": 2,\n        "z": 1\n      }\n    ]\n  },\n  "b": 1\n}\n',
+    );
+  });
+});
