@@ -31,10 +31,22 @@ export function scaffold(uid: string, title: string, description: string, tags: 
 }
 
 /**
- * The SDK's built model as plain JSON data: builders attach marker functions to queries
- * (`_implementsDataqueryVariant`) and may leave `undefined` fields, neither of which belongs in a
- * rendered dashboard that is compared, hashed or handed to Terraform.
+ * The SDK's built model as plain JSON data with keys sorted at every level: builders attach
+ * marker functions to queries (`_implementsDataqueryVariant`) and may leave `undefined` fields,
+ * neither of which belongs in a rendered dashboard that is compared, hashed or handed to
+ * Terraform. One recursive copy (cheaper than a stringify/parse round trip on large catalogs).
  */
 export function plainJson(built: unknown): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(built)) as Record<string, unknown>;
+  return toPlain(built) as Record<string, unknown>;
+}
+
+function toPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => (v === undefined || typeof v === 'function' ? null : toPlain(v)));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined && typeof v !== 'function') out[key] = toPlain(v);
+  }
+  return out;
 }

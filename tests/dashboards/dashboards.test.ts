@@ -44,7 +44,10 @@ describe('rendered dashboards', () => {
     // then
     const variable = `\${${VAR.datasource}}`;
     for (const panel of dataPanels(d.json)) {
-      expect({ panel: panel.title, datasource: panel.datasource }).toEqual({ panel: panel.title, datasource: { type: 'prometheus', uid: variable } });
+      expect({ panel: panel.title, datasource: panel.datasource }).toEqual({
+        panel: panel.title,
+        datasource: { type: 'prometheus', uid: variable },
+      });
       for (const t of panel.targets ?? []) expect(t.datasource).toEqual({ type: 'prometheus', uid: variable });
     }
     const templating = (d.json.templating as { list: { name: string; type: string }[] }).list;

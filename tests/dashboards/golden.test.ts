@@ -32,6 +32,8 @@ describe('golden dashboards', () => {
       writeFileSync(file, text);
     }
     // then
-    expect(existsSync(file) ? readFileSync(file, 'utf8') : `missing ${file}: run UPDATE_GOLDEN=1 npx jest tests/dashboards/golden`).toBe(text);
+    expect(existsSync(file) ? readFileSync(file, 'utf8') : `missing ${file}: run UPDATE_GOLDEN=1 npx jest tests/dashboards/golden`).toBe(
+      text,
+    );
   });
 });

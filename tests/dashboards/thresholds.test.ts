@@ -133,7 +133,10 @@ describe('changing an SLO threshold in a spec', () => {
     const file = join(dir, 'api.yaml');
     const before = readFileSync(file, 'utf8');
     const after = before
-      .replace('thresholdSeconds: 0.05\n        buckets: [0.005, 0.01, 0.025, 0.05,', 'thresholdSeconds: 0.04\n        buckets: [0.005, 0.01, 0.025, 0.04, 0.05,')
+      .replace(
+        'thresholdSeconds: 0.05\n        buckets: [0.005, 0.01, 0.025, 0.05,',
+        'thresholdSeconds: 0.04\n        buckets: [0.005, 0.01, 0.025, 0.04, 0.05,',
+      )
       .replace('rangeMax: 50', 'rangeMax: 40');
     expect(after).not.toBe(before);
     writeFileSync(file, after);
@@ -150,10 +153,7 @@ describe('changing an SLO threshold in a spec', () => {
     expect(thresholdValues(panel)).toEqual([0.04]);
     // and nothing else on any dashboard moved but that line and the sentence that names it
     const diffs = again.flatMap((d, i) => jsonDiff(built[i]!.json, d.json, d.uid));
-    expect(diffs).toEqual([
-      `${api.uid}.panels[5].description`,
-      `${api.uid}.panels[5].fieldConfig.defaults.thresholds.steps[1].value`,
-    ]);
+    expect(diffs).toEqual([`${api.uid}.panels[5].description`, `${api.uid}.panels[5].fieldConfig.defaults.thresholds.steps[1].value`]);
   });
 });
 
