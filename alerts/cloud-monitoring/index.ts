@@ -11,3 +11,4 @@ export * from './slo-policies';
 export * from './sql-policies';
 export * from './thresholds';
 export * from './uptime';
+export * from './docs-table';

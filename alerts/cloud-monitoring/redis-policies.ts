@@ -80,12 +80,12 @@ export function redisPolicies(env: EnvironmentConfig, t: MonitoringThresholds): 
             aggregations: [align(t.alignmentSeconds, 'ALIGN_MAX', 'REDUCE_MAX', byInstance)],
           },
           {
-            ...above('server restarted', redisFilter(env, region, 'server/uptime'), t.redisRestartUptimeSeconds, 0, [
+            ...above('server uptime (s)', redisFilter(env, region, 'server/uptime'), t.redisRestartUptimeSeconds, 0, [
               align(t.alignmentSeconds, 'ALIGN_MIN', 'REDUCE_MIN', byInstance),
             ]),
             comparison: 'COMPARISON_LT',
           },
-          above('primary role changed (failover)', redisFilter(env, region, 'replication/role'), 0, 0, [
+          above('replication role change (stddev)', redisFilter(env, region, 'replication/role'), 0, 0, [
             align(t.symptomWindowSeconds, 'ALIGN_STDDEV', 'REDUCE_MAX', byInstance),
           ]),
         ],

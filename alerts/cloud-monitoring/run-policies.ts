@@ -89,9 +89,13 @@ export function runPolicies(env: EnvironmentConfig, catalog: SloCatalog, t: Moni
         severity: 'warning',
         combiner: 'OR',
         conditions: [
-          above('request latency percentile', runFilter(env, region, 'request_latencies'), t.runLatencyMs, t.symptomWindowSeconds, [
-            align(t.alignmentSeconds, t.runLatencyAligner, 'REDUCE_MAX', [byService]),
-          ]),
+          above(
+            `request latency ${t.runLatencyAligner.replace('ALIGN_PERCENTILE_', 'p')} (ms)`,
+            runFilter(env, region, 'request_latencies'),
+            t.runLatencyMs,
+            t.symptomWindowSeconds,
+            [align(t.alignmentSeconds, t.runLatencyAligner, 'REDUCE_MAX', [byService])],
+          ),
         ],
         runbookAnchor: 'run-latency',
         summary: `Request latency (${t.runLatencyAligner.replace('ALIGN_PERCENTILE_', 'p')}) in ${region} is above the ${slos.lightLatency.id} threshold.`,

@@ -22,7 +22,7 @@ export function sqlPolicies(env: EnvironmentConfig, t: MonitoringThresholds): Po
       severity,
       combiner: 'OR',
       conditions: [
-        above('replica lag', sqlFilter(env, 'replication/replica_lag', [instance]), t.replicaLagSeconds[severity], t.alignmentSeconds, [
+        above('replica lag (s)', sqlFilter(env, 'replication/replica_lag', [instance]), t.replicaLagSeconds[severity], t.alignmentSeconds, [
           align(t.alignmentSeconds, 'ALIGN_MAX', 'REDUCE_MAX', byDatabase),
         ]),
       ],
@@ -49,7 +49,7 @@ export function sqlPolicies(env: EnvironmentConfig, t: MonitoringThresholds): Po
     combiner: 'OR',
     conditions: [
       {
-        ...above('database/up below 1', sqlFilter(env, 'up', [instance]), 1, t.symptomWindowSeconds, [
+        ...above('database/up', sqlFilter(env, 'up', [instance]), 1, t.symptomWindowSeconds, [
           align(t.alignmentSeconds, 'ALIGN_MIN', 'REDUCE_MIN', byDatabase),
         ]),
         comparison: 'COMPARISON_LT',
@@ -116,7 +116,7 @@ export function sqlPolicies(env: EnvironmentConfig, t: MonitoringThresholds): Po
       severity: 'critical',
       combiner: 'OR',
       conditions: [
-        above('backends', sqlFilter(env, 'postgresql/num_backends', all), t.sqlConnections, t.symptomWindowSeconds, [
+        above('backends (num_backends)', sqlFilter(env, 'postgresql/num_backends', all), t.sqlConnections, t.symptomWindowSeconds, [
           align(t.alignmentSeconds, 'ALIGN_MAX', 'REDUCE_SUM', byDatabase),
         ]),
       ],

@@ -35,7 +35,7 @@ export function uptimePolicies(env: EnvironmentConfig, checks: readonly UptimeCh
     combiner: 'OR',
     conditions: [
       above(
-        `more than ${t.uptimeFailingLocations} checker location failing`,
+        'failing checker locations',
         uptimeFilter([ref('uptimeCheckId', c.key)]),
         t.uptimeFailingLocations,
         t.alignmentSeconds,
@@ -60,7 +60,7 @@ export function uptimePolicies(env: EnvironmentConfig, checks: readonly UptimeCh
     combiner: 'OR',
     conditions: [
       above(
-        `at least ${t.uptimeFailingRegions} regions failing`,
+        'failing checker locations per region',
         uptimeFilter(checks.map((c) => ref('uptimeCheckId', c.key))),
         t.uptimeFailingLocations,
         t.alignmentSeconds,
