@@ -135,6 +135,8 @@ function listFiles(dir: string): string[] {
  * the generated files, relative to `outDir`, sorted.
  */
 export async function generateGrafanaBindings(schemaPath: string, outDir: string): Promise<string[]> {
+  // Generation is offline: keep cdktf's usage telemetry (a call to checkpoint-api.hashicorp.com) off.
+  process.env.CHECKPOINT_DISABLE ??= '1';
   // Loaded lazily: the generator pulls in a large dependency tree only this script needs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load keeps importers of the constants fast
   const { generateProviderBindingsFromSchema } = require('@cdktf/provider-generator') as typeof import('@cdktf/provider-generator');

@@ -6,6 +6,11 @@
  * (B) window as instant Prometheus queries, each reduced to its last value (C, D), each compared
  * with the window's error-ratio threshold (E, F), and a math stage that fires only when both do
  * (G) — the Workbook's condition `burn(long) > t AND burn(short) > t`.
+ *
+ * The queries are the SLI's own error ratio (slos/model.ts), not the recorded series, so the
+ * Grafana copies keep working when the Prometheus recording rules are not deployed. One rule per
+ * window (the Prometheus alert ORs the windows of a kind): a rule title must be unique in its
+ * folder, so each is titled `<AlertName> <long>/<short>`, and its labels are the Prometheus alert's.
  */
 import type { BurnWindow } from '../../slos/burn-rate';
 import { LABEL, sloAlertGroupName } from '../../slos/conventions';
@@ -86,9 +91,14 @@ export function grafanaBurnRateRuleGroups(catalog: SloCatalog, options: GrafanaB
     }));
 }
 
-/** The labels of a burn-rate alert: the SLO's routing labels, its identity, and the severity. */
+/**
+ * The labels of a burn-rate alert, the same set the Prometheus alert ends up with: the SLO's
+ * series labels (which the Prometheus alert inherits from its recorded series; the raw queries
+ * here carry none, so they are set explicitly), the alert's routing labels and the severity.
+ */
 export function burnRateAlertLabels(slo: Slo, w: BurnWindow): Record<string, string> {
   return {
+    ...slo.labels,
     ...slo.alerting.labels,
     ...slo.alerting.kindLabels[w.kind],
     [LABEL.service]: slo.service,
