@@ -1,0 +1,255 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { burnWindows } from '../../slos/burn-rate';
+import { GRAFANA_PROVIDER_SOURCE, GRAFANA_PROVIDER_VERSION_CONSTRAINT } from '../../constructs/grafana/grafana-provider';
+import { Testing } from '../../constructs/framework';
+import { renderDashboards } from '../../dashboards/render';
+import { loadEnvironmentOrThrow } from '../../environments/load';
+import type { EnvironmentConfig } from '../../environments/schema';
+import { errorRatioQuery } from '../../slos/model';
+import { loadCatalog } from '../../slos/load';
+import { SEVERITIES } from '../../slos/schema';
+import { addObservabilityStack, grafanaNames, NOTIFICATION_GROUP_BY } from '../../stacks/observability';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- synthesized Terraform JSON is untyped
+
+// given the bundled specs, the example environment and a bare variant of it (no notifications,
+// no Grafana-managed alerts, GCS state), synthesized once for the whole file
+const { catalog } = loadCatalog({ slosDir: 'slos' });
+if (!catalog) throw new Error('bundled specs do not load');
+const env = loadEnvironmentOrThrow('example');
+const bare: EnvironmentConfig = {
+  ...env,
+  name: 'bare',
+  gcp: { ...env.gcp, stateBucket: 'bare-tf-state' },
+  grafana: { ...env.grafana, managedAlerts: false },
+  notifications: {},
+};
+let out: Json;
+let bareOut: Json;
+let bareWarnings: string[];
+
+beforeAll(() => {
+  const app = Testing.app();
+  const stack = addObservabilityStack(app, { env, catalog });
+  const bareStack = addObservabilityStack(app, { env: bare, catalog });
+  out = JSON.parse(Testing.synth(stack, true)) as Json;
+  bareOut = JSON.parse(Testing.synth(bareStack, true)) as Json;
+  bareWarnings = bareStack.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+});
+
+const resources = (json: Json, type: string): Json[] => Object.values((json.resource?.[type] ?? {}) as Record<string, Json>);
+const only = (json: Json, type: string): Json => {
+  const all = resources(json, type);
+  expect(all).toHaveLength(1);
+  return all[0]!;
+};
+/** The resource of `type` a Terraform reference like `${grafana_contact_point.X.name}` points at. */
+const referenced = (json: Json, ref: string): Json => {
+  const m = /^\$\{([a-z_]+)\.([^.]+)\.[a-z_]+\}$/.exec(ref);
+  if (!m) throw new Error(`not a terraform reference: ${ref}`);
+  return json.resource[m[1]!][m[2]!] as Json;
+};
+const integrationTypes = (cp: Json) => ['pagerduty', 'slack', 'email'].filter((k) => cp[k] !== undefined);
+
+describe('observability stack', () => {
+  test('requires the grafana provider from grafana/grafana with the pinned version constraint', () => {
+    // then
+    expect(out.terraform.required_providers.grafana).toEqual({
+      source: GRAFANA_PROVIDER_SOURCE,
+      version: GRAFANA_PROVIDER_VERSION_CONSTRAINT,
+    });
+    expect(GRAFANA_PROVIDER_SOURCE).toBe('grafana/grafana');
+    expect(GRAFANA_PROVIDER_VERSION_CONSTRAINT).toBe('~> 4.45');
+  });
+
+  test('configures the grafana provider with the url only, leaving auth to GRAFANA_AUTH', () => {
+    // then
+    expect(out.provider.grafana).toEqual([{ url: env.grafana.url }]);
+  });
+
+  test('keeps local state when the environment has no bucket and GCS state when it has one', () => {
+    // then
+    expect(out.terraform.backend).toEqual({ local: { path: '../../../terraform.example-observability.tfstate' } });
+    expect(bareOut.terraform.backend).toEqual({ gcs: { bucket: 'bare-tf-state', prefix: `${bare.gcp.statePrefix}/bare-observability` } });
+  });
+
+  test('creates one folder for the environment', () => {
+    // then
+    const folder = only(out, 'grafana_folder');
+    expect(folder.title).toBe('SLO platform (example)');
+    expect(folder.uid).toBe(grafanaNames(env).folderUid);
+  });
+
+  test('creates the Prometheus data source at the configured URL, queried with POST', () => {
+    // when
+    const ds = resources(out, 'grafana_data_source').find((d) => d.type === 'prometheus')!;
+    // then
+    expect(ds).toMatchObject({ uid: 'example-prometheus', url: env.grafana.prometheusUrl, access_mode: 'proxy', is_default: true });
+    expect(JSON.parse(ds.json_data_encoded)).toEqual({ httpMethod: 'POST', prometheusType: 'Prometheus', timeInterval: '30s' });
+  });
+
+  test('creates the Cloud Monitoring data source with keyless GCE auth on the environment project', () => {
+    // when
+    const ds = resources(out, 'grafana_data_source').find((d) => d.type === 'stackdriver')!;
+    // then
+    expect(ds.uid).toBe('example-cloud-monitoring');
+    expect(JSON.parse(ds.json_data_encoded)).toEqual({ authenticationType: 'gce', defaultProject: env.gcp.project });
+    expect(ds.secure_json_data_encoded).toBeUndefined();
+  });
+
+  test('deploys every rendered dashboard into the folder with its rendered JSON', () => {
+    // given
+    const rendered = renderDashboards(catalog, env);
+    const folderRef = `\${grafana_folder.${Object.keys(out.resource.grafana_folder)[0]}.uid}`;
+    const deployed = resources(out, 'grafana_dashboard');
+    // then
+    expect(deployed).toHaveLength(rendered.length);
+    for (const d of rendered) {
+      const r = deployed.find((x) => JSON.parse(x.config_json).uid === d.uid);
+      expect(r).toBeDefined();
+      expect(JSON.parse(r!.config_json)).toEqual({ ...d.json, uid: d.uid });
+      expect(r!.folder).toBe(folderRef);
+      expect(r!.overwrite).toBe(true);
+    }
+  });
+
+  test.each([
+    ['page', 'pagerduty'],
+    ['critical', 'slack'],
+    ['warning', 'slack'],
+    ['info', 'email'],
+  ] as const)('routes severity %s to a %s contact point', (severity, integration) => {
+    // given the policy tree
+    const policy = only(out, 'grafana_notification_policy');
+    // when
+    const route = (policy.policy as Json[]).find((p) => p.matcher.some((m: Json) => m.label === 'severity' && m.value === severity));
+    // then
+    expect(route).toBeDefined();
+    expect(route!.matcher).toEqual([{ label: 'severity', match: '=', value: severity }]);
+    const cp = referenced(out, route!.contact_point);
+    expect(cp.name).toBe(`example-${severity}`);
+    expect(integrationTypes(cp)).toEqual([integration]);
+  });
+
+  test('every severity has a route', () => {
+    // then
+    const policy = only(out, 'grafana_notification_policy');
+    const routed = (policy.policy as Json[]).map((p) => p.matcher[0].value);
+    expect([...routed].sort()).toEqual([...SEVERITIES].sort());
+  });
+
+  test('groups by service and slo at the root and on every route, defaulting to the e-mail contact point', () => {
+    // when
+    const policy = only(out, 'grafana_notification_policy');
+    // then
+    expect(NOTIFICATION_GROUP_BY).toEqual(['service', 'slo']);
+    expect(policy.group_by).toEqual(['service', 'slo']);
+    for (const p of policy.policy as Json[]) expect(p.group_by).toEqual(['service', 'slo']);
+    expect(integrationTypes(referenced(out, policy.contact_point))).toEqual(['email']);
+  });
+
+  test('sends the configured channel and recipients, rendered with the message template', () => {
+    // when
+    const cps = resources(out, 'grafana_contact_point');
+    const template = only(out, 'grafana_message_template');
+    // then
+    expect(cps.find((c) => c.name === 'example-critical')!.slack[0].recipient).toBe(env.notifications.critical!.slack!.channel);
+    expect(cps.find((c) => c.name === 'example-info')!.email[0].addresses).toEqual(env.notifications.info!.email!.addresses);
+    expect(template.template).toContain('define "slo.title"');
+    for (const cp of cps) expect(JSON.stringify(cp)).toContain('{{ template \\"slo.title\\" . }}');
+  });
+
+  test('contact point secrets are references to Secret Manager data sources, never literals', () => {
+    // given
+    const cps = resources(out, 'grafana_contact_point');
+    const sensitive = [
+      ...cps.flatMap((c) => (c.pagerduty ?? []).map((p: Json) => p.integration_key as string)),
+      ...cps.flatMap((c) => (c.slack ?? []).map((s: Json) => s.token as string)),
+    ];
+    const secrets = out.data.google_secret_manager_secret_version as Record<string, Json>;
+    // then every sensitive field points at a secret version data source
+    expect(sensitive).toHaveLength(3);
+    for (const value of sensitive) {
+      const m = /^\$\{data\.google_secret_manager_secret_version\.([^.]+)\.secret_data\}$/.exec(value);
+      expect(m).not.toBeNull();
+      expect(secrets[m![1]!]).toBeDefined();
+    }
+    // and the data sources read exactly the referenced secrets (the shared Slack token once)
+    expect(
+      Object.values(secrets)
+        .map((s) => `projects/${s.project}/secrets/${s.secret}/versions/${s.version}`)
+        .sort(),
+    ).toEqual([env.notifications.page!.pagerduty!.integrationKeySecret, env.notifications.critical!.slack!.tokenSecret].sort());
+  });
+
+  test('carries a Grafana-managed rule group per SLO whose thresholds are the burn-rate arithmetic', () => {
+    // given
+    const groups = resources(out, 'grafana_rule_group');
+    const alerting = catalog.slos.filter((s) => s.alerting.windows.length > 0);
+    // then
+    expect(groups).toHaveLength(alerting.length);
+    for (const slo of alerting) {
+      const group = groups.find((g) => g.name === `slo-alerts-${slo.service}-${slo.name}`)!;
+      expect(group.folder_uid).toMatch(/^\$\{grafana_folder\.[^.]+\.uid\}$/);
+      const expected = burnWindows(slo.objectivePercent, slo.windowSeconds, slo.alerting.severities).filter((w) =>
+        slo.alerting.windows.some((x) => x.id === w.id),
+      );
+      expect(group.rule).toHaveLength(expected.length);
+      expected.forEach((w, i) => {
+        const rule = group.rule[i] as Json;
+        const model = (ref: string) => JSON.parse((rule.data as Json[]).find((d) => d.ref_id === ref)!.model as string) as Json;
+        expect(rule.labels.severity).toBe(w.severity);
+        expect(rule.condition).toBe('G');
+        expect(model('A').expr).toBe(errorRatioQuery(slo.sli, w.longWindow));
+        expect(model('B').expr).toBe(errorRatioQuery(slo.sli, w.shortWindow));
+        // factor × (1 − objective), both windows
+        for (const stage of ['E', 'F']) {
+          expect(model(stage).conditions[0].evaluator).toEqual({ type: 'gt', params: [w.errorRatioThreshold] });
+          expect(model(stage).conditions[0].evaluator.params[0]).toBeCloseTo(w.factor * (1 - slo.objective), 12);
+        }
+      });
+    }
+  });
+
+  test('a bare environment gets neither rule groups nor routing, and a warning says alerts notify nobody', () => {
+    // then
+    expect(resources(bareOut, 'grafana_rule_group')).toHaveLength(0);
+    expect(resources(bareOut, 'grafana_contact_point')).toHaveLength(0);
+    expect(resources(bareOut, 'grafana_notification_policy')).toHaveLength(0);
+    expect(bareWarnings).toEqual([expect.stringContaining('no notifications configured')]);
+  });
+});
+
+describe('npm run synth', () => {
+  test('writes cdktf.out/stacks/<env>-observability/cdk.tf.json for the example environment', () => {
+    // given an empty output directory
+    const dir = mkdtempSync(join(tmpdir(), 'synth-'));
+    try {
+      // when main.ts runs (what `npm run synth` runs after `slo generate`)
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+        env: { ...process.env, CDKTF_OUTDIR: dir },
+        encoding: 'utf8',
+      });
+      // then
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const file = join(dir, 'stacks', 'example-observability', 'cdk.tf.json');
+      expect(existsSync(file)).toBe(true);
+      const json = JSON.parse(readFileSync(file, 'utf8')) as Json;
+      expect(Object.keys(json.resource).sort()).toEqual([
+        'grafana_contact_point',
+        'grafana_dashboard',
+        'grafana_data_source',
+        'grafana_folder',
+        'grafana_message_template',
+        'grafana_notification_policy',
+        'grafana_rule_group',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
