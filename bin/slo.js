@@ -1,16 +1,67 @@
 #!/usr/bin/env node
-// Entry point of the `slo` CLI. TypeScript sources run through tsx's CommonJS hook (no build
-// step); only the modules a command needs are loaded, never cdktf.
+// Entry point of the `slo` CLI. It runs the prebuilt bundle (bin/bundle.js, built by `npm ci`
+// through the `prepare` script) when no source it was built from has changed since, and
+// otherwise the TypeScript sources through tsx's CommonJS hook. The bundle starts in about half
+// the time: it skips transforming TypeScript and resolving hundreds of module files. Only the
+// modules a command needs are loaded, never cdktf.
 'use strict';
-if (require.main === module) {
+const { readFileSync, statSync } = require('node:fs');
+const { join, resolve } = require('node:path');
+
+const ROOT = resolve(__dirname, '..');
+/** Where bin/bundle.js writes the bundle; node_modules keeps it out of git and is rebuilt by npm ci. */
+const CACHE = join(ROOT, 'node_modules', '.cache', 'slo-cli');
+
+/** The fresh prebuilt bundle's entry, or undefined (none, stale, moved, or SLO_NO_BUNDLE set). */
+function bundlePath() {
+  if (process.env.SLO_NO_BUNDLE) return undefined;
+  try {
+    const manifest = JSON.parse(readFileSync(join(CACHE, 'manifest.json'), 'utf8'));
+    if (manifest.root !== ROOT) return undefined;
+    for (const input of manifest.inputs) {
+      if (statSync(join(ROOT, input)).mtimeMs > manifest.builtAtMs) return undefined;
+    }
+    return join(CACHE, 'slo.js');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CLI module: the bundle when fresh, else the sources through tsx. */
+function load() {
+  const bundle = bundlePath();
+  if (bundle) {
+    try {
+      return require(bundle);
+    } catch {
+      // A bundle that cannot load is as good as none: the sources are the truth.
+    }
+  }
   require('tsx/cjs');
-  require('./slo.ts')
+  return require('./slo.ts');
+}
+
+if (require.main === module) {
+  load()
     .main(process.argv.slice(2))
     .then((code) => {
       process.exitCode = code;
     });
 } else {
-  // Required, not run: a test runner that transforms TypeScript itself (jest resolves
-  // `bin/slo` to this file before `bin/slo.ts`) gets the CLI's exports.
-  module.exports = require('./slo.ts');
+  // Required, not run: jest resolves `bin/slo` to this file before `bin/slo.ts` and transforms
+  // TypeScript itself, so the sources are required directly (and through tsx elsewhere).
+  module.exports = {
+    bundlePath,
+    get main() {
+      try {
+        return require('./slo.ts').main;
+      } catch {
+        require('tsx/cjs');
+        return require('./slo.ts').main;
+      }
+    },
+    get usage() {
+      return require('./slo.ts').usage;
+    },
+  };
 }
