@@ -57,6 +57,11 @@ describe('stack layout', () => {
 });
 
 describe('network', () => {
+  test('matches the reviewed snapshot of the whole network stack', () => {
+    // then: a change here replaces or edits shared infrastructure, so it is reviewed as a whole
+    expect(network).toMatchSnapshot();
+  });
+
   test('creates a custom-mode VPC without auto subnets', () => {
     expect(onlyResource(network, 'google_compute_network')).toMatchObject({ name: names.network(env), auto_create_subnetworks: false });
   });
