@@ -47,55 +47,60 @@ export function goldenSignalsDashboard(catalog: SloCatalog, env: EnvironmentConf
   const ctx = new PanelContext();
   const slos = slosOfService(catalog, service);
   const platform = platformSlos(env, catalog);
-  const rows: { title: string; panels: (Panel | undefined)[] }[] = [];
+  // Rows build their panels lazily, so ids follow the layout: each row, then its panels.
+  const rows: { title: string; panels: () => (Panel | undefined)[] }[] = [];
   const covered = new Set<string>();
 
-  if ([platform.lightLatency, platform.webhookLatency, platform.errorRate, platform.availability].some((s) => s.service === service)) {
-    const mine = <T extends Slo>(s: T) => (s.service === service ? (covered.add(s.id), s) : undefined);
-    const errors = mine(platform.errorRate);
-    const light = mine(platform.lightLatency);
-    const webhook = mine(platform.webhookLatency);
-    const availability = mine(platform.availability);
+  const own = <T extends Slo>(s: T): T | undefined => (s.service === service ? s : undefined);
+  const errors = own(platform.errorRate);
+  const light = own(platform.lightLatency);
+  const webhook = own(platform.webhookLatency);
+  const availability = own(platform.availability);
+  const platformHere = [errors, light, webhook, availability].filter((s): s is Slo => s !== undefined);
+  for (const s of platformHere) covered.add(s.id);
+
+  if (platformHere.length > 0) {
     rows.push({
       title: 'Traffic and errors',
-      panels: errors
-        ? [
-            requestRatePanel(ctx, [errors], 8),
-            errorRatePanel(ctx, errors, 8),
-            rateLimitPanel(ctx, errors, saturationQueries(env).edgeRateLimited, 8),
-          ]
-        : [],
+      panels: () =>
+        errors
+          ? [
+              requestRatePanel(ctx, [errors], 8),
+              errorRatePanel(ctx, errors, 8),
+              rateLimitPanel(ctx, errors, saturationQueries(env).edgeRateLimited, 8),
+            ]
+          : [],
     });
     rows.push({
       title: 'Latency',
-      panels: [
+      panels: () => [
         light && latencyPanel(ctx, light, LIGHT_LATENCY_QUANTILES, 12, 'Light endpoint latency'),
         webhook && latencyPanel(ctx, webhook, [], 12, 'Webhook latency'),
       ],
     });
     rows.push({
       title: 'SLOs',
-      panels: [
+      panels: () => [
         sloCompliancePanel(ctx, slos, 12),
         availability && uptimePanel(ctx, availability, 6),
         errors && totalRequestsPanel(ctx, errors, 6),
       ],
     });
   } else {
-    rows.push({ title: 'Overview', panels: [sloCompliancePanel(ctx, slos, 12), requestRatePanel(ctx, slos, 12)] });
+    rows.push({ title: 'Overview', panels: () => [sloCompliancePanel(ctx, slos, 12), requestRatePanel(ctx, slos, 12)] });
   }
 
   for (const slo of slos.filter((s) => !covered.has(s.id))) {
     rows.push({
       title: slo.name,
-      panels: [
+      panels: () => [
         isLatencySlo(slo) ? latencyPanel(ctx, slo, OPERATION_LATENCY_QUANTILES, 12, `${slo.name} latency`) : undefined,
         errorRatePanel(ctx, slo, 12, `${slo.name} error ratio`),
       ],
     });
   }
 
-  if (service === env.service.name) rows.push({ title: 'Saturation', panels: saturationPanels(ctx, env) });
+  if (service === env.service.name) rows.push({ title: 'Saturation', panels: () => saturationPanels(ctx, env) });
 
   const builder = scaffold(uid, title, `Golden signals of the ${service} service: traffic, errors, latency and saturation.`, [
     'golden-signals',
@@ -105,9 +110,10 @@ export function goldenSignalsDashboard(catalog: SloCatalog, env: EnvironmentConf
     .withVariable(regionVariable(env))
     .withVariable(serviceVariable(env));
   for (const row of rows) {
-    const panels = row.panels.filter((p): p is Panel => p !== undefined);
+    const rowId = ctx.id();
+    const panels = row.panels().filter((p): p is Panel => p !== undefined);
     if (panels.length === 0) continue;
-    builder.withRow(new dashboard.RowBuilder(row.title).id(ctx.id()));
+    builder.withRow(new dashboard.RowBuilder(row.title).id(rowId));
     for (const p of panels) builder.withPanel(p);
   }
   return { uid, title, json: plainJson(builder.build()), thresholds: ctx.thresholds };

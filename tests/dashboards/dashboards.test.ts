@@ -54,14 +54,18 @@ describe('rendered dashboards', () => {
     expect(templating.find((v) => v.name === VAR.datasource)?.type).toBe('datasource');
   });
 
-  test.each(dashboards.map((d) => [d.uid, d]))('every panel of %s has its own explicit id and fits the 24-column grid', (_uid, d) => {
-    // then
-    const panels = allPanels(d.json);
-    const ids = panels.map((p) => p.id);
-    expect(ids.every((id) => Number.isInteger(id) && id! > 0)).toBe(true);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const p of panels) expect(p.gridPos!.x + p.gridPos!.w).toBeLessThanOrEqual(24);
-  });
+  test.each(dashboards.map((d) => [d.uid, d]))(
+    'every panel of %s has its own explicit id, in layout order, and fits the 24-column grid',
+    (_uid, d) => {
+      // then
+      const panels = allPanels(d.json);
+      const ids = panels.map((p) => p.id!);
+      expect(ids.every((id) => Number.isInteger(id) && id > 0)).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+      for (const p of panels) expect(p.gridPos!.x + p.gridPos!.w).toBeLessThanOrEqual(24);
+    },
+  );
 
   test.each(dashboards.map((d) => [d.uid, d]))('every PromQL expression of %s parses once template variables are filled in', (_uid, d) => {
     // given every query expression
