@@ -52,6 +52,8 @@ export function addMonitoringStack(app: App, inputs: EnvironmentInputs): Terrafo
     Annotations.of(stack).addWarning(`notifications.${f.severity} is not configured: its alerts go to the ${f.routedTo} channels`);
   }
 
+  for (const w of plan.warnings) Annotations.of(stack).addWarning(w);
+
   const uptimeCheckId: Record<string, string> = {};
   for (const check of plan.uptimeChecks) {
     uptimeCheckId[check.key] = new UptimeCheck(stack, `Uptime-${check.key}`, { check }).uptimeCheckId;

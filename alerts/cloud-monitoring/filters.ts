@@ -28,12 +28,17 @@ export function sqlFilter(env: EnvironmentConfig, metric: string, instances: rea
   );
 }
 
-/** Redis metrics are keyed by `instance_id` = `projects/<p>/locations/<region>/instances/<name>`. */
+/**
+ * Redis metrics of the instance of one region. `instance_id` holds the instance's resource path
+ * (`projects/<p>/locations/<region>/instances/<name>`); matching its end and the region keeps the
+ * filter right whether the label carries the path or the bare name.
+ */
 export function redisFilter(env: EnvironmentConfig, region: string, metric: string, ...clauses: string[]): string {
   return filter(
     `redis.googleapis.com/${metric}`,
     'redis_instance',
-    `resource.label.instance_id="projects/${env.gcp.project}/locations/${region}/instances/${names.redis(env, region)}"`,
+    `resource.label.instance_id=ends_with("${names.redis(env, region)}")`,
+    `resource.label.region="${region}"`,
     ...clauses,
   );
 }

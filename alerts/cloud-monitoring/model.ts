@@ -168,6 +168,8 @@ export interface MonitoringPlan {
   readonly services: readonly ServiceSpec[];
   readonly slos: readonly CloudMonitoringSloSpec[];
   readonly policies: readonly PolicySpec[];
+  /** Valid but suspicious input, for synth warnings (an SLI filter naming a service this environment lacks). */
+  readonly warnings: readonly string[];
   /** Severities that had no channel of their own and were routed to another severity's channels. */
   readonly routingFallbacks: readonly { readonly severity: Severity; readonly routedTo: Severity }[];
 }

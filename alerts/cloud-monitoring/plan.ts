@@ -6,7 +6,7 @@ import { finishPolicies } from './documentation';
 import type { MonitoringPlan } from './model';
 import { redisPolicies } from './redis-policies';
 import { runPolicies } from './run-policies';
-import { burnRatePolicies, cloudMonitoringSlo, cloudMonitoringSlos, customServices } from './slo-policies';
+import { burnRatePolicies, cloudMonitoringSlo, cloudMonitoringSlos, customServices, sloFilterWarnings } from './slo-policies';
 import { sqlPolicies } from './sql-policies';
 import { monitoringThresholds } from './thresholds';
 import { uptimeChecks, uptimePolicies } from './uptime';
@@ -41,6 +41,7 @@ export function cloudMonitoringPlan(env: EnvironmentConfig, catalog: SloCatalog)
     slos: slos.map(cloudMonitoringSlo),
     policies: finishPolicies(drafts, env, routing),
     routingFallbacks: routing.fallbacks,
+    warnings: slos.flatMap((s) => sloFilterWarnings(env, s)),
   };
   assertUniqueKeys('channel', plan.channels);
   assertUniqueKeys('uptime check', plan.uptimeChecks);

@@ -3,6 +3,7 @@
  * platform service, a request-based SLO per spec with a Cloud Monitoring SLI, and burn-rate
  * policies with the windows and factors of `slo.alerting.windows` (slos/burn-rate.ts).
  */
+import { names } from '../../environments/naming';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { roundSignificant } from '../../slos/burn-rate';
 import type { Slo, SloCatalog } from '../../slos/model';
@@ -107,4 +108,32 @@ export function burnRatePolicies(slo: Slo): PolicyDraft[] {
     labels: { slo: key, window: w.id, team: slo.team },
     ...(slo.alerting.runbookUrl ? { links: [{ displayName: `${slo.id} runbook`, url: slo.alerting.runbookUrl }] } : {}),
   }));
+}
+
+/**
+ * Warnings for SLI filters that pin a Cloud Run service or URL map this environment does not
+ * create: such an SLO is valid but would never see a request. The filters are written in the
+ * spec, the names come from environments/naming.ts, so the two can drift apart.
+ */
+export function sloFilterWarnings(env: EnvironmentConfig, slo: Slo): string[] {
+  const cm = slo.cloudMonitoring;
+  if (!cm) return [];
+  const filters = cm.kind === 'goodTotalRatio' ? [cm.goodFilter, cm.badFilter, cm.totalFilter] : [cm.distributionFilter];
+  const known = {
+    service_name: env.gcp.regions.map((r) => names.cloudRunService(env, r.name)),
+    url_map_name: [names.urlMap(env)],
+  };
+  const warnings = new Set<string>();
+  for (const f of filters) {
+    for (const [label, allowed] of Object.entries(known)) {
+      for (const m of (f ?? '').matchAll(new RegExp(`resource\\.labels?\\.${label}\\s*=\\s*"([^"]*)"`, 'g'))) {
+        if (!allowed.includes(m[1]!)) {
+          warnings.add(
+            `slo "${slo.id}": its cloud monitoring filter selects ${label} "${m[1]}", which environment "${env.name}" does not create (it has ${allowed.join(', ')}); the slo would see no requests`,
+          );
+        }
+      }
+    }
+  }
+  return [...warnings];
 }

@@ -6,6 +6,7 @@ import {
   parseSecretRef,
   percentileAligner,
   severityRouting,
+  sloFilterWarnings,
   type MonitoringPlan,
   type PolicySpec,
   type ThresholdCondition,
@@ -227,6 +228,30 @@ describe('cloud monitoring plan', () => {
       const latency = catalog.slos.find((s) => s.cloudMonitoring?.kind === 'distributionCut')!;
       const slo = change(message.includes('rangeMax') ? latency : base());
       expect(() => cloudMonitoringSlo(slo)).toThrow(message);
+    });
+  });
+
+  describe('sli filter checks', () => {
+    const slo = () => catalog.slos.find((s) => s.cloudMonitoring?.kind === 'goodTotalRatio')!;
+    const withTotal = (totalFilter: string): Slo => ({ ...slo(), cloudMonitoring: { kind: 'goodTotalRatio', totalFilter } });
+
+    test.each<[string, string, number]>([
+      ['a cloud run service of the environment', 'resource.label.service_name="example-api-usc1"', 0],
+      ['the url map of the environment', 'resource.label.url_map_name="example-api-lb"', 0],
+      ['no service at all', 'resource.type="https_lb_rule"', 0],
+      ['a cloud run service the environment does not create', 'resource.label.service_name="api"', 1],
+      ['a url map the environment does not create', 'resource.label.url_map_name="other"', 1],
+    ])('a filter naming %s gives %p warnings', (_what, filter, count) => {
+      // when
+      const warnings = sloFilterWarnings(env, withTotal(filter));
+      // then
+      expect(warnings).toHaveLength(count);
+    });
+
+    test('the warning names the value, the environment and what it does create', () => {
+      expect(sloFilterWarnings(env, withTotal('resource.label.service_name="api"'))).toEqual([
+        `slo "${slo().id}": its cloud monitoring filter selects service_name "api", which environment "example" does not create (it has example-api-euw1, example-api-usc1, example-api-asn1); the slo would see no requests`,
+      ]);
     });
   });
 
