@@ -155,3 +155,26 @@ describe('the SLO dashboard', () => {
     expect(built.every((d) => d.thresholds.length > 0)).toBe(true);
   });
 });
+
+describe('a service whose only SLI is a raw error-ratio query', () => {
+  test('gets its error ratio and compliance panels but no request rate, and its queries parse', () => {
+    // given a catalog with one extra service whose SLO has a raw SLI
+    const base = catalog.slos.find((s) => s.id === 'api/error-rate')!;
+    const raw = {
+      ...base,
+      service: 'billing',
+      name: 'charge-errors',
+      id: 'billing/charge-errors',
+      sli: { kind: 'raw' as const, errorRatioQuery: 'sum(rate(charge_errors_total[{{.window}}])) / sum(rate(charge_total[{{.window}}]))' },
+    };
+    const withRaw = { slos: [...catalog.slos, raw], services: [...catalog.services, 'billing'].sort() };
+    // when
+    const billing = renderDashboards(withRaw, env).find((d) => d.uid === goldenSignalsUid('billing'))!;
+    // then
+    const panels = dataPanels(billing.json);
+    expect(panels.map((p) => p.title)).toEqual(['SLO compliance', 'charge-errors error ratio']);
+    const expr = panels[1]!.targets![0]!.expr!;
+    expect(expr).toContain('charge_errors_total{location=~"$region"}[$__rate_interval]');
+    expect(promqlSyntaxError(interpolate(expr))).toBeUndefined();
+  });
+});
