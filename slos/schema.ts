@@ -24,12 +24,12 @@ const ALERT_NAME_RE = /^([A-Z][a-z0-9]*)+$/;
 const name = (what: string) =>
   z
     .string()
-    .regex(NAME_RE, { message: `${what} must be lower-case kebab-case (a-z, 0-9, -)` })
+    .regex(NAME_RE, { message: 'allowed: lower-case kebab-case (a-z, 0-9, -), starting with a letter, e.g. error-rate' })
     .describe(`${what}: lower-case kebab-case, used in record names, labels and UIDs.`);
 
 /** Prometheus label map; keys follow the Prometheus label-name syntax. */
 export const labelsSchema = z
-  .record(z.string().regex(LABEL_KEY_RE, { message: 'label keys must match [a-zA-Z_][a-zA-Z0-9_]*' }), z.string())
+  .record(z.string().regex(LABEL_KEY_RE, { message: 'allowed: a prometheus label name, [a-zA-Z_][a-zA-Z0-9_]*' }), z.string())
   .describe('Prometheus labels added to every rule, alert and series of this scope.');
 
 const severitySchema = z.enum(SEVERITIES).describe('One of the four platform severities.');
@@ -48,7 +48,7 @@ export const latencySliSchema = z
   .strictObject({
     histogram: z
       .string()
-      .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { message: 'must be a Prometheus metric name' })
+      .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { message: 'allowed: a prometheus metric name, [a-zA-Z_:][a-zA-Z0-9_:]*' })
       .describe('Histogram base name, without `_bucket`/`_count` (e.g. `http_request_duration_seconds`).'),
     selector: z.string().default('').describe('Label matchers without braces, e.g. `job="api", route_class="light"`.'),
     thresholdSeconds: z.number().positive().describe('Latency threshold in seconds; must be a declared bucket.'),
@@ -98,7 +98,7 @@ export const alertingSchema = z
   .strictObject({
     name: z
       .string()
-      .regex(ALERT_NAME_RE, { message: 'alert names are CamelCase (e.g. ApiErrorBudgetBurn)' })
+      .regex(ALERT_NAME_RE, { message: 'allowed: a CamelCase alert name, e.g. ApiErrorBudgetBurn' })
       .optional()
       .describe('Alert name; defaults to the CamelCase of service and SLO name.'),
     runbookUrl: z.url().optional().describe('Runbook link; required when any alert pages.'),

@@ -26,7 +26,10 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
     const pos = err.linePos?.[0] ?? { line: 1, col: 1 };
     if (seenLines.has(pos.line)) continue;
     seenLines.add(pos.line);
-    const first = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const first =
+      err.code === 'MULTIPLE_DOCS'
+        ? 'a spec file holds one yaml document; found another one after ---'
+        : err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     problems.push({ file, line: pos.line, col: pos.col, field: '', message: `yaml syntax error: ${lowerFirst(first)}`, rule: 'yaml' });
   }
   if (problems.length > 0) return { problems };

@@ -28,12 +28,22 @@ export function zodProblems(source: YamlSource, issue: z.core.$ZodIssue, schema?
       });
     }
     case 'invalid_type':
+      if (path.length === 0 && input === null) {
+        const keys = schema ? objectKeysAt(schema, []).filter((k) => !k.startsWith('$')) : [];
+        return [at(`the file has no content; allowed: a mapping${keys.length > 0 ? ` with ${keys.join(', ')}` : ''}`, path, false)];
+      }
       if (input === undefined) return [at(`missing required field ${field} (expected ${article(issue.expected)})`, path, false)];
       return [at(`${field} must be ${article(issue.expected)}, got ${describe(input)}`)];
     case 'invalid_value': {
       const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
       if (input === undefined) return [at(`missing required field ${field}; allowed: ${allowed}`, path, false)];
       return [at(`${field} is ${describe(input)}; allowed: ${allowed}`)];
+    }
+    case 'invalid_key': {
+      // A record key (a label name) that fails its own check: name the key, not its value.
+      const inner = issue.issues[0]?.message ?? 'invalid key';
+      const parent = fieldPath(path.slice(0, -1)) || 'the document';
+      return [at(`${parent} key ${describe(input)} is not a valid name; ${lower(inner)}`, path, false)];
     }
     case 'too_small':
     case 'too_big':
@@ -103,7 +113,7 @@ function bound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string
   const limit = small ? issue.minimum : issue.maximum;
   const inclusive = issue.inclusive ?? true;
   const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' || issue.origin === 'set' ? ' items' : '';
-  if (unit) return `${small ? 'at least' : 'at most'} ${String(limit)}${unit}`;
+  if (unit) return `${small ? 'at least' : 'at most'} ${String(limit)}${Number(limit) === 1 ? unit.slice(0, -1) : unit}`;
   const word = small ? (inclusive ? 'at least' : 'greater than') : inclusive ? 'at most' : 'less than';
   return `${issue.origin === 'int' ? 'a whole number ' : ''}${word} ${String(limit)}`;
 }
@@ -132,18 +142,23 @@ function editDistance(a: string, b: string): number {
 
 function describe(v: unknown): string {
   if (v === undefined) return 'missing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
+  if (v === null) return 'null (empty)';
+  if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   return `${typeof v} ${String(v)}`;
 }
 
+/** YAML words for zod's JavaScript type names, since SREs write YAML, not JavaScript. */
+const YAML_TYPE: Readonly<Record<string, string>> = { object: 'mapping', array: 'list', record: 'mapping' };
+
 function article(type: string): string {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+  const word = YAML_TYPE[type] ?? type;
+  return /^[aeiou]/.test(word) && !/^u[rn]/.test(word) ? `an ${word}` : `a ${word}`;
 }
 
+/** Lower-cases a sentence's first letter, but not an acronym's (`SLO`, `URL`). */
 function lower(s: string): string {
-  return s.length > 0 ? s[0]!.toLowerCase() + s.slice(1) : s;
+  return s.length > 1 && s[1] === s[1]!.toLowerCase() ? s[0]!.toLowerCase() + s.slice(1) : s;
 }

@@ -91,6 +91,68 @@ describe('invalid spec fixtures', () => {
   });
 });
 
+describe('more shape mistakes', () => {
+  const valid = readFileSync('tests/fixtures/slos/valid/checkout.yaml', 'utf8');
+  const head = valid.slice(0, valid.indexOf('slos:'));
+  test.each([
+    ['an empty file', '', 's.yaml:1:1: the file has no content; allowed: a mapping with apiVersion, kind, service, owner, labels, slos'],
+    [
+      'a second yaml document',
+      `${valid}---\n${valid}`,
+      's.yaml:31:1: yaml syntax error: a spec file holds one yaml document; found another one after ---',
+    ],
+    ['an empty slo list', `${head}slos: []\n`, 's.yaml:7:7: slos is an empty list; allowed: at least 1 item'],
+    [
+      'an slo name that is not kebab-case',
+      valid.replace('name: error-rate', 'name: Error_Rate'),
+      's.yaml:8:11: slos[0].name is "Error_Rate"; allowed: lower-case kebab-case (a-z, 0-9, -), starting with a letter, e.g. error-rate',
+    ],
+    [
+      'a runbook that is not a url',
+      valid.replace('runbookUrl: https://runbooks.example.org/checkout#error-rate', 'runbookUrl: see wiki'),
+      's.yaml:17:19: slos[0].alerting.runbookUrl is "see wiki"; allowed: a url',
+    ],
+    [
+      'a label key that is not a prometheus label name',
+      valid.replace('owner: payments', 'owner: payments\nlabels:\n  bad-key: x'),
+      's.yaml:8:3: labels key "bad-key" is not a valid name; allowed: a prometheus label name, [a-zA-Z_][a-zA-Z0-9_]*',
+    ],
+    [
+      'an unknown severity',
+      valid.replace('      page:\n        enabled: false', '      page:\n        severity: urgent'),
+      's.yaml:30:19: slos[1].alerting.page.severity is "urgent"; allowed: "page", "critical", "warning", "info"',
+    ],
+    [
+      'an empty objective',
+      valid.replace('objective: 99.5', 'objective:'),
+      's.yaml:10:15: slos[0].objective must be a number, got null (empty)',
+    ],
+    [
+      'a ratio query without the window placeholder',
+      valid.replace('code=~"5.."}[{{.window}}]', 'code=~"5.."}[5m]'),
+      's.yaml:14:21: slo "error-rate": sli.ratio.errorQuery has no {{.window}} placeholder; each rule window is put there',
+    ],
+    [
+      'both errorQuery and goodQuery',
+      valid.replace(
+        '        totalQuery: sum(rate(http_requests_total{job="checkout"}',
+        '        goodQuery: sum(rate(x[{{.window}}]))\n        totalQuery: sum(rate(http_requests_total{job="checkout"}',
+      ),
+      's.yaml:13:7: slo "error-rate": sli.ratio has both errorQuery and goodQuery; allowed: exactly one of them',
+    ],
+    [
+      'a latency selector that does not parse',
+      valid.replace('selector: job="checkout"', 'selector: job="checkout'),
+      's.yaml:25:19: slo "latency": sli.latency.selector "job=\\"checkout": promql does not parse at offset 51 near "\\"checkout}"',
+    ],
+  ])('rejects %s', (_what, text, expected) => {
+    // when
+    const problems = validateText('s.yaml', text);
+    // then
+    expect(problems).toEqual([expected]);
+  });
+});
+
 describe('problem messages', () => {
   test('a file with three mistakes gives three problems, sorted by line', () => {
     // given
