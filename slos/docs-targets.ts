@@ -112,7 +112,7 @@ export function checkDocs(file: string, text: string, catalog: SloCatalog): Prob
   const lines = text.split(/\r?\n/);
   if (problems.some((p) => p.message.startsWith('no targets table'))) return problems;
   const byId = new Map(catalog.slos.map((s) => [s.id, s]));
-  const documented = new Set<string>();
+  const documented = new Map<string, number>();
   for (const row of rows) {
     const id = `${row.service}/${row.slo}`;
     const slo = byId.get(id);
@@ -129,9 +129,18 @@ export function checkDocs(file: string, text: string, catalog: SloCatalog): Prob
       continue;
     }
     if (documented.has(id)) {
-      problems.push({ file, line: row.line, col: 1, field: id, message: `target ${id} is documented twice`, rule: 'docs-mismatch' });
+      const first = documented.get(id)!;
+      problems.push({
+        file,
+        line: row.line,
+        col: 1,
+        field: id,
+        message: `target ${id} is documented twice, at ${file}:${first} and ${here}; allowed: one row per slo`,
+        rule: 'docs-mismatch',
+      });
+      continue;
     }
-    documented.add(id);
+    documented.set(id, row.line);
     // [what, column index in the table, documented value, spec value, where the spec says it]
     const checks: [string, number, string, string, { file: string; line: number }][] = [
       ['objective', 2, row.objective, formatObjective(slo), slo.source.objective],

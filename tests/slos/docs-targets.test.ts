@@ -133,6 +133,16 @@ describe('docs/SLOs.md against slos/', () => {
     ]);
   });
 
+  test('fails when a target is documented twice, naming both rows', () => {
+    // given the availability row repeated
+    const first = lineOf(docsFile, /\|\s*availability\s*\|/);
+    edit(docsFile, /^(\|\s*api\s*\|\s*availability\s*\|.*\n)/m, '$1$1');
+    // then
+    expect(validate()).toEqual([
+      `docs/SLOs.md:${first + 1}:1: target api/availability is documented twice, at docs/SLOs.md:${first} and docs/SLOs.md:${first + 1}; allowed: one row per slo`,
+    ]);
+  });
+
   test('fails when the targets table markers are missing', () => {
     // given
     edit(docsFile, /<!-- slo-targets:begin -->/, '');
