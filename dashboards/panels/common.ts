@@ -73,7 +73,7 @@ export class PanelContext {
 export interface Query {
   readonly expr: string;
   readonly legend: string;
-  /** Instant query (a stat of "now" or of the whole range) rather than a range query. */
+  /** Instant query (a stat of "now" or of the whole range) rather than a range query; still time-series format, so the legend names the value. */
   readonly instant?: boolean;
 }
 
@@ -86,7 +86,7 @@ export function targets(queries: readonly Query[]): DataqueryBuilder[] {
       .expr(q.expr)
       .legendFormat(q.legend)
       .editorMode(QueryEditorMode.Code);
-    return q.instant ? b.instant().format(PromQueryFormat.Table) : b.range();
+    return q.instant ? b.instant().format(PromQueryFormat.TimeSeries) : b.range();
   });
 }
 
