@@ -40,6 +40,8 @@ export const names = {
   regionalBackendService: (env: EnvironmentConfig, region: string) => `${env.name}-api-backend-${regionCode(region)}`,
   /** Hostname that the load balancer routes to one region only: `<region>.<domain>`. */
   regionalHost: (env: EnvironmentConfig, region: string) => `${region}.${env.domain}`,
+  /** Secret holding the AUTH string of a region's Redis instance (filled by Terraform from the instance). */
+  redisAuthSecret: (env: EnvironmentConfig, region: string) => `${env.name}-redis-auth-${regionCode(region)}`,
   /** Global address range reserved for private services access (Cloud SQL, Memorystore). */
   privateServicesRange: (env: EnvironmentConfig) => `${env.name}-psa-range`,
   /** Global external IP address of the load balancer (HTTPS and the HTTP redirect share it). */

@@ -12,6 +12,7 @@
  */
 import { addGoogleProvider } from '../constructs/google/google-provider';
 import { CloudRunApiService } from '../constructs/google/cloud-run-api-service';
+import { DerivedSecret } from '../constructs/google/derived-secret';
 import { EdgeSecurityPolicy } from '../constructs/google/edge-security-policy';
 import { GlobalApiLoadBalancer } from '../constructs/google/global-api-load-balancer';
 import { PlatformNetwork } from '../constructs/google/platform-network';
@@ -100,6 +101,14 @@ function addRegion(scope: Construct, env: EnvironmentConfig, region: RegionConfi
     rdbSnapshotPeriod: env.redis.rdbSnapshotPeriod,
     maintenanceWindow: { day: env.redis.maintenanceDay, hourUtc: env.redis.maintenanceHourUtc },
   });
+  // Memorystore generates the AUTH string; the service reads it from Secret Manager like any secret.
+  const redisAuth = new DerivedSecret(scope, 'RedisAuthSecret', {
+    project: env.gcp.project,
+    secretId: names.redisAuthSecret(env, region.name),
+    region: region.name,
+    value: redis.resource.authString,
+    accessors: [`serviceAccount:${resourceIds.serviceAccountEmail(env)}`],
+  });
   const svc = env.service;
   new CloudRunApiService(scope, 'Service', {
     name: names.cloudRunService(env, region.name),
@@ -116,12 +125,15 @@ function addRegion(scope: Construct, env: EnvironmentConfig, region: RegionConfi
     network: resourceIds.network(env),
     subnetwork: resourceIds.subnet(env, region.name),
     secrets: svc.secrets.map((s) => ({ env: s.env, secretRef: s.secret })),
+    derivedSecrets: [{ env: 'REDIS_AUTH', secretId: redisAuth.resource.id, version: redisAuth.version.version }],
     environment: {
       PLATFORM_ENV: env.name,
       PLATFORM_REGION: region.name,
       REDIS_HOST: redis.resource.host,
       REDIS_PORT: Token.asString(redis.resource.port),
       REDIS_TLS: 'true',
+      // The server CA is public; clients pin it to verify the TLS connection.
+      REDIS_CA_CERT: redis.resource.serverCaCerts.get(0).cert,
     },
   });
 }

@@ -28,3 +28,5 @@ export { ComputeTargetHttpProxy } from '@cdktf/provider-google/lib/compute-targe
 export { ComputeGlobalForwardingRule } from '@cdktf/provider-google/lib/compute-global-forwarding-rule';
 export { ComputeSecurityPolicy } from '@cdktf/provider-google/lib/compute-security-policy';
 export type { ComputeSecurityPolicyRule } from '@cdktf/provider-google/lib/compute-security-policy';
+export { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
+export { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';

@@ -19,6 +19,22 @@ export interface SecretEnvProps {
   readonly secretRef: string;
 }
 
+/** An environment variable filled from a secret created in the same deployment (an id known only at apply). */
+export interface DerivedSecretEnvProps {
+  /**
+   * Variable name.
+   */
+  readonly env: string;
+  /**
+   * Secret resource id (`projects/<project>/secrets/<name>`), usually a reference.
+   */
+  readonly secretId: string;
+  /**
+   * Secret version, usually a reference to the version resource so the revision follows rotations.
+   */
+  readonly version: string;
+}
+
 /** Properties of {@link CloudRunApiService}. */
 export interface CloudRunApiServiceProps {
   /**
@@ -80,6 +96,12 @@ export interface CloudRunApiServiceProps {
    */
   readonly secrets?: readonly SecretEnvProps[];
   /**
+   * Variables filled from secrets this deployment creates itself (e.g. the Redis AUTH string).
+   *
+   * @default - none
+   */
+  readonly derivedSecrets?: readonly DerivedSecretEnvProps[];
+  /**
    * Plain (non-secret) variables, e.g. the Redis host of the region.
    *
    * @default - none
@@ -109,6 +131,10 @@ export class CloudRunApiService extends Construct {
         const ref = parseSecretRef(s.secretRef);
         return { name: s.env, valueSource: { secretKeyRef: { secret: ref.secretId, version: ref.version } } };
       }),
+      ...(props.derivedSecrets ?? []).map((s) => ({
+        name: s.env,
+        valueSource: { secretKeyRef: { secret: s.secretId, version: s.version } },
+      })),
     ];
     const httpGet = { path: props.healthPath, port: props.port };
     this.resource = new CloudRunV2Service(this, 'Resource', {

@@ -245,6 +245,41 @@ describe('Memorystore for Redis', () => {
   });
 });
 
+describe('Redis AUTH string', () => {
+  test('is copied from each instance into a secret of its own region, readable only by the runtime account', () => {
+    for (const region of regionNames()) {
+      // given the region's stack
+      const stack = regionStack(region);
+      const redisId = Object.keys(stack.resource!.google_redis_instance!)[0]!;
+      // then
+      expect(onlyResource(stack, 'google_secret_manager_secret')).toMatchObject({
+        secret_id: names.redisAuthSecret(env, region),
+        replication: { user_managed: { replicas: [{ location: region }] } },
+      });
+      expect(onlyResource(stack, 'google_secret_manager_secret_version').secret_data).toBe(
+        `\${google_redis_instance.${redisId}.auth_string}`,
+      );
+      expect(onlyResource(stack, 'google_secret_manager_secret_iam_member')).toMatchObject({
+        role: 'roles/secretmanager.secretAccessor',
+        member: `serviceAccount:${names.serviceAccount(env)}@${env.gcp.project}.iam.gserviceaccount.com`,
+      });
+    }
+  });
+
+  test('reaches the service as REDIS_AUTH by reference to the secret version', () => {
+    for (const region of regionNames()) {
+      const run = onlyResource(regionStack(region), 'google_cloud_run_v2_service');
+      const vars = (at(run, 'template.containers') as { env: { name: string; value_source?: unknown }[] }[])[0]!.env;
+      expect(vars.find((v) => v.name === 'REDIS_AUTH')?.value_source).toEqual({
+        secret_key_ref: {
+          secret: expect.stringMatching(/^\$\{google_secret_manager_secret\..+\.id\}$/),
+          version: expect.stringMatching(/^\$\{google_secret_manager_secret_version\..+\.version\}$/),
+        },
+      });
+    }
+  });
+});
+
 describe('Cloud Run', () => {
   const runOf = (region: string) => onlyResource(regionStack(region), 'google_cloud_run_v2_service');
   const containerOf = (region: string) => (at(runOf(region), 'template.containers') as Record<string, unknown>[])[0]!;
@@ -431,7 +466,9 @@ describe('secrets', () => {
   const SECRET_LOOKING_KEY = /password|passwd|secret_data|auth_string|private_key|api_key|access_token|credentials/i;
   const SECRET_LOOKING_VALUE = /-----BEGIN|AKIA[0-9A-Z]{16}|xox[abp]-|ghp_[A-Za-z0-9]{20}|sk_live_/;
 
-  test('writes no secret-looking key or value into any synthesized file', () => {
+  const TF_REFERENCE = /^\$\{[a-z0-9_]+\.[A-Za-z0-9_-]+\.[a-z0-9_.[\]]+\}$/;
+
+  test('writes no secret-looking key or value into any synthesized file, only references to generated attributes', () => {
     // given every file of the output directory
     const offenders: string[] = [];
     for (const [file, text] of Object.entries(synth.files)) {
@@ -441,7 +478,8 @@ describe('secrets', () => {
         else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
         else if (v && typeof v === 'object') {
           for (const [k, x] of Object.entries(v)) {
-            if (SECRET_LOOKING_KEY.test(k)) offenders.push(`${file}:${path}.${k}`);
+            // a secret-looking key may only hold a reference to another resource's attribute
+            if (SECRET_LOOKING_KEY.test(k) && !(typeof x === 'string' && TF_REFERENCE.test(x))) offenders.push(`${file}:${path}.${k}`);
             walk(x, `${path}.${k}`);
           }
         }

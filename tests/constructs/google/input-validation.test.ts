@@ -3,6 +3,7 @@
  * detection per region count, Cloud Armor rule order, and the constructor errors for bad input.
  */
 import { CloudRunApiService, type CloudRunApiServiceProps } from '../../../constructs/google/cloud-run-api-service';
+import { DerivedSecret } from '../../../constructs/google/derived-secret';
 import { edgeSecurityRules, DEFAULT_RULE_PRIORITY } from '../../../constructs/google/edge-security-policy';
 import { GlobalApiLoadBalancer, outlierDetection } from '../../../constructs/google/global-api-load-balancer';
 import { PlatformNetwork } from '../../../constructs/google/platform-network';
@@ -138,6 +139,12 @@ describe('constructor input checks', () => {
     expect(() => new PlatformNetwork(stack(), 'net', { name: 'vpc', subnets, privateServicesRangeName: 'psa' })).toThrow(
       /a region has two subnets/,
     );
+  });
+
+  test('rejects a derived secret whose value is a literal rather than a reference', () => {
+    expect(
+      () => new DerivedSecret(stack(), 'auth', { project: 'p', secretId: 'redis-auth', region: 'europe-west1', value: 'hunter2' }),
+    ).toThrow(/value must be a reference to another resource's attribute, not a literal/);
   });
 
   test('rejects a load balancer without regions', () => {

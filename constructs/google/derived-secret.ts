@@ -1,0 +1,65 @@
+/**
+ * A Secret Manager secret whose value Google generates on another resource, such as the AUTH
+ * string of a Memorystore instance. Terraform copies that attribute into a secret version, so the
+ * service reads it by reference like every other secret. The synthesized configuration holds only
+ * the attribute reference. The value itself lives in Terraform state, which already holds it as an
+ * attribute of the source resource.
+ */
+import { Construct, Token } from '../framework';
+import { SecretManagerSecret, SecretManagerSecretIamMember, SecretManagerSecretVersion } from './bindings';
+
+/** Properties of {@link DerivedSecret}. */
+export interface DerivedSecretProps {
+  /**
+   * Project of the secret.
+   */
+  readonly project: string;
+  /**
+   * Secret id (short name).
+   */
+  readonly secretId: string;
+  /**
+   * Region the secret is replicated to. Keeping it in the region of its source means a region
+   * holds its own credentials.
+   */
+  readonly region: string;
+  /**
+   * The value: a reference to the generating resource's attribute, never a literal.
+   */
+  readonly value: string;
+  /**
+   * Members (`serviceAccount:…`) that get `secretAccessor` on this secret only.
+   *
+   * @default - no accessors
+   */
+  readonly accessors?: readonly string[];
+}
+
+/** A secret filled from another resource's generated attribute. */
+export class DerivedSecret extends Construct {
+  /** The secret. */
+  readonly resource: SecretManagerSecret;
+  /** Its current version; reference it (not `latest`) to deploy after the version exists. */
+  readonly version: SecretManagerSecretVersion;
+
+  constructor(scope: Construct, id: string, props: DerivedSecretProps) {
+    super(scope, id);
+    if (!Token.isUnresolved(props.value)) {
+      throw new Error(`derived secret ${props.secretId}: value must be a reference to another resource's attribute, not a literal`);
+    }
+    this.resource = new SecretManagerSecret(this, 'Resource', {
+      project: props.project,
+      secretId: props.secretId,
+      replication: { userManaged: { replicas: [{ location: props.region }] } },
+    });
+    this.version = new SecretManagerSecretVersion(this, 'Version', { secret: this.resource.id, secretData: props.value });
+    for (const [i, member] of (props.accessors ?? []).entries()) {
+      new SecretManagerSecretIamMember(this, `Accessor${i}`, {
+        project: props.project,
+        secretId: this.resource.id,
+        role: 'roles/secretmanager.secretAccessor',
+        member,
+      });
+    }
+  }
+}
