@@ -33,17 +33,25 @@ const bundledMs = Number(process.hrtime.bigint() - t0) / 1e6;
 console.log(`bundled catalog (${base.slos.length} SLOs): first run ${firstMs.toFixed(0)} ms (cold), then ${bundledMs.toFixed(0)} ms`);
 const runs = 5;
 const times: number[] = [];
+// CPU time too: wall time on a shared machine measures the neighbours as much as this code.
+const cpuTimes: number[] = [];
 let bytes = 0;
 for (let r = 0; r < runs; r++) {
   const t = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const files = grafanaArtifacts(catalog, env);
+  const used = process.cpuUsage(cpu);
   times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  cpuTimes.push((used.user + used.system) / 1000);
   bytes = files.reduce((n, f) => n + f.content.length, 0);
 }
 times.sort((a, b) => a - b);
+cpuTimes.sort((a, b) => a - b);
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
 console.log(
   `${catalog.slos.length} SLOs, ${catalog.services.length} services → ${catalog.services.length + 1} dashboards, ${mb(bytes)} MB JSON`,
 );
-console.log(`render + serialize: median ${times[Math.floor(runs / 2)]!.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms (goal < 1000 ms)`);
+console.log(
+  `render + serialize: median ${times[Math.floor(runs / 2)]!.toFixed(0)} ms wall, ${cpuTimes[Math.floor(runs / 2)]!.toFixed(0)} ms CPU; min ${times[0]!.toFixed(0)} ms wall (goal < 1000 ms)`,
+);
 console.log(`peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB`);
