@@ -53,6 +53,8 @@ export function sqlPolicies(env: EnvironmentConfig, t: MonitoringThresholds): Po
           align(t.alignmentSeconds, 'ALIGN_MIN', 'REDUCE_MIN', byDatabase),
         ]),
         comparison: 'COMPARISON_LT',
+        // An instance that is gone stops reporting database/up at all: count silence as down.
+        evaluationMissingData: 'EVALUATION_MISSING_DATA_ACTIVE',
       },
     ],
     runbookAnchor: 'sql-down',

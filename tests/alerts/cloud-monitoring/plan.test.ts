@@ -128,6 +128,13 @@ describe('cloud monitoring plan', () => {
       }
     });
 
+    test('a database that stops reporting counts as down', () => {
+      // given a deleted or unreachable instance writes no database/up at all
+      const down = policy(plan, 'sql-down-primary').conditions[0] as ThresholdCondition;
+      // then missing data keeps the condition active
+      expect(down.evaluationMissingData).toBe('EVALUATION_MISSING_DATA_ACTIVE');
+    });
+
     test('there are policies for redis, cloud sql, cloud run, the load balancer and uptime in every region', () => {
       for (const region of ['euw1', 'usc1', 'asn1']) {
         for (const prefix of [
