@@ -5,6 +5,7 @@ import {
   BINDINGS_DIR,
   filterGrafanaSchema,
   generateGrafanaBindings,
+  GRAFANA_BLOCKS_KEPT,
   GRAFANA_PROVIDER_ADDRESS,
   GRAFANA_RESOURCES,
 } from '../../scripts/generate-grafana-bindings';
@@ -35,7 +36,7 @@ describe('generate-grafana-bindings', () => {
     }
   });
 
-  test('keeps only the used resources and drops descriptions', () => {
+  test('keeps only the used resources and contact point integrations, and drops descriptions', () => {
     // when
     const schema = JSON.parse(readFileSync(SCHEMA, 'utf8')) as unknown;
     const filtered = filterGrafanaSchema(schema) as {
@@ -45,6 +46,8 @@ describe('generate-grafana-bindings', () => {
     // then
     expect(Object.keys(provider.resource_schemas)).toEqual([...GRAFANA_RESOURCES].sort());
     expect(provider.data_source_schemas).toEqual({});
+    const contactPoint = (provider.resource_schemas as Record<string, { block: { block_types: object } }>).grafana_contact_point!;
+    expect(Object.keys(contactPoint.block.block_types).sort()).toEqual([...GRAFANA_BLOCKS_KEPT.grafana_contact_point!].sort());
     expect(JSON.stringify(filtered)).not.toContain('"description_kind"');
   });
 
