@@ -21,7 +21,7 @@ import { sloCompliancePanel, uptimePanel } from './panels/compliance';
 import { latencyPanel } from './panels/latency';
 import { saturationPanels } from './panels/saturation';
 import { errorRatePanel, rateLimitPanel, requestRatePanel, totalRequestsPanel } from './panels/traffic';
-import { plainJson, scaffold, TITLE_PREFIX } from './private/scaffold';
+import { finish, scaffold, TITLE_PREFIX } from './private/scaffold';
 import { datasourceVariable, regionVariable, serviceVariable } from './variables';
 
 /** Quantiles on the light-endpoint latency panel (the objective's own quantile is always added). */
@@ -116,5 +116,5 @@ export function goldenSignalsDashboard(catalog: SloCatalog, env: EnvironmentConf
     builder.withRow(new dashboard.RowBuilder(row.title).id(rowId));
     for (const p of panels) builder.withPanel(p);
   }
-  return { uid, title, json: plainJson(builder.build()), thresholds: ctx.thresholds };
+  return { uid, title, json: finish(builder), thresholds: ctx.thresholds };
 }

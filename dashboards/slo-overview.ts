@@ -10,7 +10,7 @@ import { type SloCatalog, slosOfService } from '../slos/model';
 import { type BuiltDashboard, PanelContext } from './panels/common';
 import { sloCompliancePanel } from './panels/compliance';
 import { sloPanels } from './panels/slo';
-import { plainJson, scaffold, TITLE_PREFIX } from './private/scaffold';
+import { finish, scaffold, TITLE_PREFIX } from './private/scaffold';
 import { datasourceVariable } from './variables';
 
 /** Title of the SLO dashboard. */
@@ -34,5 +34,5 @@ export function sloDashboard(catalog: SloCatalog, _env: EnvironmentConfig): Buil
       for (const panel of sloPanels(ctx, slo)) builder.withPanel(panel);
     }
   }
-  return { uid, title: SLO_DASHBOARD_TITLE, json: plainJson(builder.build()), thresholds: ctx.thresholds };
+  return { uid, title: SLO_DASHBOARD_TITLE, json: finish(builder), thresholds: ctx.thresholds };
 }

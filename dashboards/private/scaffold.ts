@@ -31,6 +31,18 @@ export function scaffold(uid: string, title: string, description: string, tags: 
 }
 
 /**
+ * Builds the dashboard as plain JSON. The SDK gives every dashboard link the default
+ * `placement: "inControlsMenu"`, which (per the SDK's own type docs) puts the link at the bottom
+ * of the dashboard controls drop-down rather than in the top bar, where people look for it.
+ * Without the field Grafana shows the link in the top bar, as versions before the field did.
+ */
+export function finish(builder: dashboard.DashboardBuilder): Record<string, unknown> {
+  const json = plainJson(builder.build());
+  for (const link of (json.links ?? []) as Record<string, unknown>[]) delete link.placement;
+  return json;
+}
+
+/**
  * The SDK's built model as plain JSON data with keys sorted at every level: builders attach
  * marker functions to queries (`_implementsDataqueryVariant`) and may leave `undefined` fields,
  * neither of which belongs in a rendered dashboard that is compared, hashed or handed to

@@ -178,3 +178,11 @@ describe('a service whose only SLI is a raw error-ratio query', () => {
     expect(promqlSyntaxError(interpolate(expr))).toBeUndefined();
   });
 });
+
+describe('dashboard links', () => {
+  test.each(dashboards.map((d) => [d.uid, d]))('%s links to the other dashboards from the top bar', (_uid, d) => {
+    // then: no SDK default placement that would tuck the link into the controls menu
+    expect(d.json.links).toEqual([expect.objectContaining({ type: 'dashboards', tags: ['slo-platform'], asDropdown: true })]);
+    expect((d.json.links as Record<string, unknown>[])[0]).not.toHaveProperty('placement');
+  });
+});
