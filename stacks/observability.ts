@@ -81,7 +81,7 @@ export function addObservabilityStack(app: App, inputs: EnvironmentInputs): Terr
   addAlertRouting(stack, env, secrets);
 
   if (env.grafana.managedAlerts) {
-    for (const group of grafanaBurnRateRuleGroups(catalog, { prometheusUid: n.prometheusUid })) {
+    for (const group of grafanaBurnRateRuleGroups(catalog, env, { prometheusUid: n.prometheusUid })) {
       new SloRuleGroup(stack, `RuleGroup-${group.name}`, { folderUid: folder.uid, group, dependsOn: [prometheus.resource] });
     }
   }

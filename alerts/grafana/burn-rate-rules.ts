@@ -12,9 +12,12 @@
  * window (the Prometheus alert ORs the windows of a kind): a rule title must be unique in its
  * folder, so each is titled `<AlertName> <long>/<short>`, and its labels are the Prometheus alert's.
  */
+import type { EnvironmentConfig } from '../../environments/schema';
 import type { BurnWindow } from '../../slos/burn-rate';
 import { LABEL, sloAlertGroupName } from '../../slos/conventions';
 import { errorRatioQuery, type Slo, type SloCatalog } from '../../slos/model';
+import { withAlertPolicy } from '../prometheus/policy';
+import { sloRouting } from '../prometheus/slo-alerts';
 
 /** Datasource UID Grafana reserves for server-side expressions (reduce, math, threshold). */
 export const EXPRESSION_DATASOURCE_UID = '__expr__';
@@ -78,8 +81,16 @@ const DEFAULT_INTERVAL_SECONDS = 60;
  */
 const QUERY_RANGE_SECONDS = 600;
 
-/** The burn-rate rule groups of every SLO with at least one enabled window, in catalog order. */
-export function grafanaBurnRateRuleGroups(catalog: SloCatalog, options: GrafanaBurnRateOptions): GrafanaRuleGroup[] {
+/**
+ * The burn-rate rule groups of every SLO with at least one enabled window, in catalog order.
+ * The alert policy of the Prometheus rules (team label, runbook and dashboard links) is applied
+ * to every rule, so both kinds of alert route and link alike.
+ */
+export function grafanaBurnRateRuleGroups(
+  catalog: SloCatalog,
+  env: EnvironmentConfig,
+  options: GrafanaBurnRateOptions,
+): GrafanaRuleGroup[] {
   const intervalSeconds = options.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS;
   return catalog.slos
     .filter((slo) => slo.alerting.windows.length > 0)
@@ -87,7 +98,7 @@ export function grafanaBurnRateRuleGroups(catalog: SloCatalog, options: GrafanaB
       name: sloAlertGroupName(slo.service, slo.name),
       sloId: slo.id,
       intervalSeconds,
-      rules: slo.alerting.windows.map((w) => burnRateRule(slo, w, options.prometheusUid)),
+      rules: slo.alerting.windows.map((w) => withPolicy(burnRateRule(slo, w, options.prometheusUid), slo, env)),
     }));
 }
 
@@ -120,7 +131,6 @@ function burnRateRule(slo: Slo, w: BurnWindow, prometheusUid: string): GrafanaAl
       // Grafana's template data: $values holds each expression stage's result by refId.
       `Error ratio now: {{ humanizePercentage $values.C.Value }} (${w.longWindow}), {{ humanizePercentage $values.D.Value }} (${w.shortWindow}).`,
   };
-  if (slo.alerting.runbookUrl) annotations.runbook_url = slo.alerting.runbookUrl;
   return {
     title: `${slo.alerting.name} ${w.longWindow}/${w.shortWindow}`,
     condition: 'G',
@@ -139,6 +149,15 @@ function burnRateRule(slo: Slo, w: BurnWindow, prometheusUid: string): GrafanaAl
     ],
     window: w,
   };
+}
+
+/** Applies the Prometheus rules' cross-cutting policy (alerts/prometheus/policy.ts) to a Grafana rule. */
+function withPolicy(rule: GrafanaAlertRule, slo: Slo, env: EnvironmentConfig): GrafanaAlertRule {
+  const applied = withAlertPolicy(
+    { alert: slo.alerting.name, expr: '', labels: rule.labels, annotations: rule.annotations, routing: sloRouting(slo) },
+    env,
+  );
+  return { ...rule, labels: applied.labels, annotations: applied.annotations };
 }
 
 function prometheusStage(refId: string, uid: string, expr: string): GrafanaRuleStage {

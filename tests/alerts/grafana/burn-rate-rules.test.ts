@@ -1,12 +1,15 @@
 import { burnRateAlertLabels, EXPRESSION_DATASOURCE_UID, grafanaBurnRateRuleGroups } from '../../../alerts/grafana/burn-rate-rules';
 import { burnWindows } from '../../../slos/burn-rate';
+import { sloDashboardUid } from '../../../slos/conventions';
+import { loadEnvironmentOrThrow } from '../../../environments/load';
 import { loadCatalog } from '../../../slos/load';
 import { errorRatioQuery, type SloCatalog } from '../../../slos/model';
 
 // given the bundled specs, rendered once for the file
 const { catalog } = loadCatalog({ slosDir: 'slos' });
+const env = loadEnvironmentOrThrow('example');
 if (!catalog) throw new Error('bundled specs do not load');
-const groups = grafanaBurnRateRuleGroups(catalog, { prometheusUid: 'prom' });
+const groups = grafanaBurnRateRuleGroups(catalog, env, { prometheusUid: 'prom' });
 const cases = groups.flatMap((g) => g.rules.map((r) => [g.sloId, r.window.id, g, r] as const));
 
 describe('Grafana-managed burn-rate rules', () => {
@@ -39,7 +42,7 @@ describe('Grafana-managed burn-rate rules', () => {
   });
 
   test.each(cases)(
-    '%s %s: carries the routing labels of the Prometheus alert and a runbook when the SLO has one',
+    '%s %s: carries the routing labels of the Prometheus alert and its runbook and dashboard links',
     (sloId, _w, _g, rule) => {
       // given
       const slo = catalog.slos.find((s) => s.id === sloId)!;
@@ -47,7 +50,9 @@ describe('Grafana-managed burn-rate rules', () => {
       expect(rule.labels).toEqual(burnRateAlertLabels(slo, rule.window));
       expect(rule.labels).toMatchObject({ service: slo.service, slo: slo.name, team: slo.team, severity: rule.window.severity });
       expect(rule.annotations.summary).toMatch(/^[a-z].+\.$/i);
-      expect(rule.annotations.runbook_url).toBe(slo.alerting.runbookUrl);
+      // and the links the Prometheus alert policy puts on every alert
+      expect(rule.annotations.runbook_url).toBe(slo.alerting.runbookUrl ?? `${env.runbookBaseUrl}/slos.md#${slo.name}`);
+      expect(rule.annotations.dashboard_url).toBe(`${env.grafana.url}/d/${sloDashboardUid()}`);
     },
   );
 
@@ -83,7 +88,7 @@ describe('Grafana-managed burn-rate rules', () => {
       slos: [{ ...slo, objectivePercent, objective: objectivePercent / 100, alerting: { ...slo.alerting, windows } }],
     };
     // when
-    const [group] = grafanaBurnRateRuleGroups(tighter, { prometheusUid: 'prom' });
+    const [group] = grafanaBurnRateRuleGroups(tighter, env, { prometheusUid: 'prom' });
     // then
     const thresholds = group!.rules.map(
       (r) => (r.stages[4]!.model.conditions as { evaluator: { params: number[] } }[])[0]!.evaluator.params[0],

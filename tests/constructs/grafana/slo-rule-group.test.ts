@@ -2,13 +2,15 @@ import { grafanaBurnRateRuleGroups } from '../../../alerts/grafana/burn-rate-rul
 import { Testing } from '../../../constructs/framework';
 import { GrafanaProvider } from '../../../constructs/grafana/grafana-provider';
 import { SloRuleGroup } from '../../../constructs/grafana/slo-rule-group';
+import { loadEnvironmentOrThrow } from '../../../environments/load';
 import { loadCatalog } from '../../../slos/load';
 import { resourcesOf, scratchStack, type Json } from './helpers';
 
 // given the first rendered group of the bundled specs
 const { catalog } = loadCatalog({ slosDir: 'slos' });
+const env = loadEnvironmentOrThrow('example');
 if (!catalog) throw new Error('bundled specs do not load');
-const group = grafanaBurnRateRuleGroups(catalog, { prometheusUid: 'prom' })[0]!;
+const group = grafanaBurnRateRuleGroups(catalog, env, { prometheusUid: 'prom' })[0]!;
 let rg: Json;
 
 beforeAll(() => {
