@@ -54,12 +54,17 @@ async function build() {
     metafile: true,
     logLevel: 'silent',
   });
-  const inputs = Object.keys(result.metafile.inputs)
-    .filter((p) => !p.includes('node_modules/'))
-    .map((p) => relative(ROOT, resolve(ROOT, p)))
-    .sort();
+  // The sources of each output file, so a change to one command's code (say, dashboards) leaves
+  // the other commands' bundles in use.
+  const outputs = {};
+  for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+    outputs[relative(CACHE, resolve(ROOT, out))] = Object.keys(meta.inputs)
+      .filter((p) => !p.includes('node_modules/'))
+      .map((p) => relative(ROOT, resolve(ROOT, p)))
+      .sort();
+  }
   mkdirSync(CACHE, { recursive: true });
-  writeFileSync(join(CACHE, 'manifest.json'), `${JSON.stringify({ root: ROOT, builtAtMs, inputs }, null, 2)}\n`);
+  writeFileSync(join(CACHE, 'manifest.json'), `${JSON.stringify({ root: ROOT, builtAtMs, outputs }, null, 2)}\n`);
   return undefined;
 }
 

@@ -12,13 +12,18 @@ const ROOT = resolve(__dirname, '..');
 /** Where bin/bundle.js writes the bundle; node_modules keeps it out of git and is rebuilt by npm ci. */
 const CACHE = join(ROOT, 'node_modules', '.cache', 'slo-cli');
 
-/** The fresh prebuilt bundle's entry, or undefined (none, stale, moved, or SLO_NO_BUNDLE set). */
-function bundlePath() {
+/**
+ * The prebuilt bundle's entry when it and the bundle of `command` are fresh (built after every
+ * source they contain last changed), or undefined: none, stale, moved, or SLO_NO_BUNDLE set.
+ */
+function bundlePath(command = 'validate') {
   if (process.env.SLO_NO_BUNDLE) return undefined;
   try {
     const manifest = JSON.parse(readFileSync(join(CACHE, 'manifest.json'), 'utf8'));
     if (manifest.root !== ROOT) return undefined;
-    for (const input of manifest.inputs) {
+    const commandOutput = `commands/${command}.js`;
+    const inputs = [...manifest.outputs['slo.js'], ...(manifest.outputs[commandOutput] || [])];
+    for (const input of inputs) {
       if (statSync(join(ROOT, input)).mtimeMs > manifest.builtAtMs) return undefined;
     }
     return join(CACHE, 'slo.js');
@@ -28,8 +33,8 @@ function bundlePath() {
 }
 
 /** The CLI module: the bundle when fresh, else the sources through tsx. */
-function load() {
-  const bundle = bundlePath();
+function load(command) {
+  const bundle = bundlePath(command);
   if (bundle) {
     try {
       return require(bundle);
@@ -42,7 +47,7 @@ function load() {
 }
 
 if (require.main === module) {
-  load()
+  load(process.argv[2])
     .main(process.argv.slice(2))
     .then((code) => {
       process.exitCode = code;
