@@ -54,6 +54,22 @@ describe('slo validate', () => {
 `);
   });
 
+  test('reports all three mistakes of a file in one run, sorted, with exit 1', async () => {
+    // given the three-errors fixture as the only spec
+    cpSync('tests/fixtures/slos/invalid/three-errors.yaml', join(tmp, 'three-errors.yaml'));
+    // when
+    const r = await run('validate', '--slos', tmp, '--no-docs');
+    // then
+    expect(r.code).toBe(1);
+    const lines = r.out.replaceAll(tmp, '<tmp>').trimEnd().split('\n');
+    expect(lines.map((l) => l.replace(/: .*/, ''))).toEqual([
+      '<tmp>/three-errors.yaml:9:1',
+      '<tmp>/three-errors.yaml:23:16',
+      '<tmp>/three-errors.yaml:24:13',
+      '3 problems found',
+    ]);
+  });
+
   test('fails with one github annotation per problem under --format github', async () => {
     // when
     const r = await run('validate', '--slos', brokenDir(), '--no-docs', '--format', 'github');
