@@ -1,0 +1,48 @@
+/**
+ * Error-ratio timelines of the generated promtool scenarios, and the arithmetic that predicts what
+ * the recording rules compute from them. Prometheus' rate() over counters sampled every Δ seconds
+ * gives, at a sample time t, the event-weighted average error ratio over (t − w, t] (or (0, t]
+ * before a full window of data exists). With segment boundaries on multiples of Δ that is the
+ * continuous average computed here, so expectations are exact, not approximations.
+ */
+
+/** From `startSeconds` on (until the next segment), events fail at `ratio`. */
+export interface Segment {
+  readonly startSeconds: number;
+  readonly ratio: number;
+}
+
+/** Piecewise-constant error ratio, starting at 0 s; segments sorted by start. */
+export type Timeline = readonly Segment[];
+
+/** A timeline from consecutive (duration, ratio) pieces; the last piece lasts forever. */
+export function timeline(...pieces: ReadonlyArray<readonly [durationSeconds: number, ratio: number]>): Timeline {
+  const out: Segment[] = [];
+  let t = 0;
+  for (const [duration, ratio] of pieces) {
+    out.push({ startSeconds: t, ratio });
+    t += duration;
+  }
+  return out;
+}
+
+/** Error ratio just after `t` (the ratio of the sample interval starting at t). */
+export function ratioAfter(tl: Timeline, t: number): number {
+  let r = tl[0]!.ratio;
+  for (const s of tl) if (s.startSeconds <= t) r = s.ratio;
+  return r;
+}
+
+/** Average error ratio over [max(0, t − w), t]; the first ratio at t = 0. */
+export function windowedAverage(tl: Timeline, t: number, windowSeconds: number): number {
+  const from = Math.max(0, t - windowSeconds);
+  if (t <= from) return ratioAfter(tl, from);
+  let sum = 0;
+  tl.forEach((s, i) => {
+    const end = i + 1 < tl.length ? tl[i + 1]!.startSeconds : Infinity;
+    const a = Math.max(from, s.startSeconds);
+    const b = Math.min(t, end);
+    if (b > a) sum += (b - a) * s.ratio;
+  });
+  return sum / (t - from);
+}

@@ -1,0 +1,92 @@
+/**
+ * Building blocks of the generated promtool scenarios: scenario shapes, SLI input series and
+ * expected alerts. Shared by the SLO scenarios (`unit-tests.ts`) and the symptom scenarios.
+ */
+import { errorRatioRecord } from '../../slos/conventions';
+import { parseDuration } from '../../slos/duration';
+import { formatLe, type Slo } from '../../slos/model';
+import { equalityMatchers, expandingNotation, seriesSelector } from './private/series';
+import { expandTemplate } from './private/template';
+import { ratioAfter, windowedAverage, type Timeline } from './private/timeline';
+import type { AlertingRule, ExpectedAlert, InputSeries } from './rules';
+import { recordedWindows, sloSeriesLabels } from './sli-rules';
+
+/** Events per sample interval of a synthesized histogram; error ratios are multiples of its inverse. */
+export const EVENTS_PER_SAMPLE = 1_000_000;
+/** Counters start here, far from 0, so rate()'s extrapolation treats error and total alike. */
+const COUNTER_BASE = 1_000_000_000;
+
+/** A case of a scenario: its input series and its assertions (alert name → expected alerts, by time). */
+export interface ScenarioCase {
+  /** Spacing of the case's input samples; cases of one promtool group share it. */
+  readonly intervalSeconds: number;
+  readonly inputs: readonly InputSeries[];
+  readonly asserts: readonly { readonly atSeconds: number; readonly alertname: string; readonly alerts: readonly ExpectedAlert[] }[];
+}
+
+/** A named scenario: cases that may share a promtool test group when their series and alerts do not collide. */
+export interface Scenario {
+  readonly name: string;
+  readonly cases: readonly ScenarioCase[];
+}
+
+/** Evaluation intervals a test file may use, shortest first. */
+const EVALUATION_INTERVALS = [60, 300, 900, 1800] as const;
+
+/**
+ * The evaluation interval (and sample spacing) of a service's test file: the longest of 1 m, 5 m,
+ * 15 m and 30 m that still puts six samples in the shortest alert window, and 1 m when the file
+ * holds the symptom alerts. promtool evaluates every rule of the file at every step, so a file
+ * whose fastest alert window is 6 h runs 30 times fewer steps at 30 m than at 1 m.
+ */
+export function evaluationInterval(slos: readonly Slo[], withSymptoms: boolean): number {
+  if (withSymptoms) return EVALUATION_INTERVALS[0];
+  const shortest = Math.min(...slos.flatMap((s) => s.alerting.windows.map((w) => w.shortWindowSeconds)));
+  return [...EVALUATION_INTERVALS].reverse().find((i) => i * 6 <= shortest) ?? EVALUATION_INTERVALS[0];
+}
+
+/** Quantizes an error ratio to what a synthesized histogram can express, rounding `up` or down. */
+export function quantize(ratio: number, up: boolean): number {
+  const n = ratio * EVENTS_PER_SAMPLE;
+  return (up ? Math.ceil(n - 1e-9) : Math.floor(n + 1e-9)) / EVENTS_PER_SAMPLE;
+}
+
+/**
+ * Input series that make the SLI of `slo` follow `tl` from 0 s to `untilSeconds`. A latency SLI
+ * with equality matchers gets a real histogram (count and the threshold bucket), so its
+ * recording rules run on raw data; any other SLI's queries are opaque to the generator, so its
+ * recorded error ratios are given directly, one series per recorded window.
+ */
+export function sliInputs(slo: Slo, tl: Timeline, intervalSeconds: number, untilSeconds: number): InputSeries[] {
+  const steps = Math.ceil(untilSeconds / intervalSeconds);
+  const times = Array.from({ length: steps + 1 }, (_, k) => k * intervalSeconds);
+  const matchers = slo.sli.kind === 'latency' ? equalityMatchers(slo.sli.selector) : undefined;
+  if (slo.sli.kind === 'latency' && matchers) {
+    let bad = 0;
+    const count: number[] = [];
+    const bucket: number[] = [];
+    times.forEach((t, k) => {
+      if (k > 0) bad += Math.round(ratioAfter(tl, t - intervalSeconds) * EVENTS_PER_SAMPLE);
+      count.push(COUNTER_BASE + k * EVENTS_PER_SAMPLE);
+      bucket.push(COUNTER_BASE + k * EVENTS_PER_SAMPLE - bad);
+    });
+    return [
+      { series: seriesSelector(`${slo.sli.histogram}_count`, matchers), values: expandingNotation(count) },
+      {
+        series: seriesSelector(`${slo.sli.histogram}_bucket`, { ...matchers, le: formatLe(slo.sli.thresholdSeconds) }),
+        values: expandingNotation(bucket),
+      },
+    ];
+  }
+  const labels = sloSeriesLabels(slo);
+  return recordedWindows(slo).map((w) => ({
+    series: seriesSelector(errorRatioRecord(w), labels),
+    values: expandingNotation(times.map((t) => windowedAverage(tl, t, parseDuration(w)))),
+  }));
+}
+
+/** The alert promtool should report for `rule` on a series with `seriesLabels` and `value`. */
+export function expectedAlert(rule: AlertingRule, seriesLabels: Readonly<Record<string, string>>, value?: number): ExpectedAlert {
+  const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expandTemplate(v, seriesLabels, value)]));
+  return { exp_labels: { ...seriesLabels, ...rule.labels }, exp_annotations: annotations };
+}

@@ -1,0 +1,54 @@
+/**
+ * The last step: plain rule and test data to YAML text, with a stable key order (Prometheus'
+ * documented field order; labels and annotations sorted) and the generated-file header.
+ */
+import { stringify } from 'yaml';
+import { GENERATED_HEADER } from '../../slos/conventions';
+import { isAlertingRule, type Rule, type RuleFile, type TestFile } from './rules';
+
+const YAML_OPTIONS = { lineWidth: 0, indent: 2 } as const;
+
+function sorted(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function ruleData(rule: Rule): Record<string, unknown> {
+  if (!isAlertingRule(rule)) return { record: rule.record, expr: rule.expr, labels: sorted(rule.labels) };
+  return {
+    alert: rule.alert,
+    expr: rule.expr,
+    ...(rule.for ? { for: rule.for } : {}),
+    labels: sorted(rule.labels),
+    annotations: sorted(rule.annotations),
+  };
+}
+
+function withHeader(body: string): string {
+  return `# ${GENERATED_HEADER}\n${body}`;
+}
+
+/** A rule file as Prometheus reads it. */
+export function ruleFileYaml(file: RuleFile): string {
+  const data = { groups: file.groups.map((g) => ({ name: g.name, rules: g.rules.map(ruleData) })) };
+  return withHeader(stringify(data, YAML_OPTIONS));
+}
+
+/** A promtool test file. */
+export function testFileYaml(file: TestFile): string {
+  const data = {
+    rule_files: file.rule_files,
+    evaluation_interval: file.evaluation_interval,
+    group_eval_order: file.group_eval_order,
+    tests: file.tests.map((t) => ({
+      name: t.name,
+      interval: t.interval,
+      input_series: t.input_series.map((s) => ({ series: s.series, values: s.values })),
+      alert_rule_test: t.alert_rule_test.map((a) => ({
+        eval_time: a.eval_time,
+        alertname: a.alertname,
+        exp_alerts: a.exp_alerts.map((e) => ({ exp_labels: sorted(e.exp_labels), exp_annotations: sorted(e.exp_annotations) })),
+      })),
+    })),
+  };
+  return withHeader(stringify(data, YAML_OPTIONS));
+}

@@ -1,0 +1,116 @@
+/**
+ * Burn-rate and budget-consumption alerts of one SLO (SRE Workbook, "Alerting on SLOs",
+ * multiwindow multi-burn-rate alerts). Every window, factor and threshold comes from the SLO
+ * model's `alerting.windows`, which `slos/burn-rate.ts` resolved.
+ */
+import type { BurnWindow } from '../../slos/burn-rate';
+import { humanDuration } from '../../slos/duration';
+import { BUDGET_REMAINING_RECORD, budgetAlertName, LABEL, sloAlertGroupName, sloDashboardUid } from '../../slos/conventions';
+import type { Slo } from '../../slos/model';
+import type { AlertingRule, AlertRouting, RuleGroup } from './rules';
+import { recordedRatio, sloSelector } from './sli-rules';
+
+/** Where every alert of an SLO routes to: its team, its runbook section and the SLO dashboard. */
+export function sloRouting(slo: Slo): AlertRouting {
+  return {
+    team: slo.team,
+    ...(slo.alerting.runbookUrl ? { runbookUrl: slo.alerting.runbookUrl } : {}),
+    runbookPath: `slos.md#${slo.name}`,
+    dashboardUid: sloDashboardUid(),
+  };
+}
+
+/**
+ * The condition of one window: the long-window and the short-window error ratio both above the
+ * window's threshold (factor × error budget). The short window makes the alert reset soon after
+ * the errors stop.
+ */
+export function windowCondition(slo: Slo, w: BurnWindow): string {
+  return [
+    `  ${recordedRatio(slo, w.longWindow)} > ${w.errorRatioThreshold}`,
+    `  and`,
+    `  ${recordedRatio(slo, w.shortWindow)} > ${w.errorRatioThreshold}`,
+  ].join('\n');
+}
+
+/**
+ * Expression of a burn-rate alert: the OR of its windows' conditions, divided by the error budget
+ * so that the alert's value (`$value`) is the burn rate over the long window of the first window
+ * that matches.
+ */
+export function burnRateExpr(slo: Slo, windows: readonly BurnWindow[]): string {
+  const branches = windows.map((w) => `(\n${windowCondition(slo, w)}\n)`);
+  return `(\n${branches.join('\nor\n')}\n)\n/ ${slo.errorBudget}`;
+}
+
+/** Description template of a burn-rate alert: the current burn rate and what it means. */
+export function burnRateDescription(slo: Slo, windows: readonly BurnWindow[]): string {
+  const conditions = windows.map((w) => `${w.factor}× over ${w.longWindow} and ${w.shortWindow}`).join(', or ');
+  return (
+    `{{ $labels.service }}/{{ $labels.slo }} is spending its ${slo.window} error budget ` +
+    `{{ printf "%.1f" $value }}× as fast as the objective of ${slo.objectivePercent} % allows ` +
+    `(alert threshold: ${conditions}).`
+  );
+}
+
+/** One page or ticket alert over `windows` (all of the same kind). */
+function burnRateAlert(slo: Slo, kind: 'page' | 'ticket', windows: readonly BurnWindow[]): AlertingRule {
+  const fastest = windows[0]!;
+  const summary =
+    kind === 'page'
+      ? `${slo.id} is burning its error budget fast.`
+      : `${slo.id} is burning its error budget faster than the objective allows.`;
+  return {
+    alert: slo.alerting.name,
+    expr: burnRateExpr(slo, windows),
+    labels: {
+      ...slo.alerting.labels,
+      ...slo.alerting.kindLabels[kind],
+      [LABEL.severity]: fastest.severity,
+      [LABEL.alertKind]: kind,
+    },
+    annotations: { summary, description: burnRateDescription(slo, windows) },
+    routing: sloRouting(slo),
+  };
+}
+
+/** The page alert and the ticket alert of an SLO (each only when it has enabled windows). */
+export function burnRateAlerts(slo: Slo): AlertingRule[] {
+  const out: AlertingRule[] = [];
+  for (const kind of ['page', 'ticket'] as const) {
+    const windows = slo.alerting.windows.filter((w) => w.kind === kind);
+    if (windows.length > 0) out.push(burnRateAlert(slo, kind, windows));
+  }
+  return out;
+}
+
+/**
+ * Budget-consumption alerts: one rule per threshold, all under the SLO's budget alert name and
+ * told apart by the `budget_consumed_percent` label. They read the recorded share of the budget
+ * left over the SLO window.
+ */
+export function budgetConsumedAlerts(slo: Slo): AlertingRule[] {
+  const { thresholdsPercent, severity } = slo.alerting.budgetConsumed;
+  return thresholdsPercent.map((percent) => ({
+    alert: budgetAlertName(slo.alerting.name),
+    expr: `${BUDGET_REMAINING_RECORD}${sloSelector(slo)} < ${remainingBelow(percent)}`,
+    labels: { ...slo.alerting.labels, [LABEL.severity]: severity, [LABEL.budgetPercent]: String(percent) },
+    annotations: {
+      summary: `${slo.id} has spent a large share of its error budget.`,
+      description:
+        `{{ $labels.service }}/{{ $labels.slo }} has spent more than ${percent} % ` +
+        `of its ${slo.window} error budget (${humanDuration(slo.errorBudget * slo.windowSeconds)} of full outage).`,
+    },
+    routing: sloRouting(slo),
+  }));
+}
+
+/** The remaining share below which `percent` % of the budget is spent: 1 − percent / 100. */
+function remainingBelow(percent: number): number {
+  return Number((1 - percent / 100).toPrecision(12));
+}
+
+/** The alert group of an SLO: its burn-rate alerts, then its budget alerts. */
+export function sloAlertGroup(slo: Slo): RuleGroup {
+  return { name: sloAlertGroupName(slo.service, slo.name), rules: [...burnRateAlerts(slo), ...budgetConsumedAlerts(slo)] };
+}

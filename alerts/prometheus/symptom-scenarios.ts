@@ -1,0 +1,215 @@
+/**
+ * promtool scenarios of the symptom alerts: one per alert, and one per chaos case of targets.md §2
+ * (Redis unavailable, database unavailable, several instances restarting, key rotation failure),
+ * each asserting the alert that catches it and its severity. Healthy first, then the fault; the
+ * alert must be quiet before and firing once its window and pending period have passed.
+ */
+import { parseDuration } from '../../slos/duration';
+import type { Slo } from '../../slos/model';
+import { DEPENDENCY, PLATFORM_METRICS as M, RATE_LIMITED_CODE } from './platform-metrics';
+import { withAlertPolicy } from './policy';
+import { expandingNotation, seriesSelector } from './private/series';
+import { timeline, windowedAverage } from './private/timeline';
+import type { AlertingRule, InputSeries } from './rules';
+import { sloSeriesLabels } from './sli-rules';
+import { availabilityWindow, REASON_LABEL, SYMPTOM, symptomGroup, symptomWindow, type SymptomInputs } from './symptoms';
+import { expectedAlert, sliInputs, type Scenario, type ScenarioCase } from './scenario';
+
+/** Sample spacing of every symptom scenario (one evaluation interval). */
+const STEP = 60;
+/** When the fault starts: after ten healthy minutes. */
+const FAULT_AT = 10 * STEP;
+/** A counter's or gauge's value before the fault; far from 0 so rate() extrapolates cleanly. */
+const BASE = 1_000_000;
+
+/** The scenarios of the symptom alerts of `inputs.service`. */
+export function symptomScenarios(inputs: SymptomInputs): Scenario[] {
+  const { platform, env } = inputs;
+  const rules = symptomGroup(inputs).rules.map((r) => withAlertPolicy(r as AlertingRule, env));
+  const ruleOf = (alert: string, reason?: string): AlertingRule => {
+    const r = rules.find((x) => x.alert === alert && (reason === undefined || x.labels[REASON_LABEL] === reason));
+    if (!r) throw new Error(`internal: no symptom rule ${alert} ${reason ?? ''}`);
+    return r;
+  };
+  const pending = parseDuration(env.symptoms.forDuration);
+  const job = { job: env.service.name };
+  const primary = (env.gcp.regions.find((r) => r.primary) ?? env.gcp.regions[0]!).name;
+  const replica = (env.gcp.regions.find((r) => !r.primary) ?? env.gcp.regions[0]!).name;
+  /** Samples from 0 to `until`: `before` until the fault, then `after(k)` at the k-th sample of the fault. */
+  const samples = (until: number, before: number, after: (k: number) => number) =>
+    expandingNotation(Array.from({ length: until / STEP + 1 }, (_, i) => (i * STEP < FAULT_AT ? before : after(i - FAULT_AT / STEP))));
+  const quiet = (alertname: string) => ({ atSeconds: FAULT_AT - STEP, alertname, alerts: [] });
+  const one = (name: string, c: Omit<ScenarioCase, 'intervalSeconds'>): Scenario => ({ name, cases: [{ intervalSeconds: STEP, ...c }] });
+
+  /** A whole-SLI failure of SLO-based symptoms: every event bad from the fault on. */
+  const sloFault = (slos: readonly { slo: Slo; window: string; rule: AlertingRule }[]) => {
+    const at = FAULT_AT + Math.max(...slos.map((s) => parseDuration(s.window))) + pending + STEP;
+    const tl = timeline([FAULT_AT, 0], [Infinity, 1]);
+    return {
+      inputs: slos.flatMap((s) => sliInputs(s.slo, tl, STEP, at + STEP)),
+      asserts: [
+        quiet(slos[0]!.rule.alert),
+        {
+          atSeconds: at,
+          alertname: slos[0]!.rule.alert,
+          alerts: slos.map((s) => expectedAlert(s.rule, sloSeriesLabels(s.slo), windowedAverage(tl, at, parseDuration(s.window)))),
+        },
+      ],
+    };
+  };
+
+  const scenarios: Scenario[] = [
+    one(
+      'health probes fail in every region: ApiAvailabilityLow pages',
+      sloFault([{ slo: platform.availability, window: availabilityWindow(inputs), rule: ruleOf(SYMPTOM.availability) }]),
+    ),
+    one(
+      'every request fails with a server error: ApiHighErrorRate is critical',
+      sloFault([{ slo: platform.errorRate, window: symptomWindow(platform.errorRate, 0), rule: ruleOf(SYMPTOM.errorRate) }]),
+    ),
+    one(
+      'light requests and webhook executions are all slow: ApiLatencyHigh warns for both',
+      sloFault(
+        [platform.lightLatency, platform.webhookLatency].map((slo) => ({
+          slo,
+          window: symptomWindow(slo, 0),
+          rule: ruleOf(SYMPTOM.latency, slo.name),
+        })),
+      ),
+    ),
+  ];
+
+  // 429 saturation: twice the alert's share of requests answered 429 (in thousandths).
+  {
+    const perStep = 1000;
+    const limited = Math.min(perStep - 1, Math.ceil(2 * env.symptoms.rateLimitedShare * perStep));
+    const at = FAULT_AT + parseDuration(env.symptoms.rateWindow) + pending + STEP;
+    const faultStart = FAULT_AT / STEP;
+    const ok = (k: number) => BASE + Math.min(k, faultStart) * perStep + Math.max(0, k - faultStart) * (perStep - limited);
+    const rule = ruleOf(SYMPTOM.rateLimited);
+    scenarios.push(
+      one(`a share of ${limited / perStep} of requests is answered 429: ApiRateLimited informs`, {
+        inputs: [
+          {
+            series: seriesSelector(M.httpRequests, { ...job, code: RATE_LIMITED_CODE }),
+            values: samples(at + STEP, BASE, (k) => BASE + k * limited),
+          },
+          {
+            series: seriesSelector(M.httpRequests, { ...job, code: '200' }),
+            values: expandingNotation(Array.from({ length: (at + STEP) / STEP + 1 }, (_, k) => ok(k))),
+          },
+        ],
+        asserts: [quiet(rule.alert), { atSeconds: at, alertname: rule.alert, alerts: [expectedAlert(rule, job, limited / perStep)] }],
+      }),
+    );
+  }
+
+  // Dependencies: an instance in a region loses Redis or Postgres.
+  const dependencyDown = (name: string, dependency: string, alert: string): Scenario => {
+    const at = FAULT_AT + pending + STEP;
+    const rule = ruleOf(alert);
+    const up = (region: string, down: boolean): InputSeries => ({
+      series: seriesSelector(M.dependencyUp, { ...job, dependency, region, instance: `${region}-1` }),
+      values: samples(at + STEP, 1, () => (down ? 0 : 1)),
+    });
+    const others = env.gcp.regions.filter((r) => r.name !== primary).map((r) => up(r.name, false));
+    return one(name, {
+      inputs: [up(primary, true), ...others],
+      asserts: [quiet(alert), { atSeconds: at, alertname: alert, alerts: [expectedAlert(rule, { region: primary }, 0)] }],
+    });
+  };
+  scenarios.push(
+    dependencyDown(
+      'chaos: Redis unavailable in the primary region: RedisUnavailableOrExhausted is critical',
+      DEPENDENCY.redis,
+      SYMPTOM.redis,
+    ),
+  );
+  scenarios.push(
+    dependencyDown(
+      'chaos: database unavailable in the primary region: PostgresUnavailableOrLagging pages',
+      DEPENDENCY.postgres,
+      SYMPTOM.postgres,
+    ),
+  );
+
+  {
+    const at = FAULT_AT + pending + STEP;
+    const poolSize = 50;
+    const labels = { ...job, region: primary, instance: `${primary}-1` };
+    const rule = ruleOf(SYMPTOM.redis);
+    scenarios.push(
+      one('an instance uses every connection of its Redis pool: RedisUnavailableOrExhausted is critical', {
+        inputs: [
+          { series: seriesSelector(M.redisPoolInUse, labels), values: samples(at + STEP, poolSize / 5, () => poolSize) },
+          { series: seriesSelector(M.redisPoolMax, labels), values: samples(at + STEP, poolSize, () => poolSize) },
+        ],
+        asserts: [quiet(rule.alert), { atSeconds: at, alertname: rule.alert, alerts: [expectedAlert(rule, labels, poolSize)] }],
+      }),
+    );
+  }
+  {
+    const at = FAULT_AT + pending + STEP;
+    const lag = 2 * env.database.rpoSeconds;
+    const rule = ruleOf(SYMPTOM.postgres);
+    scenarios.push(
+      one(`the replica in ${replica} lags ${lag} s, beyond the RPO: PostgresUnavailableOrLagging pages`, {
+        inputs: [{ series: seriesSelector(M.replicationLag, { ...job, region: replica }), values: samples(at + STEP, 1, () => lag) }],
+        asserts: [quiet(rule.alert), { atSeconds: at, alertname: rule.alert, alerts: [expectedAlert(rule, { region: replica }, lag)] }],
+      }),
+    );
+  }
+
+  // Restarts: `restartingInstances` instances get a new start time at once; one fewer must not alert.
+  const restarts = (count: number): Omit<ScenarioCase, 'intervalSeconds'> => {
+    const at = FAULT_AT + STEP;
+    const rule = ruleOf(SYMPTOM.restarts);
+    const instance = (i: number, restarts: boolean): InputSeries => ({
+      series: seriesSelector(M.processStart, { ...job, region: primary, instance: `${primary}-${i}` }),
+      values: samples(at + STEP, BASE, () => (restarts ? BASE + FAULT_AT : BASE)),
+    });
+    const n = env.symptoms.restartingInstances;
+    return {
+      inputs: Array.from({ length: n + 1 }, (_, i) => instance(i + 1, i < count)),
+      asserts: [quiet(rule.alert), { atSeconds: at, alertname: rule.alert, alerts: count >= n ? [expectedAlert(rule, job, count)] : [] }],
+    };
+  };
+  const n = env.symptoms.restartingInstances;
+  scenarios.push(one(`chaos: ${n} instances restart at once: ApiInstancesRestarting warns`, restarts(n)));
+  scenarios.push(one(`${n - 1} instances restarting at once stay below the alert`, restarts(n - 1)));
+
+  {
+    const rule = ruleOf(SYMPTOM.keyRotation, 'revoked-key-in-use');
+    const at = FAULT_AT + 2 * STEP;
+    scenarios.push(
+      one('chaos: key rotation failure, a revoked key is still accepted: SigningKeyRotationFailed is critical', {
+        inputs: [
+          { series: seriesSelector(M.revokedKeyUses, { ...job, instance: `${primary}-1` }), values: samples(at + STEP, 0, (k) => 5 * k) },
+        ],
+        asserts: [quiet(rule.alert), { atSeconds: at, alertname: rule.alert, alerts: [expectedAlert(rule, job)] }],
+      }),
+    );
+  }
+  {
+    const rule = ruleOf(SYMPTOM.keyRotation, 'rotation-incomplete');
+    const timeout = env.symptoms.keyRotationTimeoutSeconds;
+    const at = FAULT_AT + Math.ceil(timeout / STEP) * STEP + 2 * STEP;
+    const stillWaiting = FAULT_AT + Math.floor(timeout / STEP) * STEP - STEP;
+    scenarios.push(
+      one('chaos: key rotation failure, a rotation never completes: SigningKeyRotationFailed is critical', {
+        inputs: [
+          {
+            series: seriesSelector(M.keyRotationStarted, { ...job, instance: `${primary}-1` }),
+            values: samples(at + STEP, 0, () => FAULT_AT),
+          },
+          { series: seriesSelector(M.keyRotationCompleted, { ...job, instance: `${primary}-1` }), values: samples(at + STEP, 0, () => 0) },
+        ],
+        asserts: [
+          { atSeconds: stillWaiting, alertname: rule.alert, alerts: [] },
+          { atSeconds: at, alertname: rule.alert, alerts: [expectedAlert(rule, job)] },
+        ],
+      }),
+    );
+  }
+  return scenarios;
+}

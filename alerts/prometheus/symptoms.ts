@@ -1,0 +1,199 @@
+/**
+ * The platform's symptom alerts (targets.md §2): eight alerts across the four severities, each
+ * catching one documented failure mode. Thresholds come from the platform SLOs
+ * (`platformSlos(env, catalog)`) and the environment config, never from literals.
+ */
+import { platformSlos, type LatencySlo, type PlatformSlos } from '../../environments/platform-slos';
+import type { EnvironmentConfig } from '../../environments/schema';
+import { goldenSignalsUid, LABEL, symptomGroupName } from '../../slos/conventions';
+import { parseDuration } from '../../slos/duration';
+import type { Severity } from '../../slos/schema';
+import type { Slo, SloCatalog } from '../../slos/model';
+import { DEPENDENCY, PLATFORM_METRICS as M, RATE_LIMITED_CODE } from './platform-metrics';
+import type { AlertingRule, AlertRouting, RuleGroup } from './rules';
+import { recordedRatio, recordedWindows } from './sli-rules';
+
+/** Names of the eight symptom alerts. */
+export const SYMPTOM = Object.freeze({
+  availability: 'ApiAvailabilityLow',
+  errorRate: 'ApiHighErrorRate',
+  latency: 'ApiLatencyHigh',
+  rateLimited: 'ApiRateLimited',
+  redis: 'RedisUnavailableOrExhausted',
+  postgres: 'PostgresUnavailableOrLagging',
+  restarts: 'ApiInstancesRestarting',
+  keyRotation: 'SigningKeyRotationFailed',
+});
+
+/** Severity of each symptom alert: two page, three critical, two warning, one info. */
+export const SYMPTOM_SEVERITY: Readonly<Record<keyof typeof SYMPTOM, Severity>> = Object.freeze({
+  availability: 'page',
+  postgres: 'page',
+  errorRate: 'critical',
+  redis: 'critical',
+  keyRotation: 'critical',
+  latency: 'warning',
+  restarts: 'warning',
+  rateLimited: 'info',
+});
+
+/** Label that tells the two rules of one symptom alert apart (`ApiLatencyHigh`, `SigningKeyRotationFailed`). */
+export const REASON_LABEL = 'reason';
+
+/** Everything the symptom rules are derived from. */
+export interface SymptomInputs {
+  readonly platform: PlatformSlos;
+  readonly env: EnvironmentConfig;
+  /** Service whose rule file holds the symptom group: the service of the error-rate SLO. */
+  readonly service: string;
+}
+
+/**
+ * The inputs of the symptom alerts, or undefined when the catalog holds none of the SLOs the
+ * environment names as platform SLOs (e.g. a catalog of Sloth specs for another system).
+ * A catalog holding only some of them is a configuration error: `platformSlos` throws naming it.
+ */
+export function symptomInputs(catalog: SloCatalog, env: EnvironmentConfig): SymptomInputs | undefined {
+  const ids = new Set(catalog.slos.map((s) => s.id));
+  if (!Object.values(env.platformSlos).some((id) => ids.has(id))) return undefined;
+  const platform = platformSlos(env, catalog);
+  return { platform, env, service: platform.errorRate.service };
+}
+
+/**
+ * The recorded window a symptom alert reads for an SLO: the shortest recorded window of at least
+ * `minSeconds` (the longest one when none is that long).
+ */
+export function symptomWindow(slo: Slo, minSeconds: number): string {
+  const windows = recordedWindows(slo);
+  return windows.find((w) => parseDuration(w) >= minSeconds) ?? windows[windows.length - 1]!;
+}
+
+/** The window the availability symptom reads: long enough for three rounds of uptime probes. */
+export function availabilityWindow(inputs: SymptomInputs): string {
+  return symptomWindow(inputs.platform.availability, 3 * inputs.env.monitoring.uptimePeriodSeconds);
+}
+
+/** The symptom group of the platform service. */
+export function symptomGroup(inputs: SymptomInputs): RuleGroup {
+  const { platform, env, service } = inputs;
+  const job = `job="${env.service.name}"`;
+  const s = env.symptoms;
+  const routing = (alert: string): AlertRouting => ({
+    team: platform.errorRate.team,
+    runbookPath: `symptoms.md#${alert.toLowerCase()}`,
+    dashboardUid: goldenSignalsUid(service),
+  });
+  const rule = (
+    key: keyof typeof SYMPTOM,
+    r: Omit<AlertingRule, 'alert' | 'routing' | 'labels'> & { labels?: Record<string, string> },
+  ) => ({
+    alert: SYMPTOM[key],
+    expr: r.expr,
+    ...(r.for ? { for: r.for } : {}),
+    labels: { ...r.labels, [LABEL.severity]: SYMPTOM_SEVERITY[key] },
+    annotations: r.annotations,
+    routing: routing(SYMPTOM[key]),
+  });
+  const overBudget = (slo: Slo, window: string) => `${recordedRatio(slo, window)} > ${slo.errorBudget}`;
+  const errWindow = symptomWindow(platform.errorRate, 0);
+  const availWindow = availabilityWindow(inputs);
+  const latency = (slo: LatencySlo, what: string) =>
+    rule('latency', {
+      expr: overBudget(slo, symptomWindow(slo, 0)),
+      for: s.forDuration,
+      labels: { [REASON_LABEL]: slo.name },
+      annotations: {
+        summary: `${what} are slower than their objective.`,
+        description:
+          `{{ printf "%.4f" $value }} of ${what.toLowerCase()} of {{ $labels.service }} took longer than ` +
+          `${slo.sli.thresholdSeconds} s over the last ${symptomWindow(slo, 0)}; the ${slo.objectivePercent} % objective allows ${slo.errorBudget}.`,
+      },
+    });
+  const started = `max by (job) (${M.keyRotationStarted}{${job}})`;
+  const completed = `max by (job) (${M.keyRotationCompleted}{${job}})`;
+  const rules: AlertingRule[] = [
+    rule('availability', {
+      expr: overBudget(platform.availability, availWindow),
+      for: s.forDuration,
+      annotations: {
+        summary: 'The public API fails its health probes.',
+        description:
+          `{{ printf "%.4f" $value }} of the health probes of {{ $labels.service }} failed over the last ${availWindow}; ` +
+          `the ${platform.availability.objectivePercent} % objective allows ${platform.availability.errorBudget}.`,
+      },
+    }),
+    rule('errorRate', {
+      expr: overBudget(platform.errorRate, errWindow),
+      for: s.forDuration,
+      annotations: {
+        summary: 'The API answers too many requests with a server error.',
+        description:
+          `{{ printf "%.4f" $value }} of the requests to {{ $labels.service }} failed with a 5xx over the last ${errWindow}; ` +
+          `the ${platform.errorRate.objectivePercent} % objective allows ${platform.errorRate.errorBudget}.`,
+      },
+    }),
+    latency(platform.lightLatency, 'Light API requests'),
+    latency(platform.webhookLatency, 'Webhook executions'),
+    rule('rateLimited', {
+      expr:
+        `sum by (job) (rate(${M.httpRequests}{${job}, code="${RATE_LIMITED_CODE}"}[${s.rateWindow}]))\n/\n` +
+        `sum by (job) (rate(${M.httpRequests}{${job}}[${s.rateWindow}]))\n> ${s.rateLimitedShare}`,
+      for: s.forDuration,
+      annotations: {
+        summary: 'Many API requests are rejected by rate limits or an overloaded Redis pool.',
+        description:
+          `{{ printf "%.3f" $value }} of the requests to {{ $labels.job }} were answered ${RATE_LIMITED_CODE} over the last ${s.rateWindow} ` +
+          `(alert above ${s.rateLimitedShare}).`,
+      },
+    }),
+    rule('redis', {
+      expr:
+        `max by (region) (${M.dependencyUp}{${job}, dependency="${DEPENDENCY.redis}"}) == 0\nor\n` +
+        `${M.redisPoolInUse}{${job}} >= ${M.redisPoolMax}{${job}}`,
+      for: s.forDuration,
+      annotations: {
+        summary: 'Redis is unreachable or a Redis connection pool is exhausted.',
+        description:
+          `In {{ $labels.region }} no API instance reaches Redis, or an instance uses every connection of its Redis pool ` +
+          `(rate limiting fails open and requests get ${RATE_LIMITED_CODE}).`,
+      },
+    }),
+    rule('postgres', {
+      expr:
+        `max by (region) (${M.dependencyUp}{${job}, dependency="${DEPENDENCY.postgres}"}) == 0\nor\n` +
+        `max by (region) (${M.replicationLag}{${job}}) > ${env.database.rpoSeconds}`,
+      for: s.forDuration,
+      annotations: {
+        summary: 'The database is unreachable or a replica lags beyond the recovery point objective.',
+        description:
+          `In {{ $labels.region }} no API instance reaches Postgres, or the replica there is more than ` +
+          `${env.database.rpoSeconds} s (the RPO) behind the primary.`,
+      },
+    }),
+    rule('restarts', {
+      expr: `count by (job) (changes(${M.processStart}{${job}}[${s.restartWindow}]) > 0) >= ${s.restartingInstances}`,
+      annotations: {
+        summary: 'Several API instances restarted at once.',
+        description: `{{ $value }} instances of {{ $labels.job }} restarted within ${s.restartWindow} (alert at ${s.restartingInstances}).`,
+      },
+    }),
+    rule('keyRotation', {
+      expr: `sum by (job) (increase(${M.revokedKeyUses}{${job}}[${s.rateWindow}])) > 0`,
+      labels: { [REASON_LABEL]: 'revoked-key-in-use' },
+      annotations: {
+        summary: 'A revoked signing key is still accepted.',
+        description: `{{ $labels.job }} accepted tokens signed with a revoked key within the last ${s.rateWindow}.`,
+      },
+    }),
+    rule('keyRotation', {
+      expr: `${started} > ${completed}\nand\ntime() - ${started} > ${s.keyRotationTimeoutSeconds}`,
+      labels: { [REASON_LABEL]: 'rotation-incomplete' },
+      annotations: {
+        summary: 'A signing-key rotation did not complete.',
+        description: `The last signing-key rotation of {{ $labels.job }} started more than ${s.keyRotationTimeoutSeconds} s ago and has not completed.`,
+      },
+    }),
+  ];
+  return { name: symptomGroupName(service), rules };
+}

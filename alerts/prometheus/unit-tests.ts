@@ -1,0 +1,300 @@
+/**
+ * Generated promtool unit tests (`<service>.test.yaml`): behavioural scenarios built from each
+ * SLO's own objective and alert windows, so the burn-rate arithmetic of `slos/burn-rate.ts` is
+ * checked against what Prometheus really evaluates.
+ *
+ * Per service: a full outage that pages (or tickets) no later than the computed detection time
+ * and resolves within the computed reset time; a burn just above and just below each window's
+ * factor; a steady burn at 1× that never pages; the budget-consumption thresholds. In the file of
+ * the platform service, one scenario per symptom alert, including the chaos cases of targets.md §2.
+ *
+ * Cost: promtool evaluates every rule of the file at every evaluation step, so scenarios are kept
+ * as short as their windows allow (see `evaluationInterval` and the history lengths below).
+ */
+import type { EnvironmentConfig } from '../../environments/schema';
+import { LABEL } from '../../slos/conventions';
+import { fullOutageDetectionSeconds, resetSeconds, type BurnWindow } from '../../slos/burn-rate';
+import { formatDuration } from '../../slos/duration';
+import type { Slo } from '../../slos/model';
+import { withAlertPolicy } from './policy';
+import { nearRoundingTie, printfDecimals } from './private/template';
+import { timeline, windowedAverage, type Timeline } from './private/timeline';
+import type { AlertingRule, AlertRuleTest, ExpectedAlert, TestFile, TestGroup } from './rules';
+import { EVENTS_PER_SAMPLE, evaluationInterval, expectedAlert, quantize, sliInputs, type Scenario, type ScenarioCase } from './scenario';
+import { budgetConsumedAlerts, burnRateAlerts } from './slo-alerts';
+import { sloSeriesLabels } from './sli-rules';
+import { symptomScenarios } from './symptom-scenarios';
+import type { SymptomInputs } from './symptoms';
+
+/** How far "just above" and "just below" a window's threshold the burn scenarios run (2 %). */
+export const THRESHOLD_MARGIN = 0.02;
+
+/** Values within this of a threshold are not asserted (float rounding could go either way). */
+const TIE = 1e-9;
+
+/** Steady-burn checks look this many steps in (the ratio is the same from the second sample on). */
+const STEADY_STEPS = 10;
+
+/** Rounds `seconds` up to a multiple of `step`. */
+function ceilTo(seconds: number, step: number): number {
+  return Math.ceil(seconds / step) * step;
+}
+
+/** One burn-rate alert of an SLO (page or ticket) with the windows that can fire it. */
+interface KindAlert {
+  readonly kind: 'page' | 'ticket';
+  readonly rule: AlertingRule;
+  readonly windows: readonly BurnWindow[];
+}
+
+/** The burn-rate alerts of an SLO, policy applied, with their windows. */
+function kindAlerts(slo: Slo, env: EnvironmentConfig): KindAlert[] {
+  return burnRateAlerts(slo).map((r) => {
+    const kind = r.labels[LABEL.alertKind] as 'page' | 'ticket';
+    return {
+      kind,
+      rule: withAlertPolicy(r, env),
+      windows: slo.alerting.windows.filter((w) => w.kind === kind && Number.isFinite(fullOutageDetectionSeconds(w))),
+    };
+  });
+}
+
+/** What one burn-rate alert does at `t` under `tl`: inactive, firing with its value, or too close to call. */
+export function burnState(
+  slo: Slo,
+  windows: readonly BurnWindow[],
+  tl: Timeline,
+  t: number,
+): { readonly state: 'firing'; readonly value: number } | { readonly state: 'inactive' | 'tie' } {
+  for (const w of windows) {
+    const long = windowedAverage(tl, t, w.longWindowSeconds);
+    const short = windowedAverage(tl, t, w.shortWindowSeconds);
+    if (Math.abs(long - w.errorRatioThreshold) < TIE || Math.abs(short - w.errorRatioThreshold) < TIE) return { state: 'tie' };
+    if (long > w.errorRatioThreshold && short > w.errorRatioThreshold) return { state: 'firing', value: long / slo.errorBudget };
+  }
+  return { state: 'inactive' };
+}
+
+/** True when every `printf` of the rule's annotations is safe to predict for `value`. */
+function predictable(rule: AlertingRule, value: number): boolean {
+  return Object.values(rule.annotations).every((a) => printfDecimals(a).every((d) => !nearRoundingTie(value, d)));
+}
+
+/**
+ * The assertion on an SLO's burn-rate alert name at `t`: page and ticket share the name, so the
+ * expected list holds every kind the arithmetic says is firing. `expect` is what the scenario is
+ * about for `kind`; a disagreement with the arithmetic is a generator bug. Nothing is asserted
+ * when any value is too close to a threshold or a rounding tie to predict.
+ */
+function burnAssert(slo: Slo, env: EnvironmentConfig, tl: Timeline, t: number, kind: 'page' | 'ticket', expect: 'firing' | 'inactive') {
+  const alerts: ExpectedAlert[] = [];
+  for (const a of kindAlerts(slo, env)) {
+    const s = burnState(slo, a.windows, tl, t);
+    if (s.state === 'tie') return [];
+    if (a.kind === kind && s.state !== expect)
+      throw new Error(`internal: ${slo.id} ${kind} alert expected ${expect} at ${t} s; the arithmetic says ${s.state}`);
+    if (s.state !== 'firing') continue;
+    if (!predictable(a.rule, s.value)) return [];
+    alerts.push(expectedAlert(a.rule, sloSeriesLabels(slo), s.value));
+  }
+  return [{ atSeconds: t, alertname: slo.alerting.name, alerts }];
+}
+
+/** Reset checks that would need more steps than this after recovery are left out (cost). */
+const MAX_RESET_STEPS = 120;
+
+/**
+ * Full outage after a clean history, then recovery. The history covers the longest page window
+ * (without pages, the longest short window), so a page fires within one evaluation of the
+ * computed detection time and not one evaluation before it; an alert whose long window is longer
+ * than the history fires earlier, and is checked to fire by its detection time. The outage lasts
+ * until every alert fired and every short window that fits in 60 steps is saturated; each alert
+ * must then resolve within its computed reset time after recovery. Reset checks that need more
+ * than 120 steps (a 6 h short window at a 1 m evaluation interval) are left to files with a
+ * coarser interval, which run the same generator for ticket-only SLOs.
+ */
+export function fullOutageCase(slo: Slo, env: EnvironmentConfig, step: number): ScenarioCase | undefined {
+  const alerts = kindAlerts(slo, env).filter((a) => a.windows.length > 0);
+  if (alerts.length === 0) return undefined;
+  const all = alerts.flatMap((a) => a.windows);
+  const pages = all.filter((w) => w.kind === 'page');
+  const start = ceilTo(
+    Math.max(...(pages.length > 0 ? pages.map((w) => w.longWindowSeconds) : all.map((w) => w.shortWindowSeconds))),
+    step,
+  );
+  const outageOnly = timeline([start, 0], [Infinity, 1]);
+  const firstFiring = new Map<KindAlert, number>();
+  for (const a of alerts) {
+    const deadline = start + (Math.floor(Math.min(...a.windows.map(fullOutageDetectionSeconds)) / step) + 1) * step;
+    let t = start + step;
+    while (t < deadline && burnState(slo, a.windows, outageOnly, t).state !== 'firing') t += step;
+    firstFiring.set(a, t);
+  }
+  const saturate = all.map((w) => w.shortWindowSeconds).filter((s) => s <= 60 * step);
+  const outage = ceilTo(Math.max(...saturate, ...[...firstFiring.values()].map((t) => t - start)), step) + step;
+  const recovery = start + outage;
+  const tl = timeline([start, 0], [outage, 1], [Infinity, 0]);
+  const asserts: ScenarioCase['asserts'][number][] = [];
+  let end = recovery;
+  for (const a of alerts) {
+    const detect = Math.min(...a.windows.map(fullOutageDetectionSeconds));
+    const lastQuiet = start + (Math.ceil(detect / step) - 1) * step;
+    if (start >= Math.max(...a.windows.map((w) => w.longWindowSeconds)) && lastQuiet > start)
+      asserts.push(...burnAssert(slo, env, tl, lastQuiet, a.kind, 'inactive'));
+    asserts.push(...burnAssert(slo, env, tl, firstFiring.get(a)!, a.kind, 'firing'));
+    asserts.push(...burnAssert(slo, env, tl, recovery, a.kind, 'firing'));
+    const resetSteps = Math.floor(Math.max(...a.windows.map(resetSeconds)) / step) + 1;
+    if (resetSteps > MAX_RESET_STEPS) continue;
+    asserts.push(...burnAssert(slo, env, tl, recovery + resetSteps * step, a.kind, 'inactive'));
+    end = Math.max(end, recovery + resetSteps * step);
+  }
+  return { intervalSeconds: step, inputs: sliInputs(slo, tl, step, end + step), asserts: mergeAsserts(asserts) };
+}
+
+/**
+ * A steady burn just above (or below) one window's threshold. Without a sibling window of lower
+ * threshold the burn runs from 0 s and is checked a few steps in (every window's ratio equals the
+ * burn from the second sample on). With one, the burn lasts one long window of `w` after a clean
+ * history just long enough that the sibling's ratio stays under its own threshold, so only `w`
+ * decides; the arithmetic confirms it or the case is dropped.
+ */
+export function thresholdCase(slo: Slo, env: EnvironmentConfig, w: BurnWindow, above: boolean, step: number): ScenarioCase | undefined {
+  const alert = kindAlerts(slo, env).find((a) => a.windows.includes(w));
+  if (!alert) return undefined;
+  const ratio = quantize(w.errorRatioThreshold * (above ? 1 + THRESHOLD_MARGIN : 1 - THRESHOLD_MARGIN), above);
+  if (ratio >= 1 || ratio <= 0) return undefined;
+  const lower = alert.windows.filter((s) => s !== w && s.errorRatioThreshold < w.errorRatioThreshold);
+  const burn = lower.length > 0 ? ceilTo(w.longWindowSeconds, step) : Math.min(ceilTo(w.shortWindowSeconds, step), STEADY_STEPS * step);
+  // The sibling s sees burn × ratio / (history + burn); keep that a tenth under its threshold.
+  const history = Math.max(
+    0,
+    ...lower.map((s) => ceilTo(Math.min(s.longWindowSeconds, Math.max(0, (burn * ratio) / (0.9 * s.errorRatioThreshold) - burn)), step)),
+  );
+  const at = history + burn;
+  const tl = timeline([history, 0], [Infinity, ratio]);
+  if (burnState(slo, alert.windows, tl, at).state !== (above ? 'firing' : 'inactive')) return undefined;
+  const asserts = burnAssert(slo, env, tl, at, alert.kind, above ? 'firing' : 'inactive');
+  return asserts.length === 0 ? undefined : { intervalSeconds: step, inputs: sliInputs(slo, tl, step, at + step), asserts };
+}
+
+/**
+ * A steady burn at 1× the budget (one event in a million under it, so a 1× ticket window is not a
+ * float tie): the page alert stays quiet, checked at each page short window (at most 10 steps in).
+ */
+export function steadyBudgetCase(slo: Slo, env: EnvironmentConfig, step: number): ScenarioCase | undefined {
+  const page = kindAlerts(slo, env).find((a) => a.kind === 'page' && a.windows.length > 0);
+  if (!page) return undefined;
+  const times = [...new Set(page.windows.map((w) => Math.min(ceilTo(w.shortWindowSeconds, step), STEADY_STEPS * step)))].sort(
+    (a, b) => a - b,
+  );
+  const tl = timeline([Infinity, quantize(slo.errorBudget, false) - 1 / EVENTS_PER_SAMPLE]);
+  const asserts = times.flatMap((t) => burnAssert(slo, env, tl, t, 'page', 'inactive'));
+  return asserts.length === 0
+    ? undefined
+    : { intervalSeconds: step, inputs: sliInputs(slo, tl, step, times[times.length - 1]! + step), asserts };
+}
+
+/** Budget consumption: a steady error ratio that spends a share of the budget over the data so far. */
+export function budgetCase(slo: Slo, env: EnvironmentConfig, above: boolean, step: number): ScenarioCase | undefined {
+  const rules = budgetConsumedAlerts(slo).map((r) => withAlertPolicy(r, env));
+  const thresholds = slo.alerting.budgetConsumed.thresholdsPercent;
+  if (rules.length === 0) return undefined;
+  const percent = above ? (thresholds[thresholds.length - 1]! + 100) / 2 : thresholds[0]! / 2;
+  const tl = timeline([Infinity, quantize((slo.errorBudget * percent) / 100, above)]);
+  const at = STEADY_STEPS * step;
+  const alerts = above ? rules.map((r) => expectedAlert(r, sloSeriesLabels(slo))) : [];
+  return {
+    intervalSeconds: step,
+    inputs: sliInputs(slo, tl, step, at + step),
+    asserts: [{ atSeconds: at, alertname: rules[0]!.alert, alerts }],
+  };
+}
+
+/** Drops duplicate assertions (same time and alert name). */
+function mergeAsserts(asserts: ScenarioCase['asserts']): ScenarioCase['asserts'] {
+  const seen = new Map<string, ScenarioCase['asserts'][number]>();
+  for (const a of asserts) seen.set(`${a.atSeconds}/${a.alertname}`, a);
+  return [...seen.values()];
+}
+
+/** Packs a scenario's cases into as few promtool groups as possible without colliding series or alert names. */
+export function packScenario(s: Scenario): TestGroup[] {
+  const bins: { intervalSeconds: number; cases: ScenarioCase[]; series: Set<string>; alerts: Set<string> }[] = [];
+  for (const c of s.cases) {
+    const series = c.inputs.map((i) => i.series);
+    const alerts = c.asserts.map((a) => a.alertname);
+    let bin = bins.find(
+      (b) => b.intervalSeconds === c.intervalSeconds && !series.some((x) => b.series.has(x)) && !alerts.some((x) => b.alerts.has(x)),
+    );
+    if (!bin) {
+      bin = { intervalSeconds: c.intervalSeconds, cases: [], series: new Set(), alerts: new Set() };
+      bins.push(bin);
+    }
+    bin.cases.push(c);
+    series.forEach((x) => bin.series.add(x));
+    alerts.forEach((x) => bin.alerts.add(x));
+  }
+  return bins.map((b, i) => {
+    const asserts = b.cases.flatMap((c) => c.asserts).sort((x, y) => x.atSeconds - y.atSeconds || x.alertname.localeCompare(y.alertname));
+    const alertTests: AlertRuleTest[] = asserts.map((a) => ({
+      eval_time: formatDuration(a.atSeconds),
+      alertname: a.alertname,
+      exp_alerts: a.alerts,
+    }));
+    return {
+      name: bins.length > 1 ? `${s.name} (${i + 1} of ${bins.length})` : s.name,
+      interval: formatDuration(b.intervalSeconds),
+      input_series: b.cases.flatMap((c) => c.inputs),
+      alert_rule_test: alertTests,
+    };
+  });
+}
+
+/** The SLO scenarios of a service, one named scenario per kind of check. */
+function sloScenarios(slos: readonly Slo[], env: EnvironmentConfig, step: number): Scenario[] {
+  const byName = new Map<string, ScenarioCase[]>();
+  const add = (name: string, c: ScenarioCase | undefined) => {
+    if (!c || c.asserts.length === 0) return;
+    byName.set(name, [...(byName.get(name) ?? []), c]);
+  };
+  for (const slo of slos)
+    add('full outage alerts within the detection time and resolves within the reset time', fullOutageCase(slo, env, step));
+  for (const slo of slos) {
+    for (const w of slo.alerting.windows) {
+      for (const above of [true, false]) {
+        const verb = above ? 'above' : 'below';
+        const outcome = above ? 'fires' : 'does not fire';
+        add(
+          `a burn just ${verb} the ${w.factor}x factor of the ${w.longWindow}/${w.shortWindow} ${w.kind} window ${outcome}`,
+          thresholdCase(slo, env, w, above, step),
+        );
+      }
+    }
+  }
+  for (const slo of slos) add('a steady burn of 1x never pages', steadyBudgetCase(slo, env, step));
+  for (const slo of slos) {
+    add('spending more than the highest budget threshold fires every budget alert', budgetCase(slo, env, true, step));
+    add('spending less than the lowest budget threshold fires no budget alert', budgetCase(slo, env, false, step));
+  }
+  return [...byName].map(([name, cases]) => ({ name, cases }));
+}
+
+/** The promtool test file of one service; `groupNames` are the rule file's groups in file order. */
+export function promtoolTestFile(
+  service: string,
+  slos: readonly Slo[],
+  env: EnvironmentConfig,
+  symptoms: SymptomInputs | undefined,
+  ruleFile: string,
+  groupNames: readonly string[],
+): TestFile {
+  const withSymptoms = symptoms !== undefined && symptoms.service === service;
+  const step = evaluationInterval(slos, withSymptoms);
+  const scenarios = [...sloScenarios(slos, env, step), ...(withSymptoms ? symptomScenarios(symptoms) : [])];
+  return {
+    rule_files: [ruleFile],
+    evaluation_interval: formatDuration(step),
+    group_eval_order: groupNames,
+    tests: scenarios.flatMap(packScenario),
+  };
+}
