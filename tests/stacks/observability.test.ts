@@ -223,6 +223,44 @@ describe('observability stack', () => {
   });
 });
 
+/** Problems of one synthesized block against its provider schema block: unknown, missing or read-only arguments. */
+function schemaProblems(block: Json, value: Json, path: string): string[] {
+  const attrs = (block.attributes ?? {}) as Record<string, Json>;
+  const blocks = (block.block_types ?? {}) as Record<string, Json>;
+  const out: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (['//', 'depends_on', 'provider', 'lifecycle'].includes(key)) continue;
+    if (attrs[key]) {
+      if (!attrs[key].optional && !attrs[key].required) out.push(`${path}.${key} is read-only`);
+    } else if (blocks[key]) {
+      (Array.isArray(v) ? v : [v]).forEach((item: Json, i: number) =>
+        out.push(...schemaProblems(blocks[key]!.block, item, `${path}.${key}[${i}]`)),
+      );
+    } else {
+      out.push(`${path}.${key} is not an argument`);
+    }
+  }
+  for (const [key, a] of Object.entries(attrs)) if (a.required && !(key in value)) out.push(`${path}.${key} is required`);
+  return out;
+}
+
+describe('against the provider schema', () => {
+  test('every synthesized grafana_* resource uses only arguments of the v4.45.1 schema and sets every required one', () => {
+    // given the provider's own schema (not committed; next to the repository, as in CI)
+    const schema = JSON.parse(readFileSync('../shared/reference/grafana/provider_schema.json', 'utf8')) as Json;
+    const provider = schema.provider_schemas['registry.terraform.io/grafana/grafana'] as Json;
+    // when
+    const problems = Object.entries(out.resource as Record<string, Record<string, Json>>)
+      .filter(([type]) => type.startsWith('grafana_'))
+      .flatMap(([type, rs]) =>
+        Object.entries(rs).flatMap(([name, r]) => schemaProblems(provider.resource_schemas[type].block, r, `${type}.${name}`)),
+      );
+    problems.push(...schemaProblems(provider.provider.block, out.provider.grafana[0], 'provider.grafana'));
+    // then
+    expect(problems).toEqual([]);
+  });
+});
+
 describe('npm run synth', () => {
   test('writes cdktf.out/stacks/<env>-observability/cdk.tf.json for the example environment', () => {
     // given an empty output directory
