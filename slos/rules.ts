@@ -7,11 +7,15 @@ import { burnWindows } from './burn-rate';
 import { parseDuration } from './duration';
 import type { Slo } from './model';
 import type { Problem } from './problems';
-import { promqlSyntaxError } from './promql';
+import { promqlSyntaxError, promqlTemplateError } from './promql';
 import type { SpecFile, SloSpec } from './schema';
 import { problemAt, type YamlSource } from './yaml-source';
 
-type SloRule = (slo: SloSpec, at: (path: PropertyKey[], message: string, preferValue?: boolean) => Problem) => Problem[];
+/** A per-SLO rule; `at` places a problem at a field (and, with `charOffset`, at a character of its value). */
+type SloRule = (
+  slo: SloSpec,
+  at: (path: PropertyKey[], message: string, preferValue?: boolean, charOffset?: number) => Problem,
+) => Problem[];
 
 const WINDOW_PLACEHOLDER = '{{.window}}';
 
@@ -50,8 +54,9 @@ export const SLO_RULES: Readonly<Record<string, SloRule>> = {
         );
         continue;
       }
-      const err = promqlSyntaxError(q.replaceAll(WINDOW_PLACEHOLDER, '5m'));
-      if (err) out.push(at(['sli', 'ratio', key], `sli.ratio.${key}: ${err.message}`, true));
+      const err = promqlTemplateError(q, WINDOW_PLACEHOLDER, '5m');
+      if (err)
+        out.push(at(['sli', 'ratio', key], `sli.ratio.${key} is not valid promql: ${whereItFails(q, err.offset)}`, true, err.offset));
     }
     return out;
   },
@@ -77,8 +82,19 @@ export const SLO_RULES: Readonly<Record<string, SloRule>> = {
           true,
         ),
       );
-    const err = promqlSyntaxError(`${l.histogram}_bucket{${l.selector}}`);
-    if (err) out.push(at(['sli', 'latency', 'selector'], `sli.latency.selector ${JSON.stringify(l.selector)}: ${err.message}`, true));
+    const prefix = `${l.histogram}_bucket{`;
+    const err = promqlSyntaxError(`${prefix}${l.selector}}`);
+    if (err) {
+      const offset = Math.min(Math.max(0, err.offset - prefix.length), l.selector.length);
+      out.push(
+        at(
+          ['sli', 'latency', 'selector'],
+          `sli.latency.selector ${JSON.stringify(l.selector)} is not a valid promql label matcher list: ${whereItFails(l.selector, offset)}`,
+          true,
+          offset,
+        ),
+      );
+    }
     return out;
   },
   'cloud-monitoring-form': (s, at) => {
@@ -121,14 +137,21 @@ export const SLO_RULES: Readonly<Record<string, SloRule>> = {
   },
 };
 
+/** Says where a PromQL text stops parsing: inside it, or at its end (an unclosed bracket, usually). */
+function whereItFails(text: string, offset: number): string {
+  if (offset >= text.trimEnd().length) return 'it ends too early (an unclosed bracket, brace, quote or parenthesis?)';
+  const near = text.slice(Math.max(0, offset - 10), offset + 10).replace(/\s+/g, ' ');
+  return `it does not parse near ${JSON.stringify(near)}`;
+}
+
 /** Runs every per-SLO rule on a shape-valid native spec file, plus the in-file duplicate check. */
 export function fileRules(source: YamlSource, spec: SpecFile): Problem[] {
   const out: Problem[] = [];
   spec.slos.forEach((slo, i) => {
     for (const [id, rule] of Object.entries(SLO_RULES)) {
       // Every message starts with the slo it is about, so a line stands on its own.
-      const at = (path: PropertyKey[], message: string, preferValue = false) =>
-        problemAt(source, ['slos', i, ...path], `slo "${slo.name}": ${message}`, id, preferValue);
+      const at = (path: PropertyKey[], message: string, preferValue = false, charOffset?: number) =>
+        problemAt(source, ['slos', i, ...path], `slo "${slo.name}": ${message}`, id, preferValue, charOffset);
       out.push(...rule(slo, at));
     }
   });

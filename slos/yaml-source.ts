@@ -61,10 +61,33 @@ export function locate(source: YamlSource, path: readonly PropertyKey[], preferV
   return { line: pos.line, col: pos.col };
 }
 
-/** A problem at a field of a parsed file. */
-export function problemAt(source: YamlSource, path: readonly PropertyKey[], message: string, rule: string, preferValue = false): Problem {
+/**
+ * A problem at a field of a parsed file. `charOffset`, an offset into a string value, moves the
+ * column onto that character when the value is written on one line (plain or quoted).
+ */
+export function problemAt(
+  source: YamlSource,
+  path: readonly PropertyKey[],
+  message: string,
+  rule: string,
+  preferValue = false,
+  charOffset?: number,
+): Problem {
   const { line, col } = locate(source, path, preferValue);
-  return { file: source.file, line, col, field: fieldPath(path), message, rule };
+  const shift = charOffset === undefined ? 0 : scalarShift(source, path, charOffset);
+  return { file: source.file, line, col: col + shift, field: fieldPath(path), message, rule };
+}
+
+/** Columns from a scalar's start to its character at `offset`, or 0 when that is not a straight line. */
+function scalarShift(source: YamlSource, path: readonly PropertyKey[], offset: number): number {
+  const node = source.doc.getIn(path, true);
+  if (!isScalar(node) || typeof node.value !== 'string' || node.value.includes('\n')) return 0;
+  if (node.type === 'PLAIN') return offset;
+  // A quoted value is a straight line only without escapes; then the quote adds one column.
+  const raw = node.source ?? node.value;
+  if ((node.type === 'QUOTE_DOUBLE' && !/\\/.test(String(raw))) || (node.type === 'QUOTE_SINGLE' && !node.value.includes("'")))
+    return offset + 1;
+  return 0;
 }
 
 function rangeStart(node: unknown): number | undefined {

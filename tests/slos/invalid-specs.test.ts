@@ -143,7 +143,17 @@ describe('more shape mistakes', () => {
     [
       'a latency selector that does not parse',
       valid.replace('selector: job="checkout"', 'selector: job="checkout'),
-      's.yaml:25:19: slo "latency": sli.latency.selector "job=\\"checkout": promql does not parse at offset 51 near "\\"checkout}"',
+      's.yaml:25:32: slo "latency": sli.latency.selector "job=\\"checkout" is not a valid promql label matcher list: it ends too early (an unclosed bracket, brace, quote or parenthesis?)',
+    ],
+    [
+      'a selector with a bad matcher, at the character that fails',
+      valid.replace('selector: job="checkout"', 'selector: job=~~"checkout"'),
+      's.yaml:25:24: slo "latency": sli.latency.selector "job=~~\\"checkout\\"" is not a valid promql label matcher list: it does not parse near "job=~~\\"checkout"',
+    ],
+    [
+      'a quoted selector with trailing junk, at the character that fails',
+      valid.replace('selector: job="checkout"', `selector: 'job="checkout" foo'`),
+      's.yaml:25:35: slo "latency": sli.latency.selector "job=\\"checkout\\" foo" is not a valid promql label matcher list: it does not parse near "checkout\\" foo"',
     ],
   ])('rejects %s', (_what, text, expected) => {
     // when
