@@ -39,8 +39,12 @@ export function windowCondition(slo: Slo, w: BurnWindow): string {
  * that matches.
  */
 export function burnRateExpr(slo: Slo, windows: readonly BurnWindow[]): string {
-  const branches = windows.map((w) => `(\n${windowCondition(slo, w)}\n)`);
-  return `(\n${branches.join('\nor\n')}\n)\n/ ${slo.errorBudget}`;
+  const branches = windows.map((w) => `(\n${windowCondition(slo, w)}\n)`).join('\nor\n');
+  const indented = branches
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+  return `(\n${indented}\n)\n/ ${slo.errorBudget}`;
 }
 
 /** Description template of a burn-rate alert: the current burn rate and what it means. */

@@ -1,8 +1,138 @@
-/** `slo test`: delivered by its own issue. */
-import type { CliIo } from '../io';
+/**
+ * `slo test [--out DIR] [--slos DIR] [--env NAME|FILE]`: runs `promtool check rules` and
+ * `promtool test rules` on every generated Prometheus file. With `--out`, on the files
+ * `slo generate --out DIR` wrote there; without, on a fresh generation in a temporary directory.
+ * promtool is required: when it is missing the command fails with an install hint, never skips.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { parseCommandArgs } from '../args';
+import { EXIT, UsageError, type CliIo } from '../io';
+import { generate } from './generate';
+
+const HELP = `usage: slo test [--out DIR] [--slos DIR] [--env NAME|FILE]
+
+Runs promtool check rules and promtool test rules on the generated Prometheus files.
+  --out DIR    test the files slo generate wrote to DIR/prometheus (default: generate
+               into a temporary directory from --slos and --env first)
+  --slos DIR   spec directory when generating (default: slos)
+  --env NAME   environment when generating (default: example)
+promtool is found through $PROMTOOL, then PATH.
+exit: 0 all passed, 1 a check or test failed (or promtool is missing), 2 usage error`;
+
+/** What to tell a user without promtool. */
+export const PROMTOOL_INSTALL_HINT =
+  'promtool not found: set PROMTOOL to its path or put it on PATH. Install it with `apt-get install prometheus` ' +
+  '(Debian/Ubuntu; promtool 2.42 or later) or from https://prometheus.io/download/.';
+
+/** The promtool executable: `$PROMTOOL` when set (it must be executable), else the first on PATH. */
+export function findPromtool(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const explicit = env.PROMTOOL;
+  if (explicit) return isExecutable(explicit) ? explicit : undefined;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, 'promtool');
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Result of one promtool run. */
+export interface PromtoolRun {
+  readonly args: readonly string[];
+  readonly code: number;
+  /** stdout and stderr, interleaved as promtool wrote them. */
+  readonly output: string;
+}
+
+/** Runs promtool with `args` in `cwd`. */
+export function runPromtool(promtool: string, args: readonly string[], cwd: string): Promise<PromtoolRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(promtool, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ args, code: code ?? 1, output }));
+  });
+}
+
+/**
+ * `promtool check rules` on every rule file (one run), then `promtool test rules` on every test
+ * file, one process per file and as many at once as there are CPUs (each file's scenarios run
+ * sequentially inside promtool).
+ */
+export async function checkAndTest(promtool: string, dir: string): Promise<PromtoolRun[]> {
+  const files = readdirSync(dir).sort();
+  const rules = files.filter((f) => f.endsWith('.rules.yaml'));
+  const tests = files.filter((f) => f.endsWith('.test.yaml'));
+  const runs: PromtoolRun[] = [];
+  if (rules.length > 0) runs.push(await runPromtool(promtool, ['check', 'rules', ...rules], dir));
+  const queue = [...tests];
+  const workers = Array.from({ length: Math.max(1, Math.min(availableParallelism(), queue.length)) }, async () => {
+    for (let f = queue.shift(); f !== undefined; f = queue.shift()) runs.push(await runPromtool(promtool, ['test', 'rules', f], dir));
+  });
+  await Promise.all(workers);
+  // Report in a stable order whatever order the parallel runs finished in.
+  return runs.sort((a, b) => (a.args[0] === b.args[0] ? a.args.join(' ').localeCompare(b.args.join(' ')) : a.args[0] === 'check' ? -1 : 1));
+}
 
 /** Runs `slo test`. */
-export function test(_args: string[], io: CliIo): number {
-  io.err('slo test: not available in this build');
-  return 2;
+export async function test(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, { out: { type: 'string' }, slos: { type: 'string' }, env: { type: 'string' } });
+  if (values.help) {
+    io.out(HELP);
+    return EXIT.ok;
+  }
+  if (values.out && (values.slos || values.env))
+    throw new UsageError('--slos and --env only apply without --out (they choose what to generate)');
+  const promtool = findPromtool();
+  if (!promtool) {
+    io.err(`slo test: ${PROMTOOL_INSTALL_HINT}`);
+    return EXIT.invalid;
+  }
+  let outDir = values.out;
+  let scratch: string | undefined;
+  if (!outDir) {
+    scratch = mkdtempSync(join(tmpdir(), 'slo-test-'));
+    outDir = join(scratch, 'out');
+    const quiet: CliIo = { out: () => undefined, err: io.err };
+    const code = generate(
+      ['--out', outDir, ...(values.slos ? ['--slos', values.slos] : []), ...(values.env ? ['--env', values.env] : [])],
+      quiet,
+    );
+    if (code !== EXIT.ok) {
+      rmSync(scratch, { recursive: true, force: true });
+      return code;
+    }
+  }
+  try {
+    const dir = join(outDir, 'prometheus');
+    if (!existsSync(dir) || !readdirSync(dir).some((f) => f.endsWith('.rules.yaml'))) {
+      io.err(`slo test: no rule files in ${dir}; run "slo generate --out ${outDir}" first`);
+      return EXIT.invalid;
+    }
+    const runs = await checkAndTest(promtool, dir);
+    const failed = runs.filter((r) => r.code !== 0);
+    for (const r of runs) {
+      const line = `promtool ${r.args.join(' ')}: ${r.code === 0 ? 'ok' : `failed (exit ${r.code})`}`;
+      (r.code === 0 ? io.out : io.err)(line);
+      if (r.code !== 0) io.err(r.output.trimEnd());
+    }
+    io.out(`slo test: ${runs.length - failed.length} of ${runs.length} promtool runs passed in ${dir}`);
+    return failed.length > 0 ? EXIT.invalid : EXIT.ok;
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
 }
