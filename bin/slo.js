@@ -16,17 +16,17 @@ const CACHE = join(ROOT, 'node_modules', '.cache', 'slo-cli');
  * The prebuilt bundle's entry when it and the bundle of `command` are fresh (built after every
  * source they contain last changed), or undefined: none, stale, moved, or SLO_NO_BUNDLE set.
  */
-function bundlePath(command = 'validate') {
+function bundlePath(command = 'validate', cache = CACHE) {
   if (process.env.SLO_NO_BUNDLE) return undefined;
   try {
-    const manifest = JSON.parse(readFileSync(join(CACHE, 'manifest.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(cache, 'manifest.json'), 'utf8'));
     if (manifest.root !== ROOT) return undefined;
     const commandOutput = `commands/${command}.js`;
     const inputs = [...manifest.outputs['slo.js'], ...(manifest.outputs[commandOutput] || [])];
     for (const input of inputs) {
       if (statSync(join(ROOT, input)).mtimeMs > manifest.builtAtMs) return undefined;
     }
-    return join(CACHE, 'slo.js');
+    return join(cache, 'slo.js');
   } catch {
     return undefined;
   }
