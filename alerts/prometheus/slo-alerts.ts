@@ -62,8 +62,8 @@ function burnRateAlert(slo: Slo, kind: 'page' | 'ticket', windows: readonly Burn
   const fastest = windows[0]!;
   const summary =
     kind === 'page'
-      ? `${slo.id} is burning its error budget fast.`
-      : `${slo.id} is burning its error budget faster than the objective allows.`;
+      ? `The SLO ${slo.id} is burning its error budget fast.`
+      : `The SLO ${slo.id} is burning its error budget faster than the objective allows.`;
   return {
     alert: slo.alerting.name,
     expr: burnRateExpr(slo, windows),
@@ -100,7 +100,7 @@ export function budgetConsumedAlerts(slo: Slo): AlertingRule[] {
     expr: `${BUDGET_REMAINING_RECORD}${sloSelector(slo)} < ${remainingBelow(percent)}`,
     labels: { ...slo.alerting.labels, [LABEL.severity]: severity, [LABEL.budgetPercent]: String(percent) },
     annotations: {
-      summary: `${slo.id} has spent a large share of its error budget.`,
+      summary: `The SLO ${slo.id} has spent a large share of its error budget.`,
       description:
         `{{ $labels.service }}/{{ $labels.slo }} has spent more than ${percent} % ` +
         `of its ${slo.window} error budget (${humanDuration(slo.errorBudget * slo.windowSeconds)} of full outage).`,

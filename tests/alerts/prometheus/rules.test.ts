@@ -1,0 +1,279 @@
+/**
+ * The Prometheus rules rendered from the shipped specs: recording rules, burn-rate thresholds
+ * checked against the SRE Workbook's definition written out here (independently of
+ * slos/burn-rate.ts), mixtool-style lint rules, rule counts against Sloth's, symptom alerts and
+ * their config-derived thresholds.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { prometheusArtifacts, serviceRuleFile } from '../../../alerts/prometheus/artifacts';
+import { isAlertingRule, type AlertingRule, type RecordingRule, type Rule } from '../../../alerts/prometheus/rules';
+import { recordedWindows, sliRecordingGroup } from '../../../alerts/prometheus/sli-rules';
+import { sloAlertGroup } from '../../../alerts/prometheus/slo-alerts';
+import { SYMPTOM, symptomGroup, symptomInputs } from '../../../alerts/prometheus/symptoms';
+import { loadEnvironmentOrThrow } from '../../../environments/load';
+import type { EnvironmentConfig } from '../../../environments/schema';
+import { BUDGET_REMAINING_RECORD, GENERATED_HEADER, OBJECTIVE_RECORD } from '../../../slos/conventions';
+import { loadCatalog } from '../../../slos/load';
+import type { Slo, SloCatalog } from '../../../slos/model';
+
+const env = loadEnvironmentOrThrow('example');
+const catalog = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
+const allRules: Rule[] = catalog.services.flatMap((s) =>
+  serviceRuleFile(catalog, s, env, symptomInputs(catalog, env)).groups.flatMap((g) => g.rules),
+);
+const alerts = allRules.filter(isAlertingRule);
+
+/**
+ * The Workbook's multiwindow table ("Alerting on SLOs", recommended parameters for a 30-day SLO),
+ * written out here on purpose: budget share spent over the long window, long and short window.
+ * The factor is share × 30 days / long window; a period P scales the share by 30 d / P, which
+ * leaves the factor as it is.
+ */
+const WORKBOOK = [
+  { kind: 'page', share: 0.02, long: '1h', longHours: 1, short: '5m' },
+  { kind: 'page', share: 0.05, long: '6h', longHours: 6, short: '30m' },
+  { kind: 'ticket', share: 0.1, long: '3d', longHours: 72, short: '6h' },
+] as const;
+
+/** The threshold `X` of `<record>{...} > X` in an expression, per record name. */
+function thresholds(expr: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of expr.matchAll(/(slo:sli_error:ratio_rate\w+)\{[^}]*\}\s*>\s*([0-9.e-]+)/g)) out.set(m[1]!, Number(m[2]));
+  return out;
+}
+
+function burnAlert(slo: Slo, kind: 'page' | 'ticket'): AlertingRule | undefined {
+  return sloAlertGroup(slo)
+    .rules.filter(isAlertingRule)
+    .find((r) => r.labels.slo_alert === kind);
+}
+
+describe('SLI recording rules', () => {
+  test.each(catalog.slos.map((s) => [s.id, s] as const))(
+    '%s records each alert window and its SLO window, named after the range',
+    (_, slo) => {
+      // when
+      const records = sliRecordingGroup(slo).rules as RecordingRule[];
+      // then: one ratio per window, and each ratio's PromQL ranges over exactly its own window
+      const ratios = records.filter((r) => r.record.startsWith('slo:sli_error:ratio_rate'));
+      const windows = ratios.map((r) => r.record.replace('slo:sli_error:ratio_rate', ''));
+      const expected = new Set([slo.window, ...slo.alerting.windows.flatMap((w) => [w.longWindow, w.shortWindow])]);
+      expect(new Set(windows)).toEqual(expected);
+      for (const r of ratios) {
+        const ranges = new Set([...r.expr.matchAll(/\[(\w+)\]/g)].map((m) => m[1]));
+        expect([...ranges]).toEqual([r.record.replace('slo:sli_error:ratio_rate', '')]);
+      }
+      // and: objective and remaining budget, labelled with slo, service and team
+      expect(records.map((r) => r.record)).toEqual(expect.arrayContaining([OBJECTIVE_RECORD, BUDGET_REMAINING_RECORD]));
+      for (const r of records) expect(r.labels).toMatchObject({ slo: slo.name, service: slo.service, team: slo.team, ...slo.labels });
+    },
+  );
+
+  test('latency SLIs count good events in the histogram bucket of the threshold', () => {
+    // given
+    const slo = catalog.slos.find((s) => s.id === 'api/light-endpoint-latency')!;
+    // when
+    const fiveMinutes = (sliRecordingGroup(slo).rules as RecordingRule[]).find((r) => r.record === 'slo:sli_error:ratio_rate5m')!;
+    // then
+    expect(fiveMinutes.expr).toContain('http_request_duration_seconds_bucket{job="api", route_class="light", le="0.05"}[5m]');
+    expect(fiveMinutes.expr).toContain('http_request_duration_seconds_count{job="api", route_class="light"}[5m]');
+  });
+
+  test('the remaining budget is one minus the whole-window error ratio over the error budget', () => {
+    const slo = catalog.slos.find((s) => s.id === 'api/availability')!;
+    const remaining = (sliRecordingGroup(slo).rules as RecordingRule[]).find((r) => r.record === BUDGET_REMAINING_RECORD)!;
+    expect(remaining.expr).toBe('1 - slo:sli_error:ratio_rate30d{service="api", slo="availability"} / 0.001');
+  });
+});
+
+describe('burn-rate alerts against the Workbook definition', () => {
+  const cases = catalog.slos.flatMap((slo) =>
+    WORKBOOK.filter((row) => slo.alerting.windows.some((w) => w.kind === row.kind)).map((row) => [slo.id, row.long, slo, row] as const),
+  );
+
+  test.each(cases)('%s: the %s window compares long and short ratios with factor × error budget', (_, __, slo, row) => {
+    // given: the Workbook factor and threshold, computed here
+    const factor = (row.share * 30 * 24) / row.longHours;
+    const threshold = factor * (1 - slo.objectivePercent / 100);
+    // when
+    const rule = burnAlert(slo, row.kind)!;
+    const t = thresholds(rule.expr);
+    // then: both windows of the row are in the expression with that threshold
+    expect(t.get(`slo:sli_error:ratio_rate${row.long}`)).toBeCloseTo(threshold, 12);
+    expect(t.get(`slo:sli_error:ratio_rate${row.short}`)).toBeCloseTo(threshold, 12);
+    // and: the alert's value is the burn rate (ratio over the error budget)
+    expect(rule.expr.trimEnd().endsWith(`/ ${Number((1 - slo.objectivePercent / 100).toPrecision(12))}`)).toBe(true);
+  });
+
+  test('the 99.9 %/30 d availability SLO pages at 14.4x (0.0144) over 1h and 5m, 6x (0.006) over 6h and 30m', () => {
+    // given the Workbook's worked example
+    const rule = burnAlert(
+      catalog.slos.find((s) => s.id === 'api/availability')!,
+      'page',
+    )!;
+    // then
+    expect(Object.fromEntries(thresholds(rule.expr))).toEqual({
+      'slo:sli_error:ratio_rate1h': 0.0144,
+      'slo:sli_error:ratio_rate5m': 0.0144,
+      'slo:sli_error:ratio_rate6h': 0.006,
+      'slo:sli_error:ratio_rate30m': 0.006,
+    });
+  });
+
+  test('page and ticket alerts share the SLO alert name and differ by slo_alert and severity', () => {
+    const slo = catalog.slos.find((s) => s.id === 'api/error-rate')!;
+    const burn = sloAlertGroup(slo)
+      .rules.filter(isAlertingRule)
+      .filter((r) => r.alert === slo.alerting.name);
+    expect(burn.map((r) => [r.labels.slo_alert, r.labels.severity])).toEqual([
+      ['page', 'page'],
+      ['ticket', 'warning'],
+    ]);
+  });
+
+  test('an SLO with pages disabled gets only a ticket alert and records no page windows', () => {
+    const slo = catalog.slos.find((s) => s.id === 'auth/token-check')!;
+    expect(burnAlert(slo, 'page')).toBeUndefined();
+    expect(recordedWindows(slo)).toEqual(['6h', '3d', '28d']);
+  });
+
+  test('budget alerts fire below 1 - threshold of remaining budget, one rule per spec threshold', () => {
+    const slo = catalog.slos.find((s) => s.id === 'api/error-rate')!;
+    const budget = sloAlertGroup(slo)
+      .rules.filter(isAlertingRule)
+      .filter((r) => r.alert === 'ApiErrorRateBudgetConsumed');
+    expect(budget.map((r) => [r.labels.budget_consumed_percent, r.labels.severity, r.expr])).toEqual(
+      slo.alerting.budgetConsumed.thresholdsPercent.map((p) => [
+        String(p),
+        'info',
+        `slo:error_budget_remaining:ratio{service="api", slo="error-rate"} < ${Number((1 - p / 100).toPrecision(12))}`,
+      ]),
+    );
+  });
+});
+
+describe('mixtool-style lint of every alert', () => {
+  test.each(alerts.map((a) => [a.alert, a.labels.slo_alert ?? a.labels.reason ?? a.labels.budget_consumed_percent ?? '', a] as const))(
+    '%s %s follows the alert conventions',
+    (_, __, a) => {
+      expect(a.alert).toMatch(/^([A-Z]+[a-z0-9]+)+$/);
+      expect(['page', 'critical', 'warning', 'info']).toContain(a.labels.severity);
+      expect(a.annotations.summary).toMatch(/^[A-Z].+\.$/);
+      expect(a.annotations.summary).not.toContain('{{');
+      expect(a.annotations.description).toMatch(/\{\{.+\}\}/);
+      expect(a.annotations.runbook_url).toMatch(/^https:\/\/\S+#\S+$/);
+      expect(a.annotations.dashboard_url).toMatch(/^https:\/\/grafana\.example\.com\/d\/\S+$/);
+      expect(a.labels.team).toBeTruthy();
+    },
+  );
+
+  test('a runbook link defaults to the environment runbook base and the SLO anchor', () => {
+    // given an SLO without its own runbook URL
+    const base = catalog.slos.find((s) => s.id === 'api/error-rate')!;
+    const slo: Slo = { ...base, alerting: { ...base.alerting, runbookUrl: undefined } };
+    const one: SloCatalog = { slos: [slo], services: ['api'] };
+    // when
+    const rule = serviceRuleFile(one, 'api', env).groups[1]!.rules.find(isAlertingRule)!;
+    // then
+    expect(rule.annotations.runbook_url).toBe(`${env.runbookBaseUrl}/slos.md#error-rate`);
+  });
+});
+
+describe('rules per SLO', () => {
+  /** Sloth's rule count for its getting-started SLO, counted from its own generated output. */
+  const slothRules = (() => {
+    const doc = parse(readFileSync('../shared/reference/peers/sloth/examples/_gen/getting-started.yml', 'utf8')) as {
+      groups: { rules: unknown[] }[];
+    };
+    return doc.groups.reduce((n, g) => n + g.rules.length, 0);
+  })();
+
+  test.each(catalog.slos.map((s) => [s.id, s] as const))('%s has no more rules than Sloth produces for an SLO', (_, slo) => {
+    const count = sliRecordingGroup(slo).rules.length + sloAlertGroup(slo).rules.length;
+    expect(slothRules).toBe(17);
+    expect(count).toBeLessThanOrEqual(slothRules);
+  });
+});
+
+describe('symptom alerts', () => {
+  const inputs = symptomInputs(catalog, env)!;
+  const group = symptomGroup(inputs);
+  const rules = group.rules as AlertingRule[];
+
+  test('eight alerts cover the four severities and live in the api rule file', () => {
+    expect(new Set(rules.map((r) => r.alert))).toEqual(new Set(Object.values(SYMPTOM)));
+    expect(new Set(rules.map((r) => r.labels.severity))).toEqual(new Set(['page', 'critical', 'warning', 'info']));
+    expect(serviceRuleFile(catalog, 'api', env, inputs).groups.map((g) => g.name)).toContain('symptoms-api');
+    expect(serviceRuleFile(catalog, 'auth', env, inputs).groups.map((g) => g.name)).not.toContain('symptoms-api');
+  });
+
+  test('SLO-based symptoms compare the recorded ratio with each platform SLO error budget', () => {
+    const expr = (alert: string, reason?: string) => rules.find((r) => r.alert === alert && (!reason || r.labels.reason === reason))!.expr;
+    expect(expr(SYMPTOM.errorRate)).toBe('slo:sli_error:ratio_rate5m{service="api", slo="error-rate"} > 0.01');
+    expect(expr(SYMPTOM.latency, 'light-endpoint-latency')).toBe(
+      'slo:sli_error:ratio_rate5m{service="api", slo="light-endpoint-latency"} > 0.01',
+    );
+    expect(expr(SYMPTOM.latency, 'webhook-execution-latency')).toBe(
+      'slo:sli_error:ratio_rate5m{service="api", slo="webhook-execution-latency"} > 0.05',
+    );
+    // three rounds of 5-minute uptime probes need at least 15 m: the 30 m series is the shortest that long
+    expect(expr(SYMPTOM.availability)).toBe('slo:sli_error:ratio_rate30m{service="api", slo="availability"} > 0.001');
+  });
+
+  test.each([
+    ['database.rpoSeconds', (e: EnvironmentConfig) => ({ ...e, database: { ...e.database, rpoSeconds: 300 } }), SYMPTOM.postgres, '> 300'],
+    [
+      'symptoms.restartingInstances',
+      (e: EnvironmentConfig) => ({ ...e, symptoms: { ...e.symptoms, restartingInstances: 5 } }),
+      SYMPTOM.restarts,
+      '>= 5',
+    ],
+    [
+      'symptoms.rateLimitedShare',
+      (e: EnvironmentConfig) => ({ ...e, symptoms: { ...e.symptoms, rateLimitedShare: 0.2 } }),
+      SYMPTOM.rateLimited,
+      '> 0.2',
+    ],
+    [
+      'symptoms.keyRotationTimeoutSeconds',
+      (e: EnvironmentConfig) => ({ ...e, symptoms: { ...e.symptoms, keyRotationTimeoutSeconds: 600 } }),
+      SYMPTOM.keyRotation,
+      '> 600',
+    ],
+  ] as const)('the %s of the environment sets its threshold', (_, change, alert, expected) => {
+    // when
+    const changed = symptomGroup({ ...inputs, env: change(env) }).rules as AlertingRule[];
+    // then
+    expect(
+      changed
+        .filter((r) => r.alert === alert)
+        .map((r) => r.expr)
+        .join('\n'),
+    ).toContain(expected);
+  });
+
+  test('each runbook anchor is a heading of docs/runbooks/symptoms.md', () => {
+    const doc = readFileSync('docs/runbooks/symptoms.md', 'utf8');
+    const anchors = new Set(
+      [...doc.matchAll(/^## (.+)$/gm)].map((m) =>
+        m[1]!
+          .trim()
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
+      ),
+    );
+    for (const r of rules) expect(anchors).toContain(r.routing.runbookPath.split('#')[1]);
+  });
+});
+
+describe('rule files', () => {
+  test('every service gets a rule file and a test file with the generated header, the same on every run', () => {
+    const first = prometheusArtifacts(catalog, env);
+    const second = prometheusArtifacts(catalog, env);
+    expect(first.map((a) => a.path)).toEqual(catalog.services.flatMap((s) => [`prometheus/${s}.rules.yaml`, `prometheus/${s}.test.yaml`]));
+    for (const a of first) expect(a.content.startsWith(`# ${GENERATED_HEADER}\n`)).toBe(true);
+    expect(second).toEqual(first);
+  });
+});
