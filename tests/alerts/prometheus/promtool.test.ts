@@ -1,0 +1,144 @@
+/**
+ * The generated Prometheus files of the shipped specs, run through promtool once (beforeAll):
+ * every rule file passes `promtool check rules`, every generated scenario passes
+ * `promtool test rules`, and a rule file with one broken factor or one broken window fails its
+ * generated tests. Also the committed golden rule file of the `api` service.
+ *
+ * promtool is required (STYLE §12): without it these tests fail with the install hint.
+ * Regenerate the golden file with `UPDATE_GOLDEN=1 npx jest tests/alerts/prometheus/promtool`.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { prometheusArtifacts } from '../../../alerts/prometheus/artifacts';
+import type { TestFile } from '../../../alerts/prometheus/rules';
+import { SYMPTOM, SYMPTOM_SEVERITY } from '../../../alerts/prometheus/symptoms';
+import { checkAndTest, findPromtool, PROMTOOL_INSTALL_HINT, runPromtool, type PromtoolRun } from '../../../bin/commands/test';
+import { loadEnvironmentOrThrow } from '../../../environments/load';
+import { loadCatalog } from '../../../slos/load';
+import type { SloCatalog } from '../../../slos/model';
+
+const GOLDEN = join(__dirname, '__golden__', 'api.rules.yaml');
+const env = loadEnvironmentOrThrow('example');
+const catalog = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
+const artifacts = prometheusArtifacts(catalog, env);
+const content = (path: string) => artifacts.find((a) => a.path === path)!.content;
+
+let tmp: string;
+let runs: PromtoolRun[] = [];
+let broken: { factor: PromtoolRun; window: PromtoolRun };
+
+/** Writes `files` (name → content) into a fresh directory under `tmp`. */
+function writeDir(name: string, files: Record<string, string>): string {
+  const dir = join(tmp, name);
+  mkdirSync(dir, { recursive: true });
+  for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
+  return dir;
+}
+
+beforeAll(async () => {
+  const promtool = findPromtool();
+  if (!promtool) throw new Error(PROMTOOL_INSTALL_HINT);
+  tmp = mkdtempSync(join(tmpdir(), 'slo-promtool-'));
+  const shipped = writeDir('shipped', Object.fromEntries(artifacts.map((a) => [a.path.replace('prometheus/', ''), a.content])));
+  // Mutants of the reports rule file: the 1x ticket threshold doubled, and the 6h short window recorded over 12h.
+  const reports = content('prometheus/reports.rules.yaml');
+  const tests = content('prometheus/reports.test.yaml');
+  const factorMutant = reports.replace(
+    /(slo:sli_error:ratio_rate3d\{[^}]*\} > )([0-9.]+)/g,
+    (_, a: string, x: string) => `${a}${Number(x) * 2}`,
+  );
+  const windowMutant = reports.replace(/\[6h\]/g, '[12h]');
+  expect(factorMutant).not.toBe(reports);
+  expect(windowMutant).not.toBe(reports);
+  const [all, factor, window] = await Promise.all([
+    checkAndTest(promtool, shipped),
+    runPromtool(
+      promtool,
+      ['test', 'rules', 'reports.test.yaml'],
+      writeDir('factor', { 'reports.rules.yaml': factorMutant, 'reports.test.yaml': tests }),
+    ),
+    runPromtool(
+      promtool,
+      ['test', 'rules', 'reports.test.yaml'],
+      writeDir('window', { 'reports.rules.yaml': windowMutant, 'reports.test.yaml': tests }),
+    ),
+  ]);
+  runs = all;
+  broken = { factor, window };
+}, 170_000);
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('promtool on the generated files', () => {
+  test('every rule file passes promtool check rules', () => {
+    const check = runs.find((r) => r.args[0] === 'check')!;
+    expect(check.output).not.toMatch(/FAILED/);
+    expect(check.code).toBe(0);
+    expect(check.args.slice(2)).toEqual(catalog.services.map((s) => `${s}.rules.yaml`));
+  });
+
+  test('every generated scenario passes promtool test rules', () => {
+    const tested = runs.filter((r) => r.args[0] === 'test');
+    expect(tested.map((r) => r.args[2])).toEqual(catalog.services.map((s) => `${s}.test.yaml`));
+    for (const r of tested)
+      expect({ file: r.args[2], code: r.code, output: r.code === 0 ? '' : r.output }).toEqual({ file: r.args[2], code: 0, output: '' });
+  });
+
+  test('fails the generated tests when one burn-rate factor in the rules is broken', () => {
+    expect(broken.factor.code).not.toBe(0);
+    expect(broken.factor.output).toMatch(/FAILED/);
+  });
+
+  test('fails the generated tests when one window in the rules is broken', () => {
+    expect(broken.window.code).not.toBe(0);
+    expect(broken.window.output).toMatch(/FAILED/);
+  });
+});
+
+describe('generated scenarios', () => {
+  const files = catalog.services.map((s) => parse(content(`prometheus/${s}.test.yaml`)) as TestFile);
+  const asserted = files.flatMap((f) => f.tests.flatMap((t) => t.alert_rule_test.map((a) => ({ group: t.name, ...a }))));
+
+  test.each(catalog.slos.map((s) => [s.id, s.alerting.name] as const))('%s has a full outage that fires %s', (_, alert) => {
+    const fired = asserted.filter((a) => a.alertname === alert && a.exp_alerts.length > 0 && a.group.startsWith('full outage'));
+    expect(fired.length).toBeGreaterThan(0);
+  });
+
+  test.each(
+    catalog.slos.flatMap((s) => s.alerting.windows.map((w) => [s.id, `${w.longWindow}/${w.shortWindow}`, s.alerting.name] as const)),
+  )('%s has a just-above and a just-below scenario for its %s window', (_, window, alert) => {
+    const groups = asserted.filter((a) => a.alertname === alert && a.group.includes(` ${window} `)).map((a) => a.group);
+    expect(groups.some((g) => g.includes('just above'))).toBe(true);
+    expect(groups.some((g) => g.includes('just below'))).toBe(true);
+  });
+
+  test.each([
+    ['Redis unavailable', SYMPTOM.redis, SYMPTOM_SEVERITY.redis],
+    ['database unavailable', SYMPTOM.postgres, SYMPTOM_SEVERITY.postgres],
+    ['instances restart at once', SYMPTOM.restarts, SYMPTOM_SEVERITY.restarts],
+    ['a revoked key is still accepted', SYMPTOM.keyRotation, SYMPTOM_SEVERITY.keyRotation],
+    ['a rotation never completes', SYMPTOM.keyRotation, SYMPTOM_SEVERITY.keyRotation],
+  ])('the chaos case "%s" is caught by %s with severity %s', (chaos, alert, severity) => {
+    const caught = asserted.filter((a) => a.group.startsWith('chaos') && a.group.includes(chaos) && a.alertname === alert);
+    expect(caught.flatMap((a) => a.exp_alerts.map((e) => e.exp_labels.severity))).toEqual([severity]);
+  });
+
+  test.each(Object.values(SYMPTOM))('the symptom alert %s fires in some scenario', (alert) => {
+    expect(asserted.some((a) => a.alertname === alert && a.exp_alerts.length > 0)).toBe(true);
+  });
+});
+
+describe('golden rule file', () => {
+  test('the api rule file matches the committed golden file', () => {
+    const actual = content('prometheus/api.rules.yaml');
+    if (process.env.UPDATE_GOLDEN) {
+      mkdirSync(join(__dirname, '__golden__'), { recursive: true });
+      writeFileSync(GOLDEN, actual);
+    }
+    expect(actual).toBe(readFileSync(GOLDEN, 'utf8'));
+  });
+});
