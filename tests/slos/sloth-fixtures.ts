@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { SloCatalog } from '../../slos/model';
 import type { Problem } from '../../slos/problems';
+import { parseDuration } from '../../slos/duration';
 import { fromSloth, type SlothPeriod } from '../../slos/sloth';
 import { parseYaml } from '../../slos/yaml-source';
 
@@ -89,4 +90,44 @@ export function readSlothSpec(file: string, text: string, period?: SlothPeriod):
   const parsed = parseYaml(file, text);
   if (!parsed.source) return { slos: [], problems: parsed.problems as Problem[] };
   return fromSloth(parsed.source, period ? { period } : {});
+}
+
+/** One multiwindow condition of a Sloth alert, read from Sloth's own output. */
+export interface SlothCondition {
+  readonly alert: string;
+  /** `page` or `ticket` (Sloth's `sloth_severity`). */
+  readonly kind: 'page' | 'ticket';
+  readonly longWindow: string;
+  readonly shortWindow: string;
+  readonly longWindowSeconds: number;
+  readonly shortWindowSeconds: number;
+  /** The burn-rate factor Sloth wrote, e.g. 14.4. */
+  readonly factor: number;
+  /** The error budget Sloth wrote (with its float artefacts, e.g. 0.0009999999999999432). */
+  readonly budget: number;
+}
+
+/**
+ * The conditions of every alert in Sloth's output, in order. Each is written as
+ * `ratio_rate<short>{…} > (factor * budget)` and then the same for the long window.
+ */
+export function slothConditions(expected: string): SlothCondition[] {
+  const out: SlothCondition[] = [];
+  for (const rule of slothAlertRules(expected)) {
+    const parts = [...rule.expr.matchAll(/ratio_rate(\w+)\{[^}]*\} > \(([\d.e+-]+) \* ([\d.e+-]+)\)/g)];
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      const [short, long] = [parts[i]!, parts[i + 1]!];
+      out.push({
+        alert: rule.alert,
+        kind: rule.labels['sloth_severity'] as 'page' | 'ticket',
+        shortWindow: short[1]!,
+        longWindow: long[1]!,
+        shortWindowSeconds: parseDuration(short[1]!),
+        longWindowSeconds: parseDuration(long[1]!),
+        factor: Number(long[2]),
+        budget: Number(long[3]),
+      });
+    }
+  }
+  return out;
 }
