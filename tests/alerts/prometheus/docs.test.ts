@@ -1,0 +1,72 @@
+/**
+ * docs/alerting.md states the burn-rate window table for 7, 28 and 30 days. The table is
+ * regenerated here from slos/burn-rate.ts and its cells must equal the committed one's, so the doc cannot
+ * drift from the rules. `UPDATE_GOLDEN=1 npx jest tests/alerts/prometheus/docs` rewrites it.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { burnWindows, fullOutageDetectionSeconds } from '../../../slos/burn-rate';
+import { humanDuration } from '../../../slos/duration';
+
+const DOC = 'docs/alerting.md';
+const START = '<!-- burn-rate-table:start -->';
+const END = '<!-- burn-rate-table:end -->';
+
+/** The window table for a 99.9 % SLO over 7, 28 and 30 days, as Markdown. */
+function burnRateTable(): string {
+  const rows = [
+    "| SLO window | alert | long window | short window | burn-rate factor | share of the window's budget spent over the long window | whole budget gone after | full outage detected after (99.9 %) |",
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const days of [7, 28, 30]) {
+    for (const w of burnWindows(99.9, days * 86400, { page: 'page', ticket: 'warning' })) {
+      const cells = [
+        `${days}d`,
+        w.kind,
+        w.longWindow,
+        w.shortWindow,
+        String(w.factor),
+        `${(w.budgetShare * 100).toFixed(1)} %`,
+        humanDuration((days * 86400) / w.factor),
+        humanDuration(fullOutageDetectionSeconds(w)),
+      ];
+      rows.push(`| ${cells.join(' | ')} |`);
+    }
+  }
+  return rows.join('\n');
+}
+
+/** Table cells, trimmed, without separator rows: prettier may pad the columns. */
+function cells(markdown: string): string[][] {
+  return markdown
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('|') && !/^\|[\s|-]+\|$/.test(l))
+    .map((l) =>
+      l
+        .slice(1, -1)
+        .split('|')
+        .map((c) => c.trim()),
+    );
+}
+
+describe('docs/alerting.md', () => {
+  test('the burn-rate table is the one slos/burn-rate.ts computes', () => {
+    // given
+    const doc = readFileSync(DOC, 'utf8');
+    const [before, rest] = doc.split(START);
+    const [table, after] = rest!.split(END);
+    // when
+    const expected = burnRateTable();
+    if (process.env.UPDATE_GOLDEN) writeFileSync(DOC, `${before}${START}\n${expected}\n${END}${after}`);
+    // then
+    expect(cells(table!)).toEqual(cells(expected));
+    expect(cells(expected)).toHaveLength(10);
+  });
+
+  test('a 7-day SLO keeps the 30-day factors and spends 30/7 times the share of its budget', () => {
+    const seven = burnWindows(99, 7 * 86400, { page: 'page', ticket: 'warning' });
+    const thirty = burnWindows(99, 30 * 86400, { page: 'page', ticket: 'warning' });
+    expect(seven.map((w) => w.factor)).toEqual(thirty.map((w) => w.factor));
+    seven.forEach((w, i) => expect(w.budgetShare).toBeCloseTo((thirty[i]!.budgetShare * 30) / 7, 12));
+  });
+});
