@@ -1,7 +1,5 @@
-import { applyAlertPolicy } from '../../../alerts/prometheus/policy';
+import { serviceRuleFile } from '../../../alerts/prometheus/artifacts';
 import { ruleFileYaml } from '../../../alerts/prometheus/serialize';
-import { sliRecordingGroup } from '../../../alerts/prometheus/sli-rules';
-import { sloAlertGroup } from '../../../alerts/prometheus/slo-alerts';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
 import { fullOutageDetectionSeconds } from '../../../slos/burn-rate';
 import type { Slo, SloCatalog } from '../../../slos/model';
@@ -16,10 +14,10 @@ import {
 } from '../../slos/sloth-fixtures';
 import { burnScenarioName, differences, firingSets, scenariosFor, type Firing, type Scenario } from './peers-harness';
 
-/** Our rule file for a catalog, exactly as `slo generate` renders the SLO groups. */
+/** Our rule file for a catalog of one service, as `slo generate` renders it. */
 function ourRules(catalog: SloCatalog): string {
-  const groups = catalog.slos.flatMap((slo) => [sliRecordingGroup(slo), sloAlertGroup(slo)]);
-  return ruleFileYaml({ groups: applyAlertPolicy(groups, loadEnvironmentOrThrow('example')) });
+  expect(catalog.services).toHaveLength(1);
+  return ruleFileYaml(serviceRuleFile(catalog, catalog.services[0]!, loadEnvironmentOrThrow('example')));
 }
 
 /** Sloth's pairs that use its built-in windows and the counters the harness feeds. */
