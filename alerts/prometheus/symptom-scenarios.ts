@@ -46,7 +46,8 @@ export function symptomScenarios(inputs: SymptomInputs): Scenario[] {
     const at = FAULT_AT + Math.max(...slos.map((s) => parseDuration(s.window))) + pending + STEP;
     const tl = timeline([FAULT_AT, 0], [Infinity, 1]);
     return {
-      inputs: slos.flatMap((s) => sliInputs(s.slo, tl, STEP, at + STEP)),
+      // Two symptoms may watch the same SLO (an environment can name one SLO twice): feed it once.
+      inputs: [...new Map(slos.flatMap((s) => sliInputs(s.slo, tl, STEP, at + STEP)).map((i) => [i.series, i])).values()],
       asserts: [
         quiet(slos[0]!.rule.alert),
         {
@@ -70,11 +71,12 @@ export function symptomScenarios(inputs: SymptomInputs): Scenario[] {
     one(
       'light requests and webhook executions are all slow: ApiLatencyHigh warns for both',
       sloFault(
-        [platform.lightLatency, platform.webhookLatency].map((slo) => ({
-          slo,
-          window: symptomWindow(slo, 0),
-          rule: ruleOf(SYMPTOM.latency, slo.name),
-        })),
+        rules
+          .filter((r) => r.alert === SYMPTOM.latency)
+          .map((rule, i) => {
+            const slo = i === 0 ? platform.lightLatency : platform.webhookLatency;
+            return { slo, window: symptomWindow(slo, 0), rule };
+          }),
       ),
     ),
   ];
