@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildCatalog } from '../../slos/catalog';
 import { errorRatioQuery } from '../../slos/model';
 import type { Problem } from '../../slos/problems';
@@ -76,6 +78,24 @@ describe('sloth prometheus/v1 reader', () => {
     // and the team comes from the owner label, the runbook from the annotation
     expect(started.team).toBe('myteam');
     expect(apiserver.alerting.runbookUrl).toMatch(/^https:\/\/github.com\/kubernetes-monitoring/);
+  });
+
+  test('rejects a sloth slo whose id a native spec already declares', () => {
+    // given the shipped api spec and a sloth file declaring api/availability again
+    const native = { file: 'slos/api.yaml', text: readFileSync(join(__dirname, '../../slos/api.yaml'), 'utf8') };
+    const sloth = {
+      file: 'sloth.yml',
+      text: 'version: prometheus/v1\nservice: api\nslos:\n  - name: availability\n    objective: 99.9\n    sli:\n      raw: { error_ratio_query: "x[{{.window}}]" }\n',
+    };
+    // when
+    const { catalog, problems } = buildCatalog([native, sloth]);
+    // then
+    expect(catalog).toBeUndefined();
+    expect(problems.map(located)).toEqual([
+      expect.stringMatching(
+        /^sloth\.yml:4:11: duplicate slo name "availability" in service "api"; first declared at slos\/api\.yaml:\d+ \[unique-name\]$/,
+      ),
+    ]);
   });
 
   test('the catalog dispatches sloth files and native files side by side', () => {
