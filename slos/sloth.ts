@@ -1,5 +1,5 @@
 /**
- * Reader for Sloth's `prometheus/v1` spec format (https://sloth.dev/specs/default/), so teams
+ * Reader for Sloth's `prometheus/v1` spec format (https://sloth.dev), so teams
  * that already keep Sloth specs can feed them to `slo` unchanged. A Sloth file is shape-checked
  * with its own zod schema, checked by a few semantic rules, and mapped to the same `Slo` model
  * as a native spec, so every renderer treats both alike.
