@@ -2,17 +2,15 @@
  * The last step: plain rule and test data to YAML text, with a stable key order (Prometheus'
  * documented field order; labels and annotations sorted) and the generated-file header.
  */
-import { stringify } from 'yaml';
 import { GENERATED_HEADER } from '../../slos/conventions';
+import { toYaml } from './private/yaml';
 import { isAlertingRule, type Rule, type RuleFile, type TestFile } from './rules';
-
-const YAML_OPTIONS = { lineWidth: 0, indent: 2 } as const;
 
 function sorted(record: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function ruleData(rule: Rule): Record<string, unknown> {
+function ruleData(rule: Rule) {
   if (!isAlertingRule(rule)) return { record: rule.record, expr: rule.expr, labels: sorted(rule.labels) };
   return {
     alert: rule.alert,
@@ -30,7 +28,7 @@ function withHeader(body: string): string {
 /** A rule file as Prometheus reads it. */
 export function ruleFileYaml(file: RuleFile): string {
   const data = { groups: file.groups.map((g) => ({ name: g.name, rules: g.rules.map(ruleData) })) };
-  return withHeader(stringify(data, YAML_OPTIONS));
+  return withHeader(toYaml(data));
 }
 
 /** A promtool test file. */
@@ -50,5 +48,5 @@ export function testFileYaml(file: TestFile): string {
       })),
     })),
   };
-  return withHeader(stringify(data, YAML_OPTIONS));
+  return withHeader(toYaml(data));
 }

@@ -1,0 +1,103 @@
+/**
+ * Prometheus rule generation: the time to render the rule files (and, separately, rules plus
+ * promtool test files) for 1,000 generated SLOs, goal under 1 s; and the rules per SLO beside
+ * Sloth's count for the same SLO, Sloth's counted from its own generated example at run time.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parse } from 'yaml';
+import { prometheusArtifacts, serviceRuleFile } from '../alerts/prometheus/artifacts';
+import { ruleFileYaml } from '../alerts/prometheus/serialize';
+import { sliRecordingGroup } from '../alerts/prometheus/sli-rules';
+import { sloAlertGroup } from '../alerts/prometheus/slo-alerts';
+import { loadEnvironmentOrThrow } from '../environments/load';
+import { buildCatalog } from '../slos/catalog';
+import type { Slo, SloCatalog } from '../slos/model';
+
+const SLOTH_DIR = '../shared/reference/peers/sloth/examples';
+const env = loadEnvironmentOrThrow('example');
+
+/** 1,000 SLOs over 50 services: ratio and latency SLIs, 7-, 28- and 30-day windows, some ticket-only. */
+function thousandSlos(): SloCatalog {
+  const files = Array.from({ length: 50 }, (_, s) => {
+    const slos = Array.from({ length: 20 }, (_, i) => {
+      const window = ['7d', '28d', '30d'][i % 3];
+      const sli =
+        i % 2 === 0
+          ? `      ratio:\n        errorQuery: sum(rate(http_requests_total{job="svc${s}", route="r${i}", code=~"5.."}[{{.window}}]))\n        totalQuery: sum(rate(http_requests_total{job="svc${s}", route="r${i}"}[{{.window}}]))`
+          : `      latency:\n        histogram: http_request_duration_seconds\n        selector: job="svc${s}", route="r${i}"\n        thresholdSeconds: 0.25\n        buckets: [0.05, 0.1, 0.25, 0.5, 1]`;
+      const pages = i % 4 === 3 ? '\n      page:\n        enabled: false' : '';
+      return `  - name: slo-${i}\n    description: Generated SLO ${i}.\n    objective: ${[99, 99.5, 99.9][i % 3]}\n    window: ${window}\n    sli:\n${sli}\n    alerting:\n      runbookUrl: https://runbooks.example.org/svc${s}#slo-${i}${pages}`;
+    });
+    const text = `apiVersion: slo-platform/v1\nkind: ServiceLevelObjectives\nservice: svc${s}\nowner: team-${s % 7}\nslos:\n${slos.join('\n')}\n`;
+    return { file: `svc${s}.yaml`, text };
+  });
+  const { catalog, problems } = buildCatalog(files);
+  if (!catalog) throw new Error(`generated specs are invalid: ${problems[0]?.message}`);
+  return catalog;
+}
+
+/** Median of `runs` timings of `fn`, in milliseconds. */
+function median(runs: number, fn: () => void): number {
+  const times = Array.from({ length: runs }, () => {
+    const t = performance.now();
+    fn();
+    return performance.now() - t;
+  }).sort((a, b) => a - b);
+  return times[Math.floor(runs / 2)]!;
+}
+
+const rulesOf = (slo: Slo) => sliRecordingGroup(slo).rules.length + sloAlertGroup(slo).rules.length;
+
+const catalog = thousandSlos();
+const rulesOnly = median(5, () => {
+  for (const s of catalog.services) ruleFileYaml(serviceRuleFile(catalog, s, env));
+});
+const withTests = median(3, () => prometheusArtifacts(catalog, env));
+const totalRules = catalog.slos.reduce((n, s) => n + rulesOf(s), 0);
+console.log(`rule files for ${catalog.slos.length} SLOs (${totalRules} rules): ${rulesOnly.toFixed(0)} ms (goal < 1000 ms)`);
+console.log(`rule files + promtool test files for ${catalog.slos.length} SLOs: ${withTests.toFixed(0)} ms`);
+
+// Sloth's getting-started SLO: count its generated rules, and ours for the same SLO.
+const slothOut = parse(readFileSync(`${SLOTH_DIR}/_gen/getting-started.yml`, 'utf8')) as { groups: { name: string; rules: unknown[] }[] };
+const slothCount = (kind: string) => slothOut.groups.filter((g) => g.name.includes(kind)).reduce((n, g) => n + g.rules.length, 0);
+const slothTotal = slothOut.groups.reduce((n, g) => n + g.rules.length, 0);
+const slothSpec = parse(readFileSync(`${SLOTH_DIR}/getting-started.yml`, 'utf8')) as {
+  slos: { objective: number; sli: { events: { error_query: string; total_query: string } } }[];
+};
+const theirs = slothSpec.slos[0]!;
+const equivalent = buildCatalog([
+  {
+    file: 'myservice.yaml',
+    text: `apiVersion: slo-platform/v1
+kind: ServiceLevelObjectives
+service: myservice
+owner: myteam
+slos:
+  - name: requests-availability
+    description: Sloth's getting-started SLO.
+    objective: ${theirs.objective}
+    window: 30d
+    sli:
+      ratio:
+        errorQuery: ${JSON.stringify(theirs.sli.events.error_query)}
+        totalQuery: ${JSON.stringify(theirs.sli.events.total_query)}
+    alerting:
+      runbookUrl: https://runbooks.example.org/myservice#requests-availability
+`,
+  },
+]).catalog!;
+const fromSlothSpec = buildCatalog([
+  { file: 'getting-started.yml', text: readFileSync(`${SLOTH_DIR}/getting-started.yml`, 'utf8') },
+]).catalog;
+const ours = equivalent.slos[0]!;
+const describe = (slo: Slo) => {
+  const sli = sliRecordingGroup(slo).rules.length;
+  const alerts = sloAlertGroup(slo).rules.length;
+  return `${sli + alerts} (${sli} SLI and metadata records, ${alerts} alerts)`;
+};
+console.log(
+  `rules per SLO, Sloth getting-started: Sloth ${slothTotal} (${slothCount('sli-recordings')} SLI, ${slothCount('meta-recordings')} metadata, ${slothCount('alerts')} alerts)`,
+);
+console.log(`  slo-platform, equivalent native spec (Workbook windows, 3 budget alerts): ${describe(ours)}`);
+if (fromSlothSpec) console.log(`  slo-platform, the Sloth spec read as is (Sloth's 4 windows): ${describe(fromSlothSpec.slos[0]!)}`);
