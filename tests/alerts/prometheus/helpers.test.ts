@@ -1,0 +1,142 @@
+/**
+ * The helpers behind the generated promtool scenarios and the rule files: windowed error ratios,
+ * promtool's expanding notation, the annotation template subset, the YAML emitter, the evaluation
+ * interval and the shipped GitHub workflow.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { equalityMatchers, expandingNotation, formatSample, seriesSelector } from '../../../alerts/prometheus/private/series';
+import { expandTemplate, nearRoundingTie } from '../../../alerts/prometheus/private/template';
+import { timeline, windowedAverage } from '../../../alerts/prometheus/private/timeline';
+import { toYaml } from '../../../alerts/prometheus/private/yaml';
+import { evaluationInterval } from '../../../alerts/prometheus/scenario';
+import { loadCatalog } from '../../../slos/load';
+import type { SloCatalog } from '../../../slos/model';
+
+describe('windowed error ratios', () => {
+  // given: clean for 60 s, failing for 60 s, clean again
+  const tl = timeline([60, 0], [60, 1], [Infinity, 0]);
+
+  test.each([
+    // t, window, expected average over [max(0, t - window), t]
+    [60, 60, 0],
+    [90, 60, 0.5],
+    [120, 60, 1],
+    [120, 120, 0.5],
+    [150, 60, 0.5],
+    [180, 60, 0],
+    [90, 600, 1 / 3],
+  ])('at %p s over %p s the ratio is %p', (t, w, expected) => {
+    expect(windowedAverage(tl, t, w)).toBeCloseTo(expected, 12);
+  });
+});
+
+describe('expanding notation', () => {
+  test.each([
+    [[5, 5, 5, 5], '5x3'],
+    [[0, 1, 2, 3, 3, 3], '0+1x3 3 3'],
+    [[10, 8, 6, 4], '10-2x3'],
+    [[1, 7], '1 7'],
+    [[0.1, 0.2, 0.3, 0.4], '0.1+0.1x3'],
+  ])('%p is written %p', (values, expected) => {
+    expect(expandingNotation(values)).toBe(expected);
+  });
+
+  test('numbers are plain decimals without float noise or exponents', () => {
+    expect([formatSample(0.1 + 0.2), formatSample(1e-7), formatSample(3)]).toEqual(['0.3', '0.0000001', '3']);
+  });
+
+  test('series selectors sort their labels', () => {
+    expect(seriesSelector('m', { b: '2', a: 'x"y' })).toBe('m{a="x\\"y", b="2"}');
+  });
+
+  test.each([
+    ['job="api", route_class="light"', { job: 'api', route_class: 'light' }],
+    ['', {}],
+    ['job=~"api|web"', undefined],
+    ['job="api", code!="500"', undefined],
+  ])('the selector %p gives the equality labels %p', (selector, expected) => {
+    expect(equalityMatchers(selector)).toEqual(expected);
+  });
+});
+
+describe('annotation templates', () => {
+  test('labels and the printf form of the value expand as Prometheus renders them', () => {
+    expect(expandTemplate('{{ $labels.slo }} at {{ printf "%.1f" $value }}x, {{ $value }}', { slo: 'availability' }, 14.44)).toBe(
+      'availability at 14.4x, 14.44',
+    );
+  });
+
+  test('rejects a template form the test generator does not know', () => {
+    expect(() => expandTemplate('{{ $value | humanize }}', {}, 1)).toThrow('template form not supported');
+  });
+
+  test('values on a rounding tie are recognised', () => {
+    expect([nearRoundingTie(14.25, 1), nearRoundingTie(14.26, 1)]).toEqual([true, false]);
+  });
+});
+
+describe('YAML emitter', () => {
+  test('round-trips rule-shaped data through a YAML parser', () => {
+    // given
+    const data = {
+      groups: [
+        {
+          name: 'g',
+          rules: [
+            {
+              alert: 'A',
+              expr: 'a > 1\nand\nb > 1',
+              labels: { tier: '1', severity: 'page', yes: 'no' },
+              annotations: { d: '{{ $value }}: "x"' },
+            },
+            { record: 'level:metric:rate5m', expr: 'vector(1)', labels: {} },
+          ],
+        },
+      ],
+      empty: [],
+    };
+    // when
+    const text = toYaml(data);
+    // then
+    expect(parse(text)).toEqual(data);
+    expect(text).toContain('    expr: |-\n      a > 1\n      and\n      b > 1\n');
+    expect(text).toContain('tier: "1"');
+  });
+});
+
+describe('evaluation interval of a test file', () => {
+  const catalog = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
+
+  test.each([
+    ['api', true, 60],
+    ['auth', false, 1800],
+  ])('the %s file (symptoms: %p) is evaluated every %p s', (service, withSymptoms, expected) => {
+    expect(
+      evaluationInterval(
+        catalog.slos.filter((s) => s.service === service),
+        withSymptoms,
+      ),
+    ).toBe(expected);
+  });
+});
+
+describe('GitHub workflow', () => {
+  test('runs validate with annotations, generate and slo test on each pull request with node 20 and promtool', () => {
+    // given
+    const wf = parse(readFileSync('.github/workflows/slo.yml', 'utf8')) as {
+      on: Record<string, unknown>;
+      jobs: { slo: { steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] } };
+    };
+    const steps = wf.jobs.slo.steps;
+    const runs = steps.map((s) => s.run ?? '').join('\n');
+    // then
+    expect(Object.keys(wf.on)).toContain('pull_request');
+    expect(steps.find((s) => s.uses?.startsWith('actions/setup-node'))?.with?.['node-version']).toBe(20);
+    expect(runs).toContain('npm ci');
+    expect(runs).toContain('apt-get install -y -qq --no-install-recommends prometheus');
+    const order = ['npx slo validate --format github', 'npx slo generate --out out', 'npx slo test --out out'].map((c) => runs.indexOf(c));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+});
