@@ -89,24 +89,32 @@ export function burnRateAlerts(slo: Slo): AlertingRule[] {
 }
 
 /**
- * Budget-consumption alerts: one rule per threshold, all under the SLO's budget alert name and
- * told apart by the `budget_consumed_percent` label. They read the recorded share of the budget
- * left over the SLO window.
+ * The budget-consumption alert: one rule for all thresholds, so the rule count does not grow with
+ * them. Each threshold is a branch that adds its `budget_consumed_percent` label to the recorded
+ * remaining budget (`label_replace` on an empty source label); every threshold passed is one alert
+ * instance. Empty when the spec lists no thresholds.
  */
 export function budgetConsumedAlerts(slo: Slo): AlertingRule[] {
   const { thresholdsPercent, severity } = slo.alerting.budgetConsumed;
-  return thresholdsPercent.map((percent) => ({
-    alert: budgetAlertName(slo.alerting.name),
-    expr: `${BUDGET_REMAINING_RECORD}${sloSelector(slo)} < ${remainingBelow(percent)}`,
-    labels: { ...slo.alerting.labels, [LABEL.severity]: severity, [LABEL.budgetPercent]: String(percent) },
-    annotations: {
-      summary: `The SLO ${slo.id} has spent a large share of its error budget.`,
-      description:
-        `{{ $labels.service }}/{{ $labels.slo }} has spent more than ${percent} % ` +
-        `of its ${slo.window} error budget (${humanDuration(slo.errorBudget * slo.windowSeconds)} of full outage).`,
+  if (thresholdsPercent.length === 0) return [];
+  const branches = thresholdsPercent.map(
+    (percent) =>
+      `label_replace(${BUDGET_REMAINING_RECORD}${sloSelector(slo)} < ${remainingBelow(percent)}, "${LABEL.budgetPercent}", "${percent}", "", "")`,
+  );
+  return [
+    {
+      alert: budgetAlertName(slo.alerting.name),
+      expr: branches.join('\nor\n'),
+      labels: { ...slo.alerting.labels, [LABEL.severity]: severity },
+      annotations: {
+        summary: `The SLO ${slo.id} has spent a large share of its error budget.`,
+        description:
+          `{{ $labels.service }}/{{ $labels.slo }} has spent more than {{ $labels.${LABEL.budgetPercent} }} % ` +
+          `of its ${slo.window} error budget (${humanDuration(slo.errorBudget * slo.windowSeconds)} of full outage).`,
+      },
+      routing: sloRouting(slo),
     },
-    routing: sloRouting(slo),
-  }));
+  ];
 }
 
 /** The remaining share below which `percent` % of the budget is spent: 1 − percent / 100. */

@@ -196,17 +196,17 @@ export function steadyBudgetCase(slo: Slo, env: EnvironmentConfig, step: number)
 
 /** Budget consumption: a steady error ratio that spends a share of the budget over the data so far. */
 export function budgetCase(slo: Slo, env: EnvironmentConfig, above: boolean, step: number): ScenarioCase | undefined {
-  const rules = budgetConsumedAlerts(slo).map((r) => withAlertPolicy(r, env));
+  const rule = budgetConsumedAlerts(slo).map((r) => withAlertPolicy(r, env))[0];
   const thresholds = slo.alerting.budgetConsumed.thresholdsPercent;
-  if (rules.length === 0) return undefined;
+  if (!rule) return undefined;
   const percent = above ? (thresholds[thresholds.length - 1]! + 100) / 2 : thresholds[0]! / 2;
   const tl = timeline([Infinity, quantize((slo.errorBudget * percent) / 100, above)]);
   const at = STEADY_STEPS * step;
-  const alerts = above ? rules.map((r) => expectedAlert(r, sloSeriesLabels(slo))) : [];
+  const alerts = above ? thresholds.map((p) => expectedAlert(rule, { ...sloSeriesLabels(slo), [LABEL.budgetPercent]: String(p) })) : [];
   return {
     intervalSeconds: step,
     inputs: sliInputs(slo, tl, step, at + step),
-    asserts: [{ atSeconds: at, alertname: rules[0]!.alert, alerts }],
+    asserts: [{ atSeconds: at, alertname: rule.alert, alerts }],
   };
 }
 
