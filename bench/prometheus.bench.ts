@@ -99,5 +99,5 @@ const describe = (slo: Slo) => {
 console.log(
   `rules per SLO, Sloth getting-started: Sloth ${slothTotal} (${slothCount('sli-recordings')} SLI, ${slothCount('meta-recordings')} metadata, ${slothCount('alerts')} alerts)`,
 );
-console.log(`  slo-platform, equivalent native spec (Workbook windows, 3 budget alerts): ${describe(ours)}`);
+console.log(`  slo-platform, equivalent native spec (Workbook windows, one budget alert with three thresholds): ${describe(ours)}`);
 if (fromSlothSpec) console.log(`  slo-platform, the Sloth spec read as is (Sloth's 4 windows): ${describe(fromSlothSpec.slos[0]!)}`);
