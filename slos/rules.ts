@@ -4,6 +4,7 @@
  * reports all it finds.
  */
 import { burnWindows } from './burn-rate';
+import { CLOUD_MONITORING_FILTER_PLACEHOLDERS } from './conventions';
 import { parseDuration } from './duration';
 import type { Slo } from './model';
 import type { Problem } from './problems';
@@ -103,13 +104,54 @@ export const SLO_RULES: Readonly<Record<string, SloRule>> = {
     const forms = [cm.goodTotalRatio, cm.distributionCut].filter((f) => f !== undefined);
     if (forms.length !== 1)
       return [at(['sli', 'cloudMonitoring'], 'sli.cloudMonitoring needs exactly one of goodTotalRatio or distributionCut')];
+    const out: Problem[] = [];
     const r = cm.goodTotalRatio;
     if (r && (r.goodFilter === undefined) === (r.badFilter === undefined)) {
-      return [
+      out.push(
         at(['sli', 'cloudMonitoring', 'goodTotalRatio'], 'sli.cloudMonitoring.goodTotalRatio needs exactly one of goodFilter or badFilter'),
-      ];
+      );
     }
-    return [];
+    const d = cm.distributionCut;
+    if (d) {
+      const latency = s.sli.latency;
+      const cutSeconds = d.unit === 'ms' ? d.rangeMax / 1000 : d.rangeMax;
+      if (!latency) {
+        out.push(
+          at(
+            ['sli', 'cloudMonitoring', 'distributionCut'],
+            'sli.cloudMonitoring.distributionCut needs a latency sli to cut at its threshold',
+          ),
+        );
+      } else if (Math.abs(cutSeconds - latency.thresholdSeconds) > 1e-9) {
+        out.push(
+          at(
+            ['sli', 'cloudMonitoring', 'distributionCut', 'rangeMax'],
+            `sli.cloudMonitoring.distributionCut.rangeMax is ${d.rangeMax} ${d.unit}; it must equal the latency threshold ${latency.thresholdSeconds} s`,
+            true,
+          ),
+        );
+      }
+    }
+    const filters: [string[], string | undefined][] = [
+      [['goodTotalRatio', 'goodFilter'], r?.goodFilter],
+      [['goodTotalRatio', 'badFilter'], r?.badFilter],
+      [['goodTotalRatio', 'totalFilter'], r?.totalFilter],
+      [['distributionCut', 'distributionFilter'], d?.distributionFilter],
+    ];
+    for (const [path, text] of filters) {
+      for (const m of (text ?? '').matchAll(/\{\{\.?([^}]*)\}\}/g)) {
+        if ((CLOUD_MONITORING_FILTER_PLACEHOLDERS as readonly string[]).includes(m[1]!) && m[0].startsWith('{{.')) continue;
+        const allowed = CLOUD_MONITORING_FILTER_PLACEHOLDERS.map((p) => `{{.${p}}}`).join(', ');
+        out.push(
+          at(
+            ['sli', 'cloudMonitoring', ...path],
+            `sli.cloudMonitoring.${path.join('.')} has unknown placeholder ${m[0]}; allowed: ${allowed}`,
+            true,
+          ),
+        );
+      }
+    }
+    return out;
   },
   'runbook-for-pages': (s, at) => {
     const a = s.alerting;

@@ -61,15 +61,26 @@ export const cloudMonitoringSliSchema = z
   .strictObject({
     goodTotalRatio: z
       .strictObject({
-        goodFilter: z.string().min(1).optional().describe('Monitoring filter selecting good requests.'),
-        badFilter: z.string().min(1).optional().describe('Monitoring filter selecting bad requests.'),
-        totalFilter: z.string().min(1).describe('Monitoring filter selecting all requests.'),
+        goodFilter: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Monitoring filter selecting good requests; may use {{.cloudRunServices}} and {{.urlMap}}.'),
+        badFilter: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Monitoring filter selecting bad requests; may use {{.cloudRunServices}} and {{.urlMap}}.'),
+        totalFilter: z.string().min(1).describe('Monitoring filter selecting all requests; may use {{.cloudRunServices}} and {{.urlMap}}.'),
       })
       .optional()
       .describe('Request-based good/total ratio (give goodFilter or badFilter).'),
     distributionCut: z
       .strictObject({
-        distributionFilter: z.string().min(1).describe('Monitoring filter of a distribution metric.'),
+        distributionFilter: z
+          .string()
+          .min(1)
+          .describe('Monitoring filter of a distribution metric; may use {{.cloudRunServices}} and {{.urlMap}}.'),
         rangeMax: z.number().positive().describe("Good requests are those at or below this value, in the metric's unit."),
         unit: z.enum(['ms', 's']).default('ms').describe('Unit of the distribution metric (Cloud Run and LB latencies are ms).'),
       })

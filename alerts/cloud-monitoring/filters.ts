@@ -4,6 +4,7 @@
  */
 import { names } from '../../environments/naming';
 import type { EnvironmentConfig } from '../../environments/schema';
+import { CLOUD_MONITORING_FILTER_PLACEHOLDERS } from '../../slos/conventions';
 
 /** `metric.type="…" AND resource.type="…" AND …`. */
 function filter(metricType: string, resourceType: string, ...clauses: string[]): string {
@@ -72,4 +73,25 @@ export function uptimeFilter(checkIds: readonly string[]): string {
 /** The burn-rate time-series selector of an SLO over a lookback window. */
 export function burnRateSelector(sloName: string, lookbackSeconds: number): string {
   return `select_slo_burn_rate("${sloName}", "${lookbackSeconds}s")`;
+}
+
+/** What each spec filter placeholder stands for in an environment. */
+const PLACEHOLDER_VALUES: Record<(typeof CLOUD_MONITORING_FILTER_PLACEHOLDERS)[number], (env: EnvironmentConfig) => string> = {
+  cloudRunServices: (env) => {
+    const services = env.gcp.regions.map((r) => `"${names.cloudRunService(env, r.name)}"`);
+    return services.length === 1 ? services[0]! : `one_of(${services.join(',')})`;
+  },
+  urlMap: (env) => `"${names.urlMap(env)}"`,
+};
+
+/**
+ * Resolves the placeholders of a spec's Cloud Monitoring filter for one environment. Unknown
+ * placeholders cannot reach here: `slo validate` rejects them.
+ */
+export function resolveSliFilter(env: EnvironmentConfig, specFilter: string): string {
+  return specFilter.replace(/\{\{\.([A-Za-z]+)\}\}/g, (whole, name: string) => {
+    const value = PLACEHOLDER_VALUES[name as keyof typeof PLACEHOLDER_VALUES];
+    if (!value) throw new Error(`unknown cloud monitoring filter placeholder ${whole}`);
+    return value(env);
+  });
 }

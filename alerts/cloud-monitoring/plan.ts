@@ -38,7 +38,7 @@ export function cloudMonitoringPlan(env: EnvironmentConfig, catalog: SloCatalog)
     channels,
     uptimeChecks: checks,
     services: customServices(env, catalog),
-    slos: slos.map(cloudMonitoringSlo),
+    slos: slos.map((s) => cloudMonitoringSlo(s, env)),
     policies: finishPolicies(drafts, env, routing),
     routingFallbacks: routing.fallbacks,
     warnings: slos.flatMap((s) => sloFilterWarnings(env, s)),

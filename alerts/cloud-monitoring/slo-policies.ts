@@ -7,7 +7,7 @@ import { names } from '../../environments/naming';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { roundSignificant } from '../../slos/burn-rate';
 import type { Slo, SloCatalog } from '../../slos/model';
-import { burnRateSelector } from './filters';
+import { burnRateSelector, resolveSliFilter } from './filters';
 import type { CloudMonitoringSloSpec, PolicyDraft, ServiceSpec } from './model';
 import { above } from './private/conditions';
 import { ref } from './refs';
@@ -45,7 +45,7 @@ export function rollingPeriodDays(slo: Slo): number {
 }
 
 /** The Cloud Monitoring SLO of one spec; throws when the goal or the latency cut disagree with what the spec or the API allows. */
-export function cloudMonitoringSlo(slo: Slo): CloudMonitoringSloSpec {
+export function cloudMonitoringSlo(slo: Slo, env: EnvironmentConfig): CloudMonitoringSloSpec {
   const cm = slo.cloudMonitoring;
   if (!cm) throw new Error(`slo "${slo.id}" has no cloud monitoring sli`);
   if (slo.objective > MAX_GOAL) {
@@ -63,11 +63,11 @@ export function cloudMonitoringSlo(slo: Slo): CloudMonitoringSloSpec {
     cm.kind === 'goodTotalRatio'
       ? {
           kind: 'goodTotalRatio',
-          totalFilter: cm.totalFilter,
-          ...(cm.goodFilter ? { goodFilter: cm.goodFilter } : {}),
-          ...(cm.badFilter ? { badFilter: cm.badFilter } : {}),
+          totalFilter: resolveSliFilter(env, cm.totalFilter),
+          ...(cm.goodFilter ? { goodFilter: resolveSliFilter(env, cm.goodFilter) } : {}),
+          ...(cm.badFilter ? { badFilter: resolveSliFilter(env, cm.badFilter) } : {}),
         }
-      : { kind: 'distributionCut', distributionFilter: cm.distributionFilter, rangeMax: cm.rangeMax };
+      : { kind: 'distributionCut', distributionFilter: resolveSliFilter(env, cm.distributionFilter), rangeMax: cm.rangeMax };
   return {
     key: sloKey(slo),
     serviceKey: slo.service,
@@ -118,7 +118,8 @@ export function burnRatePolicies(slo: Slo): PolicyDraft[] {
 export function sloFilterWarnings(env: EnvironmentConfig, slo: Slo): string[] {
   const cm = slo.cloudMonitoring;
   if (!cm) return [];
-  const filters = cm.kind === 'goodTotalRatio' ? [cm.goodFilter, cm.badFilter, cm.totalFilter] : [cm.distributionFilter];
+  const specFilters = cm.kind === 'goodTotalRatio' ? [cm.goodFilter, cm.badFilter, cm.totalFilter] : [cm.distributionFilter];
+  const filters = specFilters.map((f) => (f === undefined ? undefined : resolveSliFilter(env, f)));
   const known = {
     service_name: env.gcp.regions.map((r) => names.cloudRunService(env, r.name)),
     url_map_name: [names.urlMap(env)],

@@ -208,3 +208,37 @@ describe('problem messages', () => {
     }
   });
 });
+
+describe('cloud monitoring sli', () => {
+  const valid = readFileSync('tests/fixtures/slos/valid/checkout.yaml', 'utf8');
+  const withCut = (cut: string) =>
+    valid.replace(
+      '        buckets: [0.05, 0.1, 0.25, 0.5, 1]\n',
+      `        buckets: [0.05, 0.1, 0.25, 0.5, 1]\n      cloudMonitoring:\n        distributionCut:\n${cut}`,
+    );
+
+  test('accepts a distribution cut at the latency threshold with the environment placeholders', () => {
+    // given
+    const text = withCut('          distributionFilter: resource.label.service_name={{.cloudRunServices}}\n          rangeMax: 250\n');
+    // then
+    expect(validateText('checkout.yaml', text)).toEqual([]);
+  });
+
+  test('rejects a distribution cut that differs from the latency threshold', () => {
+    // given: 300 ms against a 0.25 s threshold
+    const text = withCut('          distributionFilter: metric.type="run.googleapis.com/request_latencies"\n          rangeMax: 300\n');
+    // then
+    expect(validateText('checkout.yaml', text)).toEqual([
+      'checkout.yaml:31:21: slo "latency": sli.cloudMonitoring.distributionCut.rangeMax is 300 ms; it must equal the latency threshold 0.25 s',
+    ]);
+  });
+
+  test('rejects an unknown placeholder in a filter and names the allowed ones', () => {
+    // given
+    const text = withCut('          distributionFilter: resource.label.service_name={{.service}}\n          rangeMax: 250\n');
+    // then
+    expect(validateText('checkout.yaml', text)).toEqual([
+      'checkout.yaml:30:31: slo "latency": sli.cloudMonitoring.distributionCut.distributionFilter has unknown placeholder {{.service}}; allowed: {{.cloudRunServices}}, {{.urlMap}}',
+    ]);
+  });
+});

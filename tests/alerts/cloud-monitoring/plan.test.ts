@@ -1,3 +1,4 @@
+import { resolveSliFilter } from '../../../alerts/cloud-monitoring/filters';
 import {
   cloudMonitoringPlan,
   cloudMonitoringSlo,
@@ -234,7 +235,7 @@ describe('cloud monitoring plan', () => {
     ])('rejects %s', (_what, change, message) => {
       const latency = catalog.slos.find((s) => s.cloudMonitoring?.kind === 'distributionCut')!;
       const slo = change(message.includes('rangeMax') ? latency : base());
-      expect(() => cloudMonitoringSlo(slo)).toThrow(message);
+      expect(() => cloudMonitoringSlo(slo, env)).toThrow(message);
     });
   });
 
@@ -248,11 +249,22 @@ describe('cloud monitoring plan', () => {
       ['no service at all', 'resource.type="https_lb_rule"', 0],
       ['a cloud run service the environment does not create', 'resource.label.service_name="api"', 1],
       ['a url map the environment does not create', 'resource.label.url_map_name="other"', 1],
+      ["the environment's cloud run services by placeholder", 'resource.label.service_name={{.cloudRunServices}}', 0],
+      ["the environment's url map by placeholder", 'resource.label.url_map_name={{.urlMap}}', 0],
     ])('a filter naming %s gives %p warnings', (_what, filter, count) => {
       // when
       const warnings = sloFilterWarnings(env, withTotal(filter));
       // then
       expect(warnings).toHaveLength(count);
+    });
+
+    test("placeholders resolve to the environment's own cloud run services and url map", () => {
+      // when
+      const services = resolveSliFilter(env, 'resource.label.service_name={{.cloudRunServices}}');
+      const urlMap = resolveSliFilter(env, 'resource.label.url_map_name={{.urlMap}}');
+      // then
+      expect(services).toBe('resource.label.service_name=one_of("example-api-euw1","example-api-usc1","example-api-asn1")');
+      expect(urlMap).toBe('resource.label.url_map_name="example-api-lb"');
     });
 
     test('the warning names the value, the environment and what it does create', () => {
