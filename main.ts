@@ -10,10 +10,12 @@ import { formatProblem } from './slos/problems';
 import { composeEnvironment } from './stacks/app';
 
 function main(): void {
-  const env = loadEnvironmentOrThrow(process.env.SLO_ENV ?? 'example');
   const { catalog, problems } = loadCatalog({ slosDir: process.env.SLO_DIR ?? 'slos' });
   if (!catalog) throw new Error(`invalid slo specs:\n${problems.map(formatProblem).join('\n')}`);
-  const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out' });
+  const env = loadEnvironmentOrThrow(process.env.SLO_ENV ?? 'example', catalog);
+  // Synth warnings would otherwise carry absolute stack traces into manifest.json; the output
+  // must be the same on every machine.
+  const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out', context: { '@cdktf/disable_stack_trace_in_metadata': true } });
   composeEnvironment(app, { env, catalog });
   app.synth();
 }

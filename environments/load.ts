@@ -8,6 +8,7 @@ import type { Problem } from '../slos/problems';
 import { fieldPath, sortProblems } from '../slos/problems';
 import { parseYaml, problemAt, type YamlSource } from '../slos/yaml-source';
 import { zodProblems } from '../slos/zod-problem';
+import type { SloCatalog } from '../slos/model';
 import { environmentSchema, type EnvironmentConfig } from './schema';
 
 /** Values that mark a config as an example; a production environment must not contain them. */
@@ -119,20 +120,46 @@ export function productionProblems(source: YamlSource): Problem[] {
   return out;
 }
 
-/** Reads, parses and validates `environments/<name>.yaml` (or any path). */
-export function loadEnvironment(nameOrPath: string): { env?: EnvironmentConfig; problems: Problem[] } {
+/**
+ * Problems with the SLOs an environment names in `platformSlos`: each must be in the catalog, and
+ * the two latency targets must be latency SLOs. Symptom alerts, dashboard lines and Cloud
+ * Monitoring policies draw their thresholds from them.
+ */
+export function platformSloProblems(source: YamlSource, env: EnvironmentConfig, catalog: SloCatalog): Problem[] {
+  const out: Problem[] = [];
+  for (const [field, id] of Object.entries(env.platformSlos)) {
+    const slo = catalog.slos.find((s) => s.id === id);
+    const at = (message: string) => problemAt(source, ['platformSlos', field], message, 'environment', true);
+    if (!slo) {
+      const known = catalog.slos.map((s) => s.id).join(', ');
+      out.push(at(`platformSlos.${field} names slo "${id}", which is not in the catalog; allowed: one of ${known}`));
+    } else if ((field === 'lightLatency' || field === 'webhookLatency') && slo.sli.kind !== 'latency') {
+      out.push(at(`platformSlos.${field} names slo "${id}", a ${slo.sli.kind} slo; allowed: a latency slo`));
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads, parses and validates `environments/<name>.yaml` (or any path). With a catalog, also
+ * checks that the platform SLOs it names exist there.
+ */
+export function loadEnvironment(nameOrPath: string, catalog?: SloCatalog): { env?: EnvironmentConfig; problems: Problem[] } {
   const path = /\.ya?ml$/.test(nameOrPath) ? nameOrPath : join(ENVIRONMENTS_DIR, `${nameOrPath}.yaml`);
   const file = displayPath(path);
   const read = readUtf8(path);
   if ('error' in read) return { problems: [{ file, line: 1, col: 1, field: '', message: read.error, rule: 'file' }] };
   const parsed = parseYaml(file, read.text);
   if (!parsed.source) return { problems: parsed.problems };
-  return parseEnvironment(parsed.source);
+  const result = parseEnvironment(parsed.source);
+  if (!result.env || !catalog) return result;
+  const problems = platformSloProblems(parsed.source, result.env, catalog);
+  return problems.length > 0 ? { problems } : result;
 }
 
 /** Loads an environment or throws one error listing every problem as `file:line:col: message`. */
-export function loadEnvironmentOrThrow(nameOrPath: string): EnvironmentConfig {
-  const { env, problems } = loadEnvironment(nameOrPath);
+export function loadEnvironmentOrThrow(nameOrPath: string, catalog?: SloCatalog): EnvironmentConfig {
+  const { env, problems } = loadEnvironment(nameOrPath, catalog);
   if (!env) {
     throw new Error(`invalid environment config:\n${problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`).join('\n')}`);
   }

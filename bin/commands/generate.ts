@@ -25,7 +25,7 @@ export function generate(args: string[], io: CliIo): number {
   }
   if (!values.out) throw new UsageError('--out DIR is required');
   const { catalog, problems } = loadCatalog({ slosDir: values.slos ?? DEFAULT_SLOS_DIR });
-  const envResult = loadEnvironment(values.env ?? 'example');
+  const envResult = loadEnvironment(values.env ?? 'example', catalog);
   const all = [...problems, ...envResult.problems];
   if (!catalog || !envResult.env) {
     io.err(render('text', all, 0));

@@ -22,13 +22,10 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
  * The example environment with its platform SLOs pointed at the one SLO, so the symptom alerts
  * (and the dashboards) have their inputs.
  */
-const ENV = `${readFileSync('environments/example.yaml', 'utf8')}
-platformSlos:
-  lightLatency: checkout/latency
-  webhookLatency: checkout/latency
-  errorRate: checkout/latency
-  availability: checkout/latency
-`;
+const ENV = readFileSync('environments/example.yaml', 'utf8').replace(
+  /^platformSlos:\n(  .*\n)+/m,
+  'platformSlos:\n  lightLatency: checkout/latency\n  webhookLatency: checkout/latency\n  errorRate: checkout/latency\n  availability: checkout/latency\n',
+);
 
 /** A one-SLO spec: a 99.5 %/28 d latency SLO with page and ticket alerts. */
 const SPEC = `apiVersion: slo-platform/v1
