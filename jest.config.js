@@ -1,8 +1,10 @@
-/** Jest runs TypeScript through swc (fast, no type-check); `tsc --noEmit` type-checks in its own test. */
+/** Jest runs TypeScript through esbuild (jest.transform.js); `tsc --noEmit` type-checks separately. */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  transform: { '^.+\\.ts$': '<rootDir>/jest.transform.js' },
+  // Inline snapshots are written without reformatting (jest 29 would need prettier 2 for that).
+  prettierPath: null,
   testTimeout: 60000,
 };
