@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Problem } from './problems';
 import { fieldPath } from './problems';
 import { problemAt, type YamlSource } from './yaml-source';
+import { editDistance } from './edit-distance';
 
 /**
  * Turns one zod issue into problems (one per unknown key, otherwise one). `schema` is the root
@@ -126,18 +127,6 @@ function closest(key: string, allowed: readonly string[]): string | undefined {
     if (distance <= Math.max(1, Math.floor(name.length / 4)) && (!best || distance < best.distance)) best = { name, distance };
   }
   return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }
 
 function describe(v: unknown): string {

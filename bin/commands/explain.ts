@@ -17,6 +17,7 @@ import type { Slo, SloCatalog } from '../../slos/model';
 import { parseCommandArgs } from '../args';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { DEFAULT_SLOS_DIR, render } from './validate';
+import { editDistance } from '../../slos/edit-distance';
 
 const HELP = `usage: slo explain NAME [--slos DIR] [--json]
 
@@ -192,18 +193,6 @@ function isClose(ref: string, id: string): boolean {
   if (r.length >= 3 && (id.includes(r) || r.includes(name))) return true;
   const target = r.includes('/') ? id : name;
   return editDistance(r, target) <= Math.max(1, Math.floor(target.length / 4));
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 function percent(ratio: number): string {

@@ -3,18 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Explanation } from '../../bin/commands/explain';
 import { readSloth } from '../slos/sloth-fixtures';
-
-// `bin/slo` is both the node launcher (slo.js) and the CLI (slo.ts); jest would pick the launcher.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the explicit .ts path needs require
-const { main } = require('../../bin/slo.ts') as typeof import('../../bin/slo');
-
-/** Runs the CLI in-process and captures its output. */
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
-  return { code, out, err };
-}
+import { runCli as run } from './run-cli';
 
 const RUNBOOK = 'https://runbooks.example.com/slos.md';
 

@@ -6,17 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../bin/io';
-import { main } from '../../bin/slo';
-
-/** Runs the CLI in-process and returns its exit code and output. */
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+import { runCli as run } from './run-cli';
 
 /**
  * The example environment with its platform SLOs pointed at the one SLO, so the symptom alerts
