@@ -17,8 +17,6 @@ export interface EnvironmentInputs {
 
 /** Adds the stacks of one environment to `app`. */
 export function composeEnvironment(app: App, inputs: EnvironmentInputs): void {
-  void app;
-  void inputs;
   addInfrastructureStacks(app, inputs);
   addMonitoringStack(app, inputs);
   addObservabilityStack(app, inputs);
