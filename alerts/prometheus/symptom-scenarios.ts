@@ -81,6 +81,40 @@ export function symptomScenarios(inputs: SymptomInputs): Scenario[] {
     ),
   ];
 
+  // Uptime probes are few: one failed round in every region must not page; a second one must.
+  {
+    const period = env.monitoring.uptimePeriodSeconds;
+    const window = parseDuration(availabilityWindow(inputs));
+    const slo = platform.availability;
+    const rule = ruleOf(SYMPTOM.availability);
+    // A full window of healthy probes first, so the window average is the failed share of one window.
+    const start = Math.ceil(window / STEP) * STEP;
+    const failedRounds = (n: number) => timeline([start, 0], [n * period, 1], [Infinity, 0]);
+    const oneRound = failedRounds(1);
+    const quietUntil = start + window;
+    scenarios.push(
+      one('one failed probe round in every region: ApiAvailabilityLow stays quiet', {
+        inputs: sliInputs(slo, oneRound, STEP, quietUntil + STEP),
+        asserts: [start + period, quietUntil].map((atSeconds) => ({ atSeconds, alertname: rule.alert, alerts: [] })),
+      }),
+    );
+    const twoRounds = failedRounds(2);
+    const fires = start + 2 * period;
+    scenarios.push(
+      one('two failed probe rounds in every region: ApiAvailabilityLow pages after the second', {
+        inputs: sliInputs(slo, twoRounds, STEP, fires + STEP),
+        asserts: [
+          { atSeconds: start + period, alertname: rule.alert, alerts: [] },
+          {
+            atSeconds: fires,
+            alertname: rule.alert,
+            alerts: [expectedAlert(rule, sloSeriesLabels(slo), windowedAverage(twoRounds, fires, window))],
+          },
+        ],
+      }),
+    );
+  }
+
   // 429 saturation: twice the alert's share of requests answered 429 (in thousandths).
   {
     const perStep = 1000;

@@ -6,6 +6,7 @@
 import { platformSlos, type LatencySlo, type PlatformSlos } from '../../environments/platform-slos';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { goldenSignalsUid, LABEL, symptomGroupName } from '../../slos/conventions';
+import { roundSignificant } from '../../slos/burn-rate';
 import { parseDuration } from '../../slos/duration';
 import type { Severity } from '../../slos/schema';
 import type { Slo, SloCatalog } from '../../slos/model';
@@ -69,9 +70,33 @@ export function symptomWindow(slo: Slo, minSeconds: number): string {
   return windows.find((w) => parseDuration(w) >= minSeconds) ?? windows[windows.length - 1]!;
 }
 
-/** The window the availability symptom reads: long enough for three rounds of uptime probes. */
+/**
+ * Probe rounds the availability window must hold at least. With four or more, two failed rounds
+ * stay above `availabilityThreshold` even when the range selector holds one extra round (Prometheus
+ * 2 ranges are closed at both ends): 2 / (n + 1) > 1.5 / n for n > 3.
+ */
+export const AVAILABILITY_MIN_ROUNDS = 4;
+
+/** The window the availability symptom reads: the shortest recorded one holding four uptime-probe rounds. */
 export function availabilityWindow(inputs: SymptomInputs): string {
-  return symptomWindow(inputs.platform.availability, 3 * inputs.env.monitoring.uptimePeriodSeconds);
+  return symptomWindow(inputs.platform.availability, AVAILABILITY_MIN_ROUNDS * inputs.env.monitoring.uptimePeriodSeconds);
+}
+
+/**
+ * The failed-probe share above which the availability symptom pages: one and a half probe rounds'
+ * worth of the window (never below the SLO's error budget).
+ *
+ * Uptime probes are few (one per checker region every `uptimePeriodSeconds`), so the SLO budget is
+ * no threshold for them: at 5-minute rounds from three regions a single failed probe is 1/18 of
+ * a 30 m window, fifty times a 0.1 % budget, and would page for the whole window. A whole failed
+ * round is at most `period / window` of the probes in the window; a real outage fails two rounds
+ * within one period more, a blip never more than one. The half round of margin keeps window
+ * alignment and float rounding away from the boundary.
+ */
+export function availabilityThreshold(inputs: SymptomInputs): number {
+  const window = parseDuration(availabilityWindow(inputs));
+  const oneRound = inputs.env.monitoring.uptimePeriodSeconds / window;
+  return roundSignificant(Math.max(inputs.platform.availability.errorBudget, 1.5 * oneRound));
 }
 
 /** The symptom group of the platform service. */
@@ -98,6 +123,8 @@ export function symptomGroup(inputs: SymptomInputs): RuleGroup {
   const overBudget = (slo: Slo, window: string) => `${recordedRatio(slo, window)} > ${slo.errorBudget}`;
   const errWindow = symptomWindow(platform.errorRate, 0);
   const availWindow = availabilityWindow(inputs);
+  const availThreshold = availabilityThreshold(inputs);
+  const rounds = parseDuration(availWindow) / env.monitoring.uptimePeriodSeconds;
   const latency = (slo: LatencySlo, what: string) =>
     rule('latency', {
       expr: overBudget(slo, symptomWindow(slo, 0)),
@@ -113,14 +140,15 @@ export function symptomGroup(inputs: SymptomInputs): RuleGroup {
   const started = `max by (job) (${M.keyRotationStarted}{${job}})`;
   const completed = `max by (job) (${M.keyRotationCompleted}{${job}})`;
   const rules: AlertingRule[] = [
+    // No `for`: the threshold already needs more than one failed probe round, and a pending
+    // period would only delay the page by as much again.
     rule('availability', {
-      expr: overBudget(platform.availability, availWindow),
-      for: s.forDuration,
+      expr: `${recordedRatio(platform.availability, availWindow)} > ${availThreshold}`,
       annotations: {
         summary: 'The public API fails its health probes.',
         description:
-          `{{ printf "%.4f" $value }} of the health probes of {{ $labels.service }} failed over the last ${availWindow}; ` +
-          `the ${platform.availability.objectivePercent} % objective allows ${platform.availability.errorBudget}.`,
+          `{{ printf "%.4f" $value }} of the health probes of {{ $labels.service }} failed over the last ${availWindow}: ` +
+          `more than one and a half of its ${rounds} probe rounds (alert above ${availThreshold}).`,
       },
     }),
     rule('errorRate', {

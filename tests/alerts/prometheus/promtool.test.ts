@@ -11,9 +11,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { prometheusArtifacts } from '../../../alerts/prometheus/artifacts';
-import type { TestFile } from '../../../alerts/prometheus/rules';
-import { SYMPTOM, SYMPTOM_SEVERITY } from '../../../alerts/prometheus/symptoms';
+import { prometheusArtifacts, serviceRuleFile } from '../../../alerts/prometheus/artifacts';
+import { withAlertPolicy } from '../../../alerts/prometheus/policy';
+import { expandingNotation, seriesSelector } from '../../../alerts/prometheus/private/series';
+import { isAlertingRule, type AlertingRule, type TestFile } from '../../../alerts/prometheus/rules';
+import { expectedAlert } from '../../../alerts/prometheus/scenario';
+import { testFileYaml } from '../../../alerts/prometheus/serialize';
+import { sloSeriesLabels } from '../../../alerts/prometheus/sli-rules';
+import { availabilityWindow, SYMPTOM, SYMPTOM_SEVERITY, symptomGroup, symptomInputs } from '../../../alerts/prometheus/symptoms';
+import { parseDuration } from '../../../slos/duration';
 import { checkAndTest, findPromtool, PROMTOOL_INSTALL_HINT, runPromtool, type PromtoolRun } from '../../../bin/commands/test';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
 import { loadCatalog } from '../../../slos/load';
@@ -28,6 +34,58 @@ const content = (path: string) => artifacts.find((a) => a.path === path)!.conten
 let tmp: string;
 let runs: PromtoolRun[] = [];
 let broken: { factor: PromtoolRun; window: PromtoolRun };
+let probes: PromtoolRun;
+
+/**
+ * Raw uptime probes through the real availability recording rules (the generated scenarios give
+ * ratio SLIs' recorded series directly): one probe per checker region every uptime period, a
+ * healthy window first; then one failed round in every region, and later a real outage. The
+ * availability symptom must stay quiet through the blip and page on the outage's second round.
+ */
+function probeTestFile(): string {
+  const inputs = symptomInputs(catalog, env)!;
+  const slo = inputs.platform.availability;
+  const rule = withAlertPolicy(
+    symptomGroup(inputs).rules.find((r) => isAlertingRule(r) && r.alert === SYMPTOM.availability) as AlertingRule,
+    env,
+  );
+  const period = env.monitoring.uptimePeriodSeconds;
+  const perWindow = parseDuration(availabilityWindow(inputs)) / period;
+  // the probe selector of the shipped availability spec, e.g. probe_success{job="uptime", service="api"}
+  const selector = /probe_success\{([^}]*)\}/.exec(slo.sli.kind === 'ratio' ? slo.sli.totalQuery : '')!;
+  const labels = Object.fromEntries([...selector[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+  const blip = 2 * perWindow; // sample index of the single failed round
+  const outage = blip + 2 * perWindow; // first failed round of the outage, a window after the blip left
+  const values = Array.from({ length: outage + 4 }, (_, i) => (i === blip || i >= outage ? 0 : 1));
+  const minutes = (sample: number, plus = 0) => `${(sample * period + plus) / 60}m`;
+  // Prometheus 2 ranges are closed at both ends: the window ending at a sample holds perWindow + 1 rounds.
+  const fired = expectedAlert(rule, sloSeriesLabels(slo), 2 / (perWindow + 1));
+  const file: TestFile = {
+    rule_files: ['api.rules.yaml'],
+    evaluation_interval: '1m',
+    group_eval_order: serviceRuleFile(catalog, 'api', env, inputs).groups.map((g) => g.name),
+    tests: [
+      {
+        name: 'one failed probe round in every region stays quiet; an outage pages at its second round',
+        interval: `${period}s`,
+        input_series: env.monitoring.uptimeCheckerRegions.map((region) => ({
+          series: seriesSelector('probe_success', { ...labels, checker_region: region }),
+          values: expandingNotation(values),
+        })),
+        alert_rule_test: [
+          ...[0, 60, period, period * (perWindow - 1)].map((plus) => ({
+            eval_time: minutes(blip, plus),
+            alertname: rule.alert,
+            exp_alerts: [],
+          })),
+          { eval_time: minutes(outage, period - 60), alertname: rule.alert, exp_alerts: [] },
+          { eval_time: minutes(outage + 1), alertname: rule.alert, exp_alerts: [fired] },
+        ],
+      },
+    ],
+  };
+  return testFileYaml(file);
+}
 
 /** Writes `files` (name → content) into a fresh directory under `tmp`. */
 function writeDir(name: string, files: Record<string, string>): string {
@@ -52,7 +110,8 @@ beforeAll(async () => {
   const windowMutant = reports.replace(/\[6h\]/g, '[12h]');
   expect(factorMutant).not.toBe(reports);
   expect(windowMutant).not.toBe(reports);
-  const [all, factor, window] = await Promise.all([
+  const probeDir = writeDir('probes', { 'api.rules.yaml': content('prometheus/api.rules.yaml'), 'probes.test.yaml': probeTestFile() });
+  const [all, factor, window, probe] = await Promise.all([
     checkAndTest(promtool, shipped),
     runPromtool(
       promtool,
@@ -64,7 +123,9 @@ beforeAll(async () => {
       ['test', 'rules', 'reports.test.yaml'],
       writeDir('window', { 'reports.rules.yaml': windowMutant, 'reports.test.yaml': tests }),
     ),
+    runPromtool(promtool, ['test', 'rules', 'probes.test.yaml'], probeDir),
   ]);
+  probes = probe;
   runs = all;
   broken = { factor, window };
 }, 170_000);
@@ -96,6 +157,12 @@ describe('promtool on the generated files', () => {
   test('fails the generated tests when one window in the rules is broken', () => {
     expect(broken.window.code).not.toBe(0);
     expect(broken.window.output).toMatch(/FAILED/);
+  });
+});
+
+describe('availability symptom on raw uptime probes', () => {
+  test('one failed probe round stays quiet and a real outage pages ApiAvailabilityLow at its second failed round', () => {
+    expect({ code: probes.code, output: probes.code === 0 ? '' : probes.output }).toEqual({ code: 0, output: '' });
   });
 });
 

@@ -218,8 +218,15 @@ describe('symptom alerts', () => {
     expect(expr(SYMPTOM.latency, 'webhook-execution-latency')).toBe(
       'slo:sli_error:ratio_rate5m{service="api", slo="webhook-execution-latency"} > 0.05',
     );
-    // three rounds of 5-minute uptime probes need at least 15 m: the 30 m series is the shortest that long
-    expect(expr(SYMPTOM.availability)).toBe('slo:sli_error:ratio_rate30m{service="api", slo="availability"} > 0.001');
+  });
+
+  test('the availability symptom needs more than one failed probe round, not the 0.1 % budget', () => {
+    const rule = rules.find((r) => r.alert === SYMPTOM.availability)!;
+    // four rounds of 5-minute uptime probes need at least 20 m: the 30 m series (6 rounds) is the
+    // shortest that long; one and a half rounds of six is 0.25
+    expect(rule.expr).toBe('slo:sli_error:ratio_rate30m{service="api", slo="availability"} > 0.25');
+    // the threshold itself is the debounce: no pending period on top
+    expect(rule.for).toBeUndefined();
   });
 
   test.each([
@@ -235,6 +242,13 @@ describe('symptom alerts', () => {
       (e: EnvironmentConfig) => ({ ...e, symptoms: { ...e.symptoms, rateLimitedShare: 0.2 } }),
       SYMPTOM.rateLimited,
       '> 0.2',
+    ],
+    [
+      'monitoring.uptimePeriodSeconds',
+      // 1-minute probes: four rounds fit in the 5 m series, one and a half rounds of five is 0.3
+      (e: EnvironmentConfig) => ({ ...e, monitoring: { ...e.monitoring, uptimePeriodSeconds: 60 } }),
+      SYMPTOM.availability,
+      'slo:sli_error:ratio_rate5m{service="api", slo="availability"} > 0.3',
     ],
     [
       'symptoms.keyRotationTimeoutSeconds',
