@@ -5,13 +5,21 @@
  * Each window becomes one rule with five stages: the error ratio over the long (A) and the short
  * (B) window as instant Prometheus queries, each reduced to its last value (C, D), each compared
  * with the window's error-ratio threshold (E, F), and a math stage that fires only when both do
- * (G) — the Workbook's condition `burn(long) > t AND burn(short) > t`.
+ * (G) — the Workbook's condition `burn(long) > t AND burn(short) > t`. The stage models are built
+ * with the Foundation SDK's expression builders, so their shape is Grafana's own schema.
+ *
+ * A window without events has an error ratio of 0/0 = NaN. In PromQL `NaN > t` is false and the
+ * alert stays quiet; in Grafana's expressions NaN propagates through threshold and math, and a
+ * condition that is neither 0 nor empty counts as firing. The reduce stages therefore replace
+ * NaN with 0 ("no events, no errors"), which keeps both kinds of alert in step.
  *
  * The queries are the SLI's own error ratio (slos/model.ts), not the recorded series, so the
  * Grafana copies keep working when the Prometheus recording rules are not deployed. One rule per
  * window (the Prometheus alert ORs the windows of a kind): a rule title must be unique in its
  * folder, so each is titled `<AlertName> <long>/<short>`, and its labels are the Prometheus alert's.
  */
+import * as expr from '@grafana/grafana-foundation-sdk/expr';
+import { DataqueryBuilder, QueryEditorMode } from '@grafana/grafana-foundation-sdk/prometheus';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { BurnWindow } from '../../slos/burn-rate';
 import { LABEL, sloAlertGroupName } from '../../slos/conventions';
@@ -141,11 +149,11 @@ function burnRateRule(slo: Slo, w: BurnWindow, prometheusUid: string): GrafanaAl
     stages: [
       prometheusStage('A', prometheusUid, errorRatioQuery(slo.sli, w.longWindow)),
       prometheusStage('B', prometheusUid, errorRatioQuery(slo.sli, w.shortWindow)),
-      expressionStage('C', { type: 'reduce', expression: 'A', reducer: 'last' }),
-      expressionStage('D', { type: 'reduce', expression: 'B', reducer: 'last' }),
-      expressionStage('E', thresholdModel('C', w.errorRatioThreshold)),
-      expressionStage('F', thresholdModel('D', w.errorRatioThreshold)),
-      expressionStage('G', { type: 'math', expression: '$E && $F' }),
+      expressionStage(lastValue('C', 'A')),
+      expressionStage(lastValue('D', 'B')),
+      expressionStage(above('E', 'C', w.errorRatioThreshold)),
+      expressionStage(above('F', 'D', w.errorRatioThreshold)),
+      expressionStage(new expr.TypeMathBuilder().refId('G').expression('$E && $F')),
     ],
     window: w,
   };
@@ -160,27 +168,60 @@ function withPolicy(rule: GrafanaAlertRule, slo: Slo, env: EnvironmentConfig): G
   return { ...rule, labels: applied.labels, annotations: applied.annotations };
 }
 
-function prometheusStage(refId: string, uid: string, expr: string): GrafanaRuleStage {
+function prometheusStage(refId: string, uid: string, promql: string): GrafanaRuleStage {
+  const query = new DataqueryBuilder()
+    .refId(refId)
+    .datasource({ type: 'prometheus', uid })
+    .expr(promql)
+    .instant()
+    .editorMode(QueryEditorMode.Code);
   return {
     refId,
     datasourceUid: uid,
     relativeTimeRange: { fromSeconds: QUERY_RANGE_SECONDS, toSeconds: 0 },
-    model: { refId, datasource: { type: 'prometheus', uid }, expr, instant: true, range: false, editorMode: 'code' },
+    model: plain(query.build()),
   };
 }
 
-function expressionStage(refId: string, model: Record<string, unknown>): GrafanaRuleStage {
+/** Value NaN stands for after a reduce: an error ratio of 0/0 means no events, hence no errors. */
+export const NAN_ERROR_RATIO_AS = 0;
+
+/** The last value of `input`, NaN replaced (see the module comment). */
+function lastValue(refId: string, input: string): expr.TypeReduceBuilder {
+  return new expr.TypeReduceBuilder()
+    .refId(refId)
+    .expression(input)
+    .reducer('last')
+    .settings({ mode: 'replaceNN', replaceWithValue: NAN_ERROR_RATIO_AS });
+}
+
+/** 1 when `input` is strictly above `threshold`, as the PromQL `>` of the Prometheus alert. */
+function above(refId: string, input: string, threshold: number): expr.TypeThresholdBuilder {
+  return new expr.TypeThresholdBuilder()
+    .refId(refId)
+    .expression(input)
+    .conditions([{ evaluator: { type: 'gt', params: [threshold] } }]);
+}
+
+function expressionStage(builder: { build(): { refId?: string } }): GrafanaRuleStage {
+  const model = builder.build();
   return {
-    refId,
+    refId: model.refId ?? '',
     datasourceUid: EXPRESSION_DATASOURCE_UID,
     // Expressions read their inputs, not a time range; Grafana stores 0/0 for them.
     relativeTimeRange: { fromSeconds: 0, toSeconds: 0 },
-    model: { refId, datasource: { type: '__expr__', uid: EXPRESSION_DATASOURCE_UID }, ...model },
+    model: { ...plain(model), datasource: { type: EXPRESSION_DATASOURCE_UID, uid: EXPRESSION_DATASOURCE_UID } },
   };
 }
 
-function thresholdModel(input: string, threshold: number): Record<string, unknown> {
-  return { type: 'threshold', expression: input, conditions: [{ evaluator: { type: 'gt', params: [threshold] } }] };
+/** A built SDK model as plain data with sorted keys: builders may attach marker functions. */
+function plain(built: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(built).sort()) {
+    const v = (built as Record<string, unknown>)[key];
+    if (v !== undefined && typeof v !== 'function') out[key] = v;
+  }
+  return out;
 }
 
 function formatPercent(ratio: number): string {

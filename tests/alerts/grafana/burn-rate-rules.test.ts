@@ -97,3 +97,86 @@ describe('Grafana-managed burn-rate rules', () => {
     expect(thresholds[0]).toBeLessThan(groups[0]!.rules[0]!.window.errorRatioThreshold);
   });
 });
+
+/**
+ * The server-side expressions of a rule evaluated as Grafana evaluates them, on one number per
+ * Prometheus stage: reduce (with its NaN mode), threshold and math propagate NaN (Grafana's
+ * `pkg/expr/mathexp` binaryOp; `&&` short-circuits only on a left 0), and a condition value that
+ * is neither 0 nor missing is Alerting (`pkg/services/ngalert/eval`).
+ */
+function evaluate(rule: (typeof groups)[number]['rules'][number], queries: Record<string, number>): 'Normal' | 'Alerting' {
+  const values = new Map<string, number>(Object.entries(queries));
+  const read = (ref: string) => {
+    const v = values.get(ref.replace(/^\$/, ''));
+    if (v === undefined) throw new Error(`stage ${ref} read before it is computed`);
+    return v;
+  };
+  for (const { refId, model } of rule.stages) {
+    if (model.datasource && (model.datasource as { type: string }).type === 'prometheus') continue;
+    const m = model as {
+      type: string;
+      expression: string;
+      reducer?: string;
+      settings?: { mode: string; replaceWithValue?: number };
+      conditions?: { evaluator: { type: string; params: number[] } }[];
+    };
+    if (m.type === 'reduce') {
+      expect(m.reducer).toBe('last');
+      const v = read(m.expression);
+      values.set(refId, Number.isNaN(v) && m.settings?.mode === 'replaceNN' ? m.settings.replaceWithValue! : v);
+    } else if (m.type === 'threshold') {
+      const { type, params } = m.conditions![0]!.evaluator;
+      expect(type).toBe('gt');
+      const v = read(m.expression);
+      values.set(refId, Number.isNaN(v) ? NaN : v > params[0]! ? 1 : 0);
+    } else if (m.type === 'math') {
+      const [left, right] = m.expression.split(' && ');
+      const a = read(left!);
+      if (a === 0) values.set(refId, 0);
+      else {
+        const b = read(right!);
+        values.set(refId, Number.isNaN(a) || Number.isNaN(b) ? NaN : a !== 0 && b !== 0 ? 1 : 0);
+      }
+    } else throw new Error(`unknown expression type ${m.type}`);
+  }
+  return read(rule.condition) === 0 ? 'Normal' : 'Alerting';
+}
+
+describe('Grafana-managed burn-rate rules, evaluated', () => {
+  // given the fastest page window of the first SLO and its error-ratio threshold t
+  const rule = groups[0]!.rules[0]!;
+  const t = rule.window.errorRatioThreshold;
+
+  test.each([
+    ['both windows above the threshold', 'Alerting', 2 * t, 2 * t],
+    ['only the long window above it', 'Normal', 2 * t, t / 2],
+    ['only the short window above it', 'Normal', t / 2, 2 * t],
+    ['both exactly at it (the PromQL alert needs strictly more)', 'Normal', t, t],
+    ['no events in the short window (0/0) while the long one burns', 'Normal', 2 * t, NaN],
+    ['no events in either window', 'Normal', NaN, NaN],
+  ])('with %s the rule is %s, as the Prometheus alert', (_what, state, long, short) => {
+    // when / then: the same outcome as `long > t and short > t` in PromQL, where NaN > t is false
+    expect(evaluate(rule, { A: long, B: short })).toBe(state);
+  });
+
+  test('every expression stage reads only stages before it, and the condition is the last stage', () => {
+    for (const r of groups.flatMap((g) => g.rules)) {
+      // given
+      const seen = new Set<string>();
+      for (const { refId, model, datasourceUid, relativeTimeRange } of r.stages) {
+        // then
+        if (datasourceUid === EXPRESSION_DATASOURCE_UID) {
+          expect(model.datasource).toEqual({ type: EXPRESSION_DATASOURCE_UID, uid: EXPRESSION_DATASOURCE_UID });
+          expect(relativeTimeRange).toEqual({ fromSeconds: 0, toSeconds: 0 });
+          const refs = String(model.expression).match(/[A-Z]+/g) ?? [];
+          for (const ref of refs) expect(seen).toContain(ref);
+        } else {
+          expect(model).toMatchObject({ datasource: { type: 'prometheus', uid: datasourceUid }, instant: true, range: false });
+          expect(relativeTimeRange.fromSeconds).toBeGreaterThan(0);
+        }
+        seen.add(refId);
+      }
+      expect(r.condition).toBe(r.stages[r.stages.length - 1]!.refId);
+    }
+  });
+});
