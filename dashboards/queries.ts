@@ -2,6 +2,7 @@
  * Every PromQL expression the dashboards show, built from the SLO model and the environment
  * config. Panels (dashboards/panels/*.ts) only lay these out; no query is written inside a panel.
  */
+import { RATE_LIMITED_CODE } from '../alerts/prometheus/platform-metrics';
 import type { EnvironmentConfig } from '../environments/schema';
 import { names } from '../environments/naming';
 import { BUDGET_REMAINING_RECORD, errorRatioRecord, LABEL } from '../slos/conventions';
@@ -24,14 +25,27 @@ export const RANGE_WINDOW = '$__range';
 export const RANGE_SECONDS = '$__range_s';
 
 /**
- * Label holding the GCP region on application series. Google Cloud Managed Service for
- * Prometheus sets `location` on every ingested series (resource `prometheus_target`), and Cloud
- * Run system metrics carry the same resource label, so one region filter covers both.
- * https://cloud.google.com/stackdriver/docs/managed-prometheus/query#promql-system-metrics
+ * Label holding the GCP region on the platform's own series: the API exports it on every metric
+ * (docs/alerting.md, "Platform metrics"; the symptom alerts aggregate `by (region)`), so the
+ * filter works on any Prometheus, not only on Google Cloud Managed Service for Prometheus.
  */
-export const REGION_LABEL = 'location';
+export const REGION_LABEL = 'region';
 
-/** Matchers that restrict application series to the dashboard's selected regions. */
+/**
+ * Label holding the region on Google Cloud metrics read through their PromQL names: a label of
+ * the monitored resource, named differently per resource type.
+ * https://cloud.google.com/monitoring/api/resources
+ */
+export const GOOGLE_REGION_LABEL = Object.freeze({
+  /** `cloud_run_revision`: `location`. */
+  cloudRun: 'location',
+  /** `redis_instance`: `region`. */
+  redis: 'region',
+  /** `cloudsql_database`: `region` (a replica's own region). */
+  cloudSql: 'region',
+});
+
+/** Matchers that restrict the platform's own series to the dashboard's selected regions. */
 export const REGION_FILTER: readonly string[] = Object.freeze([`${REGION_LABEL}=~"$${VAR.region}"`]);
 
 /**
@@ -144,17 +158,18 @@ function anyOf(values: readonly string[]): string {
 /** Saturation queries of an environment's shared infrastructure (Cloud Run, Redis, Cloud SQL). */
 export function saturationQueries(env: EnvironmentConfig) {
   const regions = env.gcp.regions.map((r) => r.name);
-  const run = `monitored_resource="cloud_run_revision", service_name=~"$${VAR.service}", location=~"$${VAR.region}"`;
-  const redis = `monitored_resource="redis_instance", instance_id=~".*/(${anyOf(regions.map((r) => names.redis(env, r)))})"`;
+  const run = `monitored_resource="cloud_run_revision", service_name=~"$${VAR.service}", ${GOOGLE_REGION_LABEL.cloudRun}=~"$${VAR.region}"`;
+  const redis = `monitored_resource="redis_instance", instance_id=~".*/(${anyOf(regions.map((r) => names.redis(env, r)))})", ${GOOGLE_REGION_LABEL.redis}=~"$${VAR.region}"`;
   const sqlInstances = [names.sqlPrimary(env), ...env.gcp.regions.filter((r) => !r.primary).map((r) => names.sqlReplica(env, r.name))];
-  const sql = `monitored_resource="cloudsql_database", database_id=~"${env.gcp.project}:(${anyOf(sqlInstances)})"`;
+  const sql = `monitored_resource="cloudsql_database", database_id=~"${env.gcp.project}:(${anyOf(sqlInstances)})", ${GOOGLE_REGION_LABEL.cloudSql}=~"$${VAR.region}"`;
   return {
-    cloudRunInstances: `sum by (location, state) (${googleMetric('run.googleapis.com/container/instance_count')}{${run}})`,
-    cloudRunCpu: `histogram_quantile(${SATURATION_QUANTILE}, sum by (location, le) (rate(${googleMetric('run.googleapis.com/container/cpu/utilizations')}_bucket{${run}}[${RATE_WINDOW}])))`,
+    // Per region, all states together: max instances bounds active and idle instances alike.
+    cloudRunInstances: `sum by (${GOOGLE_REGION_LABEL.cloudRun}) (${googleMetric('run.googleapis.com/container/instance_count')}{${run}})`,
+    cloudRunCpu: `histogram_quantile(${SATURATION_QUANTILE}, sum by (${GOOGLE_REGION_LABEL.cloudRun}, le) (rate(${googleMetric('run.googleapis.com/container/cpu/utilizations')}_bucket{${run}}[${RATE_WINDOW}])))`,
     redisMemory: `max by (instance_id) (${googleMetric('redis.googleapis.com/stats/memory/usage_ratio')}{${redis}})`,
     postgresConnections: `sum by (database_id) (${googleMetric('cloudsql.googleapis.com/database/postgresql/num_backends')}{${sql}})`,
     postgresReplicationLag: `max by (database_id) (${googleMetric('cloudsql.googleapis.com/database/replication/replica_lag')}{${sql}})`,
-    edgeRateLimited: `sum(rate(${googleMetric('loadbalancing.googleapis.com/https/request_count')}{monitored_resource="https_lb_rule", url_map_name="${names.urlMap(env)}", response_code="429"}[${RATE_WINDOW}]))`,
+    edgeRateLimited: `sum(rate(${googleMetric('loadbalancing.googleapis.com/https/request_count')}{monitored_resource="https_lb_rule", url_map_name="${names.urlMap(env)}", response_code="${RATE_LIMITED_CODE}"}[${RATE_WINDOW}]))`,
   };
 }
 

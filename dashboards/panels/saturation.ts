@@ -4,7 +4,7 @@
  */
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { EnvironmentConfig } from '../../environments/schema';
-import { saturationQueries, SATURATION_QUANTILE } from '../queries';
+import { GOOGLE_REGION_LABEL, saturationQueries, SATURATION_QUANTILE } from '../queries';
 import { COLOR, type PanelContext, timeseriesPanel } from './common';
 import { quantileLabel } from './latency';
 
@@ -22,9 +22,9 @@ export function saturationPanels(ctx: PanelContext, env: EnvironmentConfig) {
   return [
     timeseriesPanel(ctx, {
       title: 'Cloud Run instances',
-      description: `Instances per region and state. Lines: ${percent(share)} of and the configured maximum (${env.service.maxInstances} per region).`,
+      description: `Instances per region (active and idle). Lines: ${percent(share)} of and the configured maximum (${env.service.maxInstances} per region).`,
       unit: units.Short,
-      queries: [{ expr: q.cloudRunInstances, legend: '{{location}} {{state}}' }],
+      queries: [{ expr: q.cloudRunInstances, legend: `{{${GOOGLE_REGION_LABEL.cloudRun}}}` }],
       span: SPANS.compute,
       min: 0,
       thresholds: { base: COLOR.ok, steps: limit('service.maxInstances', env.service.maxInstances) },
@@ -33,7 +33,7 @@ export function saturationPanels(ctx: PanelContext, env: EnvironmentConfig) {
       title: 'Cloud Run CPU',
       description: `${quantileLabel(SATURATION_QUANTILE)} of container CPU utilization per region.`,
       unit: units.PercentUnit,
-      queries: [{ expr: q.cloudRunCpu, legend: '{{location}}' }],
+      queries: [{ expr: q.cloudRunCpu, legend: `{{${GOOGLE_REGION_LABEL.cloudRun}}}` }],
       span: SPANS.compute,
       min: 0,
     }),

@@ -1,11 +1,15 @@
 /** Traffic and errors: request rate, error rate, rate-limited requests and total requests. */
 import * as units from '@grafana/grafana-foundation-sdk/units';
+import { RATE_LIMITED_CODE } from '../../alerts/prometheus/platform-metrics';
 import type { Slo } from '../../slos/model';
 import { RATE_WINDOW, sliErrorRatio, sliTotalCount, sliTotalRate, sliTotalRateWhere } from '../queries';
 import { COLOR, type PanelContext, statPanel, timeseriesPanel } from './common';
 
-/** Matcher of responses refused by the platform's rate limiter (HTTP 429 Too Many Requests). */
-export const RATE_LIMITED_MATCHER = 'code="429"';
+/**
+ * Matcher of responses refused by the platform's rate limiter (HTTP 429 Too Many Requests), on
+ * the `code` label of the platform's request counter (docs/alerting.md, "Platform metrics").
+ */
+export const RATE_LIMITED_MATCHER = `code="${RATE_LIMITED_CODE}"`;
 
 /**
  * Requests per second: the rate of all events of each SLO's SLI, one series per SLO (undefined

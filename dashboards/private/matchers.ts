@@ -9,7 +9,7 @@ const { parser } = require('@prometheus-io/lezer-promql') as typeof import('@pro
 });
 
 /**
- * `expr` with `matchers` (e.g. `location=~"$region"`) added to each vector selector.
+ * `expr` with `matchers` (e.g. `region=~"$region"`) added to each vector selector.
  *
  * `expr` must be valid PromQL: Grafana macros such as `$__rate_interval` in range brackets are
  * substituted by the caller after this step (see dashboards/queries.ts).

@@ -20,6 +20,7 @@ export function scaffold(uid: string, title: string, description: string, tags: 
     .timezone('utc')
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     .readonly()
+    .annotation(builtInAnnotations())
     .link(
       new dashboard.DashboardLinkBuilder('SLO Platform')
         .type(dashboard.DashboardLinkType.Dashboards)
@@ -31,7 +32,23 @@ export function scaffold(uid: string, title: string, description: string, tags: 
 }
 
 /**
- * Builds the dashboard as plain JSON. The SDK gives every dashboard link the default
+ * Grafana's built-in "Annotations & Alerts" query, which draws annotations and the state changes
+ * of Grafana-managed alert rules linked to a panel. Grafana adds it to a dashboard that lacks it
+ * when the dashboard loads; carrying it keeps the file equal to what Grafana itself exports.
+ */
+function builtInAnnotations(): dashboard.AnnotationQueryBuilder {
+  return new dashboard.AnnotationQueryBuilder()
+    .name('Annotations & Alerts')
+    .builtIn(1)
+    .datasource({ type: 'grafana', uid: '-- Grafana --' })
+    .enable(true)
+    .hide(true)
+    .iconColor('rgba(0, 211, 255, 1)')
+    .type('dashboard');
+}
+
+/**
+ * Builds the dashboard as plain JSON. The SDK gives every dashboard link (and annotation query) the default
  * `placement: "inControlsMenu"`, which (per the SDK's own type docs) puts the link at the bottom
  * of the dashboard controls drop-down rather than in the top bar, where people look for it.
  * Without the field Grafana shows the link in the top bar, as versions before the field did.
@@ -39,6 +56,8 @@ export function scaffold(uid: string, title: string, description: string, tags: 
 export function finish(builder: dashboard.DashboardBuilder): Record<string, unknown> {
   const json = plainJson(builder.build());
   for (const link of (json.links ?? []) as Record<string, unknown>[]) delete link.placement;
+  // The same default on annotation queries; the built-in one is hidden anyway.
+  for (const a of (json.annotations as { list?: Record<string, unknown>[] } | undefined)?.list ?? []) delete a.placement;
   return json;
 }
 

@@ -174,7 +174,7 @@ describe('a service whose only SLI is a raw error-ratio query', () => {
     const panels = dataPanels(billing.json);
     expect(panels.map((p) => p.title)).toEqual(['SLO compliance', 'charge-errors error ratio']);
     const expr = panels[1]!.targets![0]!.expr!;
-    expect(expr).toContain('charge_errors_total{location=~"$region"}[$__rate_interval]');
+    expect(expr).toContain('charge_errors_total{region=~"$region"}[$__rate_interval]');
     expect(promqlSyntaxError(interpolate(expr))).toBeUndefined();
   });
 });
