@@ -8,7 +8,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { GOOGLE_REGION_LABEL, REGION_LABEL, VAR } from '../../dashboards/queries';
 import { renderDashboards } from '../../dashboards/render';
 import { goldenSignalsUid, sloDashboardUid } from '../../slos/conventions';
-import { allPanels, dataPanels, type JsonPanel, loadBundled } from './dashboard-json';
+import { dataPanels, type JsonPanel, loadBundled } from './dashboard-json';
 
 // given the bundled specs and the example environment, rendered once for the file
 const { catalog, env } = loadBundled();
