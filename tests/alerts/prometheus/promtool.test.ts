@@ -175,6 +175,18 @@ describe('generated scenarios', () => {
     expect(fired.length).toBeGreaterThan(0);
   });
 
+  test.each(catalog.slos.map((s) => [s.id, s.alerting.name] as const))(
+    '%s has a full outage after which every %s alert (page and ticket) is checked resolved',
+    (_, alert) => {
+      // given the assertions of the full-outage scenario on this alert name, in time order
+      const outage = asserted.filter((a) => a.alertname === alert && a.group.startsWith('full outage'));
+      const seconds = (d: string) => parseDuration(d);
+      const lastFiring = Math.max(...outage.filter((a) => a.exp_alerts.length > 0).map((a) => seconds(a.eval_time)));
+      // then a later assertion expects no alert at all: the page and the slow ticket both resolved
+      expect(outage.some((a) => seconds(a.eval_time) > lastFiring && a.exp_alerts.length === 0)).toBe(true);
+    },
+  );
+
   test.each(
     catalog.slos.flatMap((s) => s.alerting.windows.map((w) => [s.id, `${w.longWindow}/${w.shortWindow}`, s.alerting.name] as const)),
   )('%s has a just-above and a just-below scenario for its %s window', (_, window, alert) => {
