@@ -115,6 +115,66 @@ export const PROBES = {
   liveness: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
 } as const;
 
+/** Memory in MiB of a Kubernetes-style quantity (`512Mi`, `1Gi`, `2G`), or `undefined` when unreadable. */
+function memoryMiB(memory: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(Mi|Gi|M|G)$/.exec(memory);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = m[2];
+  if (unit === 'Mi') return n;
+  if (unit === 'Gi') return n * 1024;
+  if (unit === 'M') return (n * 1e6) / 2 ** 20;
+  return (n * 1e9) / 2 ** 20;
+}
+
+/** vCPUs of a CPU limit (`2`, `0.5`, `1000m`), or `undefined` when unreadable. */
+function cpuCount(cpu: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(cpu);
+  if (!m) return undefined;
+  return m[2] === 'm' ? Number(m[1]) / 1000 : Number(m[1]);
+}
+
+/**
+ * Least memory Cloud Run accepts beside a CPU limit ("Configure CPU limits": 4 vCPU need at least
+ * 2 GiB, 6 and 8 vCPU at least 4 GiB), and least CPU beside a memory limit ("Configure memory
+ * limits": above 4 GiB needs 2 vCPU, above 8 GiB 4, above 16 GiB 6, above 24 GiB 8; 32 GiB at most).
+ */
+const MIN_MEMORY_MIB_BY_CPU: Readonly<Record<number, number>> = { 4: 2048, 6: 4096, 8: 4096 };
+const MIN_CPU_BY_MEMORY_MIB: readonly (readonly [number, number])[] = [
+  [24 * 1024, 8],
+  [16 * 1024, 6],
+  [8 * 1024, 4],
+  [4 * 1024, 2],
+];
+
+/**
+ * Problems Cloud Run would report for the CPU, memory and concurrency of a second-generation
+ * service (empty when it accepts them). Whole vCPUs are 1, 2, 4, 6 or 8; a fraction of one vCPU
+ * only serves one request at a time; the second-generation environment needs at least 512 MiB
+ * ("Execution environments"); concurrency is 1–1000 (`max_instance_request_concurrency`).
+ */
+export function cloudRunResourceProblems(cpu: string, memory: string, concurrency: number): string[] {
+  const problems: string[] = [];
+  const cpus = cpuCount(cpu);
+  const mib = memoryMiB(memory);
+  if (cpus === undefined) problems.push(`cpu ${cpu} is not a number of vCPUs (e.g. 1, 2, 0.5, 500m)`);
+  else if (cpus >= 1 && ![1, 2, 4, 6, 8].includes(cpus)) problems.push(`cpu ${cpu}: whole vCPUs must be 1, 2, 4, 6 or 8`);
+  else if (cpus < 1 && concurrency !== 1) problems.push(`cpu ${cpu}: less than one vCPU needs concurrency 1, got ${concurrency}`);
+  if (mib === undefined) problems.push(`memory ${memory} is not a quantity such as 512Mi or 1Gi`);
+  else {
+    if (mib < 512) problems.push(`memory ${memory}: the second-generation environment needs at least 512Mi`);
+    if (mib > 32 * 1024) problems.push(`memory ${memory}: at most 32Gi`);
+    const minMemory = cpus === undefined ? undefined : MIN_MEMORY_MIB_BY_CPU[cpus];
+    if (minMemory !== undefined && mib < minMemory) problems.push(`memory ${memory}: ${cpu} vCPU need at least ${minMemory}Mi`);
+    const minCpu = MIN_CPU_BY_MEMORY_MIB.find(([above]) => mib > above)?.[1];
+    if (cpus !== undefined && minCpu !== undefined && cpus < minCpu)
+      problems.push(`memory ${memory} needs at least ${minCpu} vCPU, got ${cpu}`);
+  }
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000)
+    problems.push(`concurrency must be 1–1000, got ${concurrency}`);
+  return problems;
+}
+
 /** A Cloud Run v2 service of the API. */
 export class CloudRunApiService extends Construct {
   /** The service. */
@@ -125,6 +185,8 @@ export class CloudRunApiService extends Construct {
     if (props.minInstances > props.maxInstances) {
       throw new Error(`cloud run service ${props.name}: minInstances ${props.minInstances} exceeds maxInstances ${props.maxInstances}`);
     }
+    const resourceProblems = cloudRunResourceProblems(props.cpu, props.memory, props.concurrency);
+    if (resourceProblems.length > 0) throw new Error(`cloud run service ${props.name}: ${resourceProblems.join('; ')}`);
     const env: CloudRunV2ServiceTemplateContainersEnv[] = [
       ...Object.entries(props.environment ?? {}).map(([name, value]) => ({ name, value })),
       ...(props.secrets ?? []).map((s) => {

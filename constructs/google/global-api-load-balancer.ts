@@ -91,6 +91,14 @@ export interface GlobalApiLoadBalancerProps {
  * Outlier detection of the global backend service over `regionCount` serverless NEGs. Each NEG
  * is one endpoint, so ejecting it moves its region's traffic to the others. Up to all but one
  * region may be ejected: the last region keeps serving rather than nothing.
+ *
+ * Valid here: the Compute API reference of `BackendService.outlierDetection` lists "Serverless
+ * NEGs, that resolve to Cloud Run, App Engine, or Cloud Functions Services" among the endpoints it
+ * applies to, on global backend services with scheme `EXTERNAL_MANAGED`. Each Google Front End
+ * proxy ejects on its own, so a failing region drains over seconds, not at once. Only the
+ * consecutive-error fields are set:
+ * success-rate detection needs `successRateMinimumHosts` (default 5) endpoints, more than the
+ * regions there are, so it would never act.
  */
 export function outlierDetection(regionCount: number): ComputeBackendServiceOutlierDetection {
   return {
@@ -102,6 +110,32 @@ export function outlierDetection(regionCount: number): ComputeBackendServiceOutl
     baseEjectionTime: { seconds: 30 },
     maxEjectionPercent: Math.floor((100 * (regionCount - 1)) / regionCount),
   };
+}
+
+/**
+ * Most domains one Google-managed certificate may name ("Google-managed SSL certificates": up to
+ * 100 non-wildcard domains per certificate).
+ */
+export const MAX_MANAGED_CERTIFICATE_DOMAINS = 100;
+
+/**
+ * Problems Google would report for the domains of a managed certificate: more than
+ * {@link MAX_MANAGED_CERTIFICATE_DOMAINS}, a wildcard (managed certificates do not issue them), a
+ * duplicate, or a name longer than DNS allows (253 characters, 63 per label).
+ */
+export function managedCertificateDomainProblems(domains: readonly string[]): string[] {
+  const problems: string[] = [];
+  if (domains.length > MAX_MANAGED_CERTIFICATE_DOMAINS) {
+    problems.push(`a managed certificate names at most ${MAX_MANAGED_CERTIFICATE_DOMAINS} domains, got ${domains.length}`);
+  }
+  if (new Set(domains).size !== domains.length) problems.push(`certificate domains repeat: ${domains.join(', ')}`);
+  for (const d of domains) {
+    if (d.includes('*')) problems.push(`domain ${d}: managed certificates do not cover wildcards`);
+    if (d.length > 253 || d.split('.').some((label) => label.length === 0 || label.length > 63)) {
+      problems.push(`domain ${d} is not a valid DNS name (253 characters, labels of 1–63)`);
+    }
+  }
+  return problems;
 }
 
 /** A global external Application Load Balancer over per-region Cloud Run services. */
@@ -122,6 +156,9 @@ export class GlobalApiLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: GlobalApiLoadBalancerProps) {
     super(scope, id);
     if (props.regions.length === 0) throw new Error(`load balancer ${props.names.urlMap}: no regions to route to`);
+    const domains = [props.domain, ...props.regions.map((r) => r.host)];
+    const domainProblems = managedCertificateDomainProblems(domains);
+    if (domainProblems.length > 0) throw new Error(`load balancer ${props.names.urlMap}: ${domainProblems.join('; ')}`);
     const n = props.names;
     const logConfig = { enable: true, sampleRate: 1 };
     this.negs = new Map(
@@ -171,7 +208,7 @@ export class GlobalApiLoadBalancer extends Construct {
     });
     this.certificate = new ComputeManagedSslCertificate(this, 'Certificate', {
       name: n.certificate,
-      managed: { domains: [props.domain, ...props.regions.map((r) => r.host)] },
+      managed: { domains },
       // Domains cannot change in place: the new certificate must exist before the proxy drops the old.
       lifecycle: { createBeforeDestroy: true },
     });

@@ -61,7 +61,8 @@ export interface PostgresInstanceProps {
    */
   readonly allocatedIpRange: string;
   /**
-   * Weekly maintenance window: `day` 1 = Monday … 7 = Sunday, `hourUtc` 0–23.
+   * Weekly maintenance window: `day` 1 = Monday … 7 = Sunday, `hourUtc` 0–23. Applied to a
+   * primary only: read replicas do not take one.
    */
   readonly maintenanceWindow: { readonly day: number; readonly hourUtc: number };
   /**
@@ -111,6 +112,37 @@ export function postgresDatabaseFlags(maxConnections: number): SqlDatabaseInstan
   return Object.entries(flags).map(([name, value]) => ({ name, value }));
 }
 
+/**
+ * Days of write-ahead log Cloud SQL keeps for point-in-time recovery, by edition: "from 1-7 (For
+ * PostgreSQL Enterprise Plus instances, from 1 to 35)" (provider doc of
+ * `backup_configuration.transaction_log_retention_days`).
+ */
+export const MAX_TRANSACTION_LOG_RETENTION_DAYS = { ENTERPRISE: 7, ENTERPRISE_PLUS: 35 } as const;
+
+/**
+ * The API's rules for a machine tier of an edition, as problems (empty when the tier fits).
+ * Enterprise Plus runs only the performance-optimized shapes (`db-perf-optimized-N-<vCPU>`);
+ * Enterprise runs custom shapes (`db-custom-<vCPU>-<MiB>`: 1 or an even number of vCPUs up to 96,
+ * memory a multiple of 256 MiB and 0.9–6.5 GB per vCPU) and the shared-core `db-f1-micro` /
+ * `db-g1-small`. Source: Cloud SQL for PostgreSQL "Machine series overview" and "Editions".
+ */
+export function postgresTierProblems(edition: 'ENTERPRISE' | 'ENTERPRISE_PLUS', tier: string): string[] {
+  if (edition === 'ENTERPRISE_PLUS') {
+    return /^db-perf-optimized-N-\d+$/.test(tier) ? [] : [`tier ${tier} is not an Enterprise Plus tier (db-perf-optimized-N-<vCPU>)`];
+  }
+  if (tier === 'db-f1-micro' || tier === 'db-g1-small') return [];
+  const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
+  if (!custom) return [`tier ${tier} is not an Enterprise tier (db-custom-<vCPU>-<MiB>, db-f1-micro, db-g1-small)`];
+  const cpus = Number(custom[1]);
+  const mib = Number(custom[2]);
+  const problems: string[] = [];
+  if (cpus < 1 || cpus > 96 || (cpus > 1 && cpus % 2 !== 0)) problems.push(`tier ${tier}: vCPUs must be 1 or an even number up to 96`);
+  if (mib % 256 !== 0) problems.push(`tier ${tier}: memory must be a multiple of 256 MiB`);
+  const gbPerCpu = mib / 1024 / cpus;
+  if (gbPerCpu < 0.9 || gbPerCpu > 6.5) problems.push(`tier ${tier}: memory must be 0.9–6.5 GB per vCPU, got ${gbPerCpu.toFixed(2)}`);
+  return problems;
+}
+
 /** A Cloud SQL for PostgreSQL primary or cross-region replica. */
 export class PostgresInstance extends Construct {
   /** The instance. */
@@ -126,8 +158,22 @@ export class PostgresInstance extends Construct {
     if (!/^POSTGRES_\d+$/.test(props.databaseVersion)) {
       throw new Error(`postgres instance ${props.name}: database version ${props.databaseVersion} is not POSTGRES_<major>`);
     }
-    this.isReplica = props.masterInstanceName !== undefined;
+    const problems = postgresTierProblems(props.edition, props.tier);
     const backup = props.backup;
+    if (backup) {
+      const maxLogDays = MAX_TRANSACTION_LOG_RETENTION_DAYS[props.edition];
+      const days = backup.transactionLogRetentionDays;
+      if (!Number.isInteger(days) || days < 1 || days > maxLogDays) {
+        problems.push(`transactionLogRetentionDays must be 1–${maxLogDays} for ${props.edition}, got ${days}`);
+      }
+      if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(backup.startTimeUtc)) problems.push(`backup start ${backup.startTimeUtc} is not HH:MM (UTC)`);
+      // Cloud SQL keeps 1–365 automated backups (retention_unit COUNT).
+      if (!Number.isInteger(backup.retainedBackups) || backup.retainedBackups < 1 || backup.retainedBackups > 365) {
+        problems.push(`retainedBackups must be 1–365, got ${backup.retainedBackups}`);
+      }
+    }
+    if (problems.length > 0) throw new Error(`postgres instance ${props.name}: ${problems.join('; ')}`);
+    this.isReplica = props.masterInstanceName !== undefined;
     this.resource = new SqlDatabaseInstance(this, 'Resource', {
       name: props.name,
       region: props.region,
@@ -168,7 +214,14 @@ export class PostgresInstance extends Construct {
           recordClientAddress: false,
           queryPlansPerMinute: 5,
         },
-        maintenanceWindow: { day: props.maintenanceWindow.day, hour: props.maintenanceWindow.hourUtc, updateTrack: 'stable' },
+        // Cloud SQL "instance settings": read replicas do not support the maintenance window
+        // setting (Cloud SQL maintains them on its own schedule), and a window set on one shows up
+        // as a perpetual diff or a failed update (hashicorp/terraform-provider-google#7609). Only
+        // the primary carries it; a promoted replica gets it in the promotion edit
+        // (docs/infrastructure.md).
+        maintenanceWindow: this.isReplica
+          ? undefined
+          : { day: props.maintenanceWindow.day, hour: props.maintenanceWindow.hourUtc, updateTrack: 'stable' },
         databaseFlags: postgresDatabaseFlags(props.maxConnections),
         retainBackupsOnDelete: backup ? true : undefined,
         userLabels: { role: this.isReplica ? 'replica' : 'primary' },

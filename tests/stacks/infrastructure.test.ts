@@ -151,6 +151,17 @@ describe('Cloud SQL for PostgreSQL', () => {
     }
   });
 
+  test('sets the maintenance window on the primary only, because read replicas do not take one', () => {
+    // then the primary has the configured window (day 1–7 from Monday, hour 0–23 UTC: provider doc of maintenance_window)
+    expect(at(sqlOf(primary()), 'settings.maintenance_window')).toEqual({
+      day: env.database.maintenanceDay,
+      hour: env.database.maintenanceHourUtc,
+      update_track: 'stable',
+    });
+    // and no replica has one (Cloud SQL instance settings: read replicas do not support the maintenance window setting)
+    for (const r of secondaryRegions(env)) expect(at(sqlOf(r.name), 'settings.maintenance_window')).toBeUndefined();
+  });
+
   test('gives every instance a private IP only: no public IPv4, no authorized networks (CKV_GCP_60, CKV_GCP_11)', () => {
     for (const region of regionNames()) {
       const ip = at(sqlOf(region), 'settings.ip_configuration') as Record<string, unknown>;
@@ -439,6 +450,23 @@ describe('Cloud Armor', () => {
     }
   });
 
+  test('leaves method enforcement out, so PUT, PATCH and DELETE reach the API', () => {
+    // CRS 911100, the sensitivity-1 rule of methodenforcement-v33-stable, allows only GET, HEAD, POST and OPTIONS
+    const exprs = rulesOf().map((r) => String(at(r, 'match.expr.expression')));
+    expect(exprs.filter((e) => e.includes('methodenforcement'))).toEqual([]);
+  });
+
+  test('names only documented preconfigured WAF sets, each at sensitivity 1 and denied with 403', () => {
+    // Cloud Armor preconfigured WAF rules, CRS 3.3: <set>-v33-stable
+    const waf = rulesOf().filter((r) => String(at(r, 'match.expr.expression')).startsWith('evaluatePreconfiguredWaf'));
+    for (const r of waf) {
+      expect(at(r, 'match.expr.expression')).toMatch(
+        /^evaluatePreconfiguredWaf\('(cve-canary|(sqli|xss|lfi|rfi|rce|scannerdetection|protocolattack|sessionfixation)-v33-stable)', \{'sensitivity': 1\}\)$/,
+      );
+      expect(r).toMatchObject({ action: 'deny(403)', preview: false });
+    }
+  });
+
   test('throttles each client IP above the configured requests per minute with 429, after the deny rules', () => {
     const rules = rulesOf();
     const throttle = rules.find((r) => r.action === 'throttle')!;
@@ -448,6 +476,8 @@ describe('Cloud Armor', () => {
       enforce_on_key: 'IP',
       rate_limit_threshold: { count: env.rateLimit.edgeRequestsPerMinutePerClient, interval_sec: 60 },
     });
+    // provider doc of exceed_action: "deny()" with status 403, 404, 429 or 502
+    expect(String(at(throttle, 'rate_limit_options.exceed_action'))).toMatch(/^deny\((403|404|429|502)\)$/);
     const denies = rules.filter((r) => String(r.action).startsWith('deny'));
     expect(Math.max(...denies.map((r) => Number(r.priority)))).toBeLessThan(Number(throttle.priority));
   });

@@ -2,12 +2,21 @@
  * The Google constructs' own input checks and pure helpers: secret reference parsing, outlier
  * detection per region count, Cloud Armor rule order, and the constructor errors for bad input.
  */
-import { CloudRunApiService, type CloudRunApiServiceProps } from '../../../constructs/google/cloud-run-api-service';
+import {
+  CloudRunApiService,
+  cloudRunResourceProblems,
+  PROBES,
+  type CloudRunApiServiceProps,
+} from '../../../constructs/google/cloud-run-api-service';
 import { DerivedSecret } from '../../../constructs/google/derived-secret';
 import { edgeSecurityRules, DEFAULT_RULE_PRIORITY } from '../../../constructs/google/edge-security-policy';
-import { GlobalApiLoadBalancer, outlierDetection } from '../../../constructs/google/global-api-load-balancer';
+import {
+  GlobalApiLoadBalancer,
+  managedCertificateDomainProblems,
+  outlierDetection,
+} from '../../../constructs/google/global-api-load-balancer';
 import { PlatformNetwork } from '../../../constructs/google/platform-network';
-import { PostgresInstance, type PostgresInstanceProps } from '../../../constructs/google/postgres-instance';
+import { PostgresInstance, postgresTierProblems, type PostgresInstanceProps } from '../../../constructs/google/postgres-instance';
 import { RuntimeServiceAccount } from '../../../constructs/google/runtime-service-account';
 import { parseSecretRef } from '../../../constructs/google/secret-ref';
 import { Testing, TerraformStack } from '../../../constructs/framework';
@@ -95,6 +104,85 @@ describe('edgeSecurityRules', () => {
   });
 });
 
+describe('postgresTierProblems', () => {
+  // Cloud SQL for PostgreSQL machine series: Enterprise Plus runs db-perf-optimized-N-*, Enterprise
+  // runs db-custom-<vCPU>-<MiB> (1 or even vCPUs ≤ 96, memory a multiple of 256 MiB, 0.9–6.5 GB per vCPU) or shared core
+  test.each<['ENTERPRISE' | 'ENTERPRISE_PLUS', string]>([
+    ['ENTERPRISE', 'db-custom-2-7680'],
+    ['ENTERPRISE', 'db-custom-1-3840'],
+    ['ENTERPRISE', 'db-g1-small'],
+    ['ENTERPRISE_PLUS', 'db-perf-optimized-N-8'],
+  ])('accepts %s with %s', (edition, tier) => {
+    expect(postgresTierProblems(edition, tier)).toEqual([]);
+  });
+
+  test.each<['ENTERPRISE' | 'ENTERPRISE_PLUS', string, string]>([
+    ['ENTERPRISE_PLUS', 'db-custom-2-7680', 'is not an Enterprise Plus tier'],
+    ['ENTERPRISE', 'db-perf-optimized-N-8', 'is not an Enterprise tier'],
+    ['ENTERPRISE', 'db-custom-3-7680', 'vCPUs must be 1 or an even number up to 96'],
+    ['ENTERPRISE', 'db-custom-2-7000', 'memory must be a multiple of 256 MiB'],
+    ['ENTERPRISE', 'db-custom-2-16384', 'memory must be 0.9–6.5 GB per vCPU, got 8.00'],
+  ])('rejects %s with %s', (edition, tier, message) => {
+    expect(postgresTierProblems(edition, tier)).toEqual([expect.stringContaining(message)]);
+  });
+});
+
+describe('cloudRunResourceProblems', () => {
+  test.each<[string, string, number]>([
+    ['1', '512Mi', 80],
+    ['2', '1Gi', 80],
+    ['4', '2Gi', 250],
+    ['0.5', '512Mi', 1],
+    ['8', '32Gi', 1000],
+  ])('accepts cpu %s with memory %s at concurrency %p', (cpu, memory, concurrency) => {
+    expect(cloudRunResourceProblems(cpu, memory, concurrency)).toEqual([]);
+  });
+
+  test.each<[string, string, number, string]>([
+    // Cloud Run execution environments: the second generation needs at least 512 MiB
+    ['1', '256Mi', 80, 'the second-generation environment needs at least 512Mi'],
+    // Cloud Run CPU limits: 4 vCPU need at least 2 GiB
+    ['4', '1Gi', 80, '4 vCPU need at least 2048Mi'],
+    // Cloud Run memory limits: above 4 GiB needs at least 2 vCPU
+    ['1', '8Gi', 80, 'needs at least 2 vCPU'],
+    ['3', '2Gi', 80, 'whole vCPUs must be 1, 2, 4, 6 or 8'],
+    ['0.5', '512Mi', 80, 'less than one vCPU needs concurrency 1'],
+    // max_instance_request_concurrency: at most 1000
+    ['1', '512Mi', 1001, 'concurrency must be 1–1000'],
+    ['two', '512Mi', 80, 'is not a number of vCPUs'],
+  ])('rejects cpu %s with memory %s at concurrency %p', (cpu, memory, concurrency, message) => {
+    expect(cloudRunResourceProblems(cpu, memory, concurrency)).toEqual([expect.stringContaining(message)]);
+  });
+});
+
+describe('PROBES', () => {
+  test('stay within the limits the Cloud Run v2 provider documents for probes', () => {
+    // provider doc comments: initial delay and period at most 240 s for a startup probe and 3600 s
+    // for liveness; "timeoutSeconds … Must be smaller than periodSeconds"
+    expect(PROBES.startup.initialDelaySeconds).toBeLessThanOrEqual(240);
+    expect(PROBES.startup.periodSeconds).toBeLessThanOrEqual(240);
+    expect(PROBES.liveness.initialDelaySeconds).toBeLessThanOrEqual(3600);
+    expect(PROBES.liveness.periodSeconds).toBeLessThanOrEqual(3600);
+    for (const p of [PROBES.startup, PROBES.liveness]) expect(p.timeoutSeconds).toBeLessThan(p.periodSeconds);
+  });
+});
+
+describe('managedCertificateDomainProblems', () => {
+  test('accepts the domain and its regional hosts', () => {
+    expect(managedCertificateDomainProblems(['api.example.com', 'europe-west1.api.example.com'])).toEqual([]);
+  });
+
+  test.each<[string, string[], string]>([
+    // Google-managed SSL certificates: up to 100 non-wildcard domains
+    ['more than 100 domains', Array.from({ length: 101 }, (_, i) => `r${i}.api.example.com`), 'at most 100 domains, got 101'],
+    ['a wildcard', ['*.api.example.com'], 'managed certificates do not cover wildcards'],
+    ['a repeated domain', ['api.example.com', 'api.example.com'], 'certificate domains repeat'],
+    ['a label longer than 63 characters', [`${'a'.repeat(64)}.example.com`], 'is not a valid DNS name'],
+  ])('rejects %s', (_name, domains, message) => {
+    expect(managedCertificateDomainProblems(domains)).toEqual([expect.stringContaining(message)]);
+  });
+});
+
 describe('constructor input checks', () => {
   test('rejects a Postgres instance that is neither a primary nor a replica', () => {
     expect(() => new PostgresInstance(stack(), 'pg', POSTGRES)).toThrow(
@@ -115,6 +203,34 @@ describe('constructor input checks', () => {
     expect(
       () => new PostgresInstance(stack(), 'pg', { ...POSTGRES, masterInstanceName: 'pg-primary', databaseVersion: 'MYSQL_8_0' }),
     ).toThrow(/database version MYSQL_8_0 is not POSTGRES_<major>/);
+  });
+
+  test('rejects more days of WAL than an Enterprise primary keeps (provider doc: 1-7, Enterprise Plus 1 to 35)', () => {
+    const backup = { startTimeUtc: '09:00', retainedBackups: 30, transactionLogRetentionDays: 8 };
+    expect(() => new PostgresInstance(stack(), 'pg', { ...POSTGRES, backup })).toThrow(
+      /transactionLogRetentionDays must be 1–7 for ENTERPRISE, got 8/,
+    );
+  });
+
+  test('accepts 35 days of WAL on an Enterprise Plus primary with a performance-optimized tier', () => {
+    const backup = { startTimeUtc: '09:00', retainedBackups: 30, transactionLogRetentionDays: 35 };
+    const plus = { ...POSTGRES, edition: 'ENTERPRISE_PLUS' as const, tier: 'db-perf-optimized-N-4', backup };
+    expect(() => new PostgresInstance(stack(), 'pg', plus)).not.toThrow();
+  });
+
+  test('rejects a tier the edition cannot run', () => {
+    expect(
+      () => new PostgresInstance(stack(), 'pg', { ...POSTGRES, masterInstanceName: 'pg-primary', edition: 'ENTERPRISE_PLUS' }),
+    ).toThrow(/tier db-custom-2-7680 is not an Enterprise Plus tier/);
+  });
+
+  test('rejects a backup start that is not HH:MM UTC', () => {
+    const backup = { startTimeUtc: '24:00', retainedBackups: 30, transactionLogRetentionDays: 7 };
+    expect(() => new PostgresInstance(stack(), 'pg', { ...POSTGRES, backup })).toThrow(/backup start 24:00 is not HH:MM/);
+  });
+
+  test('rejects a Cloud Run service with less memory than the second-generation environment needs', () => {
+    expect(() => new CloudRunApiService(stack(), 'run', { ...RUN, memory: '256Mi' })).toThrow(/needs at least 512Mi/);
   });
 
   test('rejects a Cloud Run service whose minimum instances exceed the maximum', () => {
