@@ -7,6 +7,38 @@ import { above, align } from './private/conditions';
 import { ref } from './refs';
 import type { MonitoringThresholds } from './thresholds';
 
+/**
+ * The checker locations behind each `selected_regions` value: `USA` runs from the three US
+ * locations, every other value from one (Cloud Monitoring "uptime check IP addresses": usa-oregon,
+ * usa-iowa, usa-virginia, eur-belgium, apac-singapore, sa-brazil-sao_paulo).
+ */
+export const UPTIME_CHECKER_LOCATIONS: Readonly<Record<string, readonly string[]>> = {
+  USA: ['usa-oregon', 'usa-iowa', 'usa-virginia'],
+  USA_OREGON: ['usa-oregon'],
+  USA_IOWA: ['usa-iowa'],
+  USA_VIRGINIA: ['usa-virginia'],
+  EUROPE: ['eur-belgium'],
+  ASIA_PACIFIC: ['apac-singapore'],
+  SOUTH_AMERICA: ['sa-brazil-sao_paulo'],
+};
+
+/**
+ * How many distinct checker locations the selected regions run from; the API needs at least 3
+ * ("enough regions to include a minimum of 3 locations", provider doc of `selected_regions`).
+ * Throws on a region name the API does not have.
+ */
+export function uptimeCheckerLocationCount(selectedRegions: readonly string[]): number {
+  const locations = new Set<string>();
+  for (const region of selectedRegions) {
+    const at = UPTIME_CHECKER_LOCATIONS[region];
+    if (!at) {
+      throw new Error(`uptime checker region ${region} is not one of ${Object.keys(UPTIME_CHECKER_LOCATIONS).join(', ')}`);
+    }
+    at.forEach((l) => locations.add(l));
+  }
+  return locations.size;
+}
+
 /** One HTTPS check per region of `https://<region>.<domain><healthPath>`, which the load balancer routes to that region only. */
 export function uptimeChecks(env: EnvironmentConfig): UptimeCheckSpec[] {
   return env.gcp.regions.map(({ name: region }) => ({
@@ -48,7 +80,7 @@ export function uptimePolicies(env: EnvironmentConfig, checks: readonly UptimeCh
       'Check the Cloud Run, Cloud SQL and Redis alerts of the region.',
       'Confirm the other regions are healthy and absorbing the traffic.',
     ],
-    thresholdNote: `more than ${t.uptimeFailingLocations} of ${c.selectedRegions.length} checker locations`,
+    thresholdNote: `more than ${t.uptimeFailingLocations} of ${uptimeCheckerLocationCount(c.selectedRegions)} checker locations`,
     labels: { region: c.region },
   }));
   if (checks.length < t.uptimeFailingRegions) return perRegion;

@@ -45,6 +45,47 @@ function aggregations(list: readonly Aggregation[]): MonitoringAlertPolicyCondit
   }));
 }
 
+/** Label keys and values the API accepts: lowercase letters, digits, `_` and `-`, at most 63; keys start with a letter. */
+const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
+const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+
+/**
+ * Problems the Monitoring API would report for a policy (empty when it accepts it), each from the
+ * provider's doc comments of `google_monitoring_alert_policy`: condition `duration` "only values
+ * that are a multiple of a minute" (and above 0 for an absence condition); `filter` and
+ * `denominator_filter` "may not exceed 2048 Unicode characters"; `user_labels` at most 64 entries of
+ * lowercase letters, numerals, underscores and dashes, 63 characters, keys starting with a letter;
+ * documentation `content` at most 8,192 characters and 10,240 bytes; link `display_name` 1–63
+ * characters.
+ */
+export function alertPolicyProblems(p: PolicySpec): string[] {
+  const problems: string[] = [];
+  for (const c of p.conditions) {
+    const what = `condition "${c.displayName}"`;
+    if (c.durationSeconds % 60 !== 0 || c.durationSeconds < (c.kind === 'absent' ? 60 : 0)) {
+      problems.push(
+        `${what}: duration must be a multiple of 60 s${c.kind === 'absent' ? ' and at least 60 s' : ''}, got ${c.durationSeconds}`,
+      );
+    }
+    const filters = [c.filter, ...(c.kind === 'threshold' && c.denominator ? [c.denominator.filter] : [])];
+    for (const f of filters) if (f.length > 2048) problems.push(`${what}: filter is ${f.length} characters, at most 2048`);
+  }
+  const labels = Object.entries(p.userLabels);
+  if (labels.length > 64) problems.push(`at most 64 user labels, got ${labels.length}`);
+  for (const [k, v] of labels) {
+    if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(v))
+      problems.push(`user label ${k}=${v} is not lowercase letters, digits, _ and - (63 at most)`);
+  }
+  if ([...p.documentation].length > 8192 || Buffer.byteLength(p.documentation, 'utf8') > 10240) {
+    problems.push('documentation exceeds 8,192 characters or 10,240 bytes');
+  }
+  for (const l of p.links ?? []) {
+    if (l.displayName.length < 1 || l.displayName.length > 63)
+      problems.push(`link "${l.displayName}": display name must be 1–63 characters`);
+  }
+  return problems;
+}
+
 /** A `google_monitoring_alert_policy` with markdown documentation and auto-close. */
 export class AlertPolicy extends Construct {
   /** The policy resource. */
@@ -53,6 +94,8 @@ export class AlertPolicy extends Construct {
   constructor(scope: Construct, id: string, props: AlertPolicyProps) {
     super(scope, id);
     const p = props.policy;
+    const problems = alertPolicyProblems(p);
+    if (problems.length > 0) throw new Error(`alert policy "${p.key}": ${problems.join('; ')}`);
     const refs = props.references ?? {};
     const fill = (text: string) => fillRefs(text, (kind, key) => refs[kind]?.[key]);
     const conditions: MonitoringAlertPolicyConditions[] = p.conditions.map((c) =>

@@ -1,5 +1,6 @@
 /** An HTTPS uptime check of one region's health endpoint. */
 import type { UptimeCheckSpec } from '../../../alerts/cloud-monitoring/model';
+import { uptimeCheckerLocationCount } from '../../../alerts/cloud-monitoring/uptime';
 import { Construct } from '../../framework';
 import { MonitoringUptimeCheckConfig } from '../monitoring-bindings';
 
@@ -23,8 +24,20 @@ export class UptimeCheck extends Construct {
   constructor(scope: Construct, id: string, props: UptimeCheckProps) {
     super(scope, id);
     const c = props.check;
-    if (c.selectedRegions.length < 3)
-      throw new Error(`uptime check "${c.key}": cloud monitoring needs at least 3 checker regions, got ${c.selectedRegions.length}`);
+    // The API counts checker locations, not region values: `USA` alone is three locations, while
+    // any two single-location regions are too few (provider doc of `selected_regions`).
+    const locations = uptimeCheckerLocationCount(c.selectedRegions);
+    if (locations < 3) {
+      throw new Error(
+        `uptime check "${c.key}": cloud monitoring needs at least 3 checker locations, got ${locations} from ${c.selectedRegions.join(', ')}`,
+      );
+    }
+    // Provider doc comments: period is one of 60s, 300s, 600s, 900s; timeout is 1–60 s.
+    if (![60, 300, 600, 900].includes(c.periodSeconds))
+      throw new Error(`uptime check "${c.key}": period must be 60, 300, 600 or 900 s, got ${c.periodSeconds}`);
+    if (!Number.isInteger(c.timeoutSeconds) || c.timeoutSeconds < 1 || c.timeoutSeconds > 60) {
+      throw new Error(`uptime check "${c.key}": timeout must be 1–60 s, got ${c.timeoutSeconds}`);
+    }
     this.resource = new MonitoringUptimeCheckConfig(this, 'Resource', {
       displayName: c.displayName,
       period: `${c.periodSeconds}s`,

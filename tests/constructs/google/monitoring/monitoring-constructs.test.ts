@@ -1,9 +1,10 @@
-import type { ChannelSpec, PolicySpec, UptimeCheckSpec } from '../../../../alerts/cloud-monitoring';
-import { parseSecretRef } from '../../../../alerts/cloud-monitoring';
+import type { ChannelSpec, CloudMonitoringSloSpec, PolicySpec, UptimeCheckSpec } from '../../../../alerts/cloud-monitoring';
+import { parseSecretRef, uptimeCheckerLocationCount } from '../../../../alerts/cloud-monitoring';
 import { TerraformStack, Testing } from '../../../../constructs/framework';
 import { AlertPolicy } from '../../../../constructs/google/monitoring/alert-policy';
 import { NotificationChannel } from '../../../../constructs/google/monitoring/notification-channel';
 import { SecretVersionValue } from '../../../../constructs/google/monitoring/secret-version-value';
+import { ServiceLevelObjective, sloProblems } from '../../../../constructs/google/monitoring/service-level-objective';
 import { UptimeCheck } from '../../../../constructs/google/monitoring/uptime-check';
 
 const secret = parseSecretRef('projects/demo-project-1/secrets/pd-key/versions/3');
@@ -149,11 +150,97 @@ describe('monitoring constructs', () => {
       'channel "page-pagerduty": no secret value for service_key',
     ],
     [
-      'rejects an uptime check with fewer than 3 checker regions',
-      (s) => new UptimeCheck(s, 'U', { check: { ...check, selectedRegions: ['EUROPE', 'USA'] } }),
-      'cloud monitoring needs at least 3 checker regions, got 2',
+      // provider doc of selected_regions: "enough regions to include a minimum of 3 locations"
+      'rejects an uptime check whose regions hold fewer than 3 checker locations',
+      (s) => new UptimeCheck(s, 'U', { check: { ...check, selectedRegions: ['EUROPE', 'ASIA_PACIFIC'] } }),
+      'cloud monitoring needs at least 3 checker locations, got 2 from EUROPE, ASIA_PACIFIC',
+    ],
+    [
+      'rejects an uptime checker region the API does not have',
+      (s) => new UptimeCheck(s, 'U', { check: { ...check, selectedRegions: ['EUROPE', 'USA', 'AFRICA'] } }),
+      'uptime checker region AFRICA is not one of USA, USA_OREGON',
+    ],
+    [
+      // provider doc of period: "the only supported values are 60s …, 300s …, 600s …, and 900s"
+      'rejects an uptime period the API does not support',
+      (s) => new UptimeCheck(s, 'U', { check: { ...check, periodSeconds: 120 } }),
+      'period must be 60, 300, 600 or 900 s, got 120',
+    ],
+    [
+      // provider doc of condition duration: "only values that are a multiple of a minute"
+      'rejects a condition duration that is not a whole number of minutes',
+      (s) => new AlertPolicy(s, 'P', { policy: { ...policy, conditions: [{ ...policy.conditions[0]!, durationSeconds: 90 }] } }),
+      'duration must be a multiple of 60 s, got 90',
+    ],
+    [
+      // provider doc of user_labels: "only lowercase letters, numerals, underscores, and dashes"
+      'rejects a user label the API would refuse',
+      (s) => new AlertPolicy(s, 'P', { policy: { ...policy, userLabels: { slo: 'api/Availability' } } }),
+      'user label slo=api/Availability is not lowercase letters, digits, _ and -',
+    ],
+    [
+      // provider doc of documentation links: "must not be empty or exceed 63 characters"
+      'rejects a documentation link whose display name exceeds 63 characters',
+      (s) => new AlertPolicy(s, 'P', { policy: { ...policy, links: [{ displayName: 'x'.repeat(64), url: 'https://example.com' }] } }),
+      'display name must be 1–63 characters',
     ],
   ])('%s', (_name, build, message) => {
     expect(() => build(new TerraformStack(Testing.app(), 'bad'))).toThrow(message);
+  });
+
+  test('accepts USA alone, which the API counts as three checker locations', () => {
+    // given the three US locations behind the single USA value
+    expect(uptimeCheckerLocationCount(['USA'])).toBe(3);
+    // when / then the construct accepts it
+    expect(
+      () => new UptimeCheck(new TerraformStack(Testing.app(), 'ok'), 'U', { check: { ...check, selectedRegions: ['USA'] } }),
+    ).not.toThrow();
+  });
+});
+
+describe('service level objective', () => {
+  const slo: CloudMonitoringSloSpec = {
+    key: 'api-latency',
+    serviceKey: 'api',
+    sloId: 'latency',
+    sloRef: 'api/latency',
+    displayName: 'api/latency',
+    goal: 0.99,
+    rollingPeriodDays: 7,
+    userLabels: { slo: 'api-latency' },
+    sli: { kind: 'distributionCut', distributionFilter: 'metric.type="run.googleapis.com/request_latencies"', rangeMax: 50 },
+  };
+  const synthSlo = (s: CloudMonitoringSloSpec): Resource => {
+    const stack = new TerraformStack(Testing.app(), 'slo');
+    new ServiceLevelObjective(stack, 'Slo', { slo: s, serviceId: 'api' });
+    return only(JSON.parse(Testing.synth(stack)), 'resource', 'google_monitoring_slo');
+  };
+
+  test('a distribution cut writes both bounds, [0, threshold]', () => {
+    // given a latency SLO; when synthesized
+    const out = synthSlo(slo);
+    // then min is explicit: the provider doc of the request-based range says an unset bound "will be set to 0"
+    expect(out.request_based_sli).toEqual({
+      distribution_cut: {
+        distribution_filter: slo.sli.kind === 'distributionCut' ? slo.sli.distributionFilter : '',
+        range: { min: 0, max: 50 },
+      },
+    });
+  });
+
+  test.each<[string, Partial<CloudMonitoringSloSpec>, string]>([
+    // API reference of ServiceLevelObjective.goal: 0 < goal <= 0.9999
+    ['rejects a goal of 1', { goal: 1 }, 'goal must be in (0, 0.9999], got 1'],
+    // provider doc of rolling_period_days: "between 1 to 30 days, inclusive"
+    ['rejects a rolling period above 30 days', { rollingPeriodDays: 31 }, 'rolling period must be 1–30 days, got 31'],
+    // provider doc of good_total_ratio: "Exactly two of 'good_service_filter','bad_service_filter','total_service_filter' must be set"
+    [
+      'rejects a ratio with all three filters',
+      { sli: { kind: 'goodTotalRatio', goodFilter: 'g', badFilter: 'b', totalFilter: 't' } },
+      'needs exactly two of the good, bad and total filters, got 3',
+    ],
+  ])('%s', (_name, change, message) => {
+    expect(sloProblems({ ...slo, ...change })).toEqual([expect.stringContaining(message)]);
+    expect(() => synthSlo({ ...slo, ...change })).toThrow(message);
   });
 });
