@@ -4,7 +4,7 @@
  * drift from the rules. `UPDATE_GOLDEN=1 npx jest tests/alerts/prometheus/docs` rewrites it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { burnWindows, fullOutageDetectionSeconds } from '../../../slos/burn-rate';
+import { burnRateFactor, burnWindows, fullOutageDetectionSeconds, WORKBOOK_WINDOWS } from '../../../slos/burn-rate';
 import { humanDuration } from '../../../slos/duration';
 
 const DOC = 'docs/alerting.md';
@@ -61,6 +61,20 @@ describe('docs/alerting.md', () => {
     // then
     expect(cells(table!)).toEqual(cells(expected));
     expect(cells(expected)).toHaveLength(10);
+  });
+
+  test('the 7-day paragraph states the scaled share, the unscaled factor and their consequences as computed', () => {
+    // given the 7-day page window over 1 h, scaled and (hypothetically) unscaled
+    const week = 7 * 86400;
+    const page = burnWindows(99.9, week, { page: 'page', ticket: 'warning' })[0]!;
+    const unscaled = burnRateFactor(WORKBOOK_WINDOWS[0]!.budgetShareOfReference, week, page.longWindowSeconds);
+    const paragraph = readFileSync(DOC, 'utf8').split('A 7-day SLO therefore')[1]!.split('\n\n')[0]!.replace(/\s+/g, ' ');
+    // then every figure of the paragraph is the computed one
+    expect(paragraph).toContain(`${(page.budgetShare * 100).toFixed(1)} % of its budget goes in an hour`);
+    expect(paragraph).toContain(`gone in ${humanDuration(week / page.factor)}`);
+    expect(paragraph).toContain(`factor to ${unscaled.toFixed(1)}`);
+    expect(paragraph).toContain(`need ${humanDuration(week / unscaled)} to spend`);
+    expect(paragraph).toContain(`${(page.factor / unscaled).toFixed(1)} times lower`);
   });
 
   test('a 7-day SLO keeps the 30-day factors and spends 30/7 times the share of its budget', () => {

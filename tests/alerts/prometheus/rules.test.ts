@@ -283,6 +283,32 @@ describe('symptom alerts', () => {
   });
 });
 
+describe('runbook links', () => {
+  /** The anchors of the Markdown headings of a docs file, the way GitHub derives them. */
+  const anchorsOf = (file: string) =>
+    new Set(
+      [...readFileSync(file, 'utf8').matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
+        m[1]!
+          .trim()
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
+      ),
+    );
+
+  test('every runbook_url of every generated alert that points into docs/runbooks names an existing heading', () => {
+    // given the alerts of every generated rule file, policy applied
+    const generated = prometheusArtifacts(catalog, env)
+      .filter((a) => a.path.endsWith('.rules.yaml'))
+      .flatMap((a) => (parse(a.content) as { groups: { rules: { alert?: string; annotations?: Record<string, string> }[] }[] }).groups)
+      .flatMap((g) => g.rules.filter((r) => r.alert));
+    // then each link resolves to a heading of its runbook page
+    const links = generated.map((r) => /\/docs\/runbooks\/([\w-]+\.md)#([\w-]+)$/.exec(r.annotations!.runbook_url!));
+    expect(links.every(Boolean)).toBe(true);
+    for (const [, file, anchor] of links as RegExpExecArray[]) expect(anchorsOf(`docs/runbooks/${file}`)).toContain(anchor);
+  });
+});
+
 describe('rule files', () => {
   test('every service gets a rule file and a test file with the generated header, the same on every run', () => {
     const first = prometheusArtifacts(catalog, env);
