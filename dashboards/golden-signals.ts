@@ -116,5 +116,5 @@ export function goldenSignalsDashboard(catalog: SloCatalog, env: EnvironmentConf
     builder.withRow(new dashboard.RowBuilder(row.title).id(rowId));
     for (const p of panels) builder.withPanel(p);
   }
-  return { uid, title, json: finish(builder), thresholds: ctx.thresholds };
+  return { uid, title, json: finish(builder), thresholds: ctx.thresholds, panels: ctx.panels };
 }

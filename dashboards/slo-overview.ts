@@ -34,5 +34,5 @@ export function sloDashboard(catalog: SloCatalog, _env: EnvironmentConfig): Buil
       for (const panel of sloPanels(ctx, slo)) builder.withPanel(panel);
     }
   }
-  return { uid, title: SLO_DASHBOARD_TITLE, json: finish(builder), thresholds: ctx.thresholds };
+  return { uid, title: SLO_DASHBOARD_TITLE, json: finish(builder), thresholds: ctx.thresholds, panels: ctx.panels };
 }

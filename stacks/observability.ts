@@ -20,7 +20,8 @@ import { PrometheusDataSource } from '../constructs/grafana/prometheus-data-sour
 import { SecretStore } from '../constructs/grafana/secret-store';
 import { SloRuleGroup } from '../constructs/grafana/slo-rule-group';
 import { addStateBackend } from '../constructs/state-backend';
-import { renderDashboards } from '../dashboards/render';
+import { panelKey } from '../dashboards/panels/common';
+import { buildDashboards } from '../dashboards/render';
 import { primaryRegion } from '../environments/naming';
 import type { EnvironmentConfig, NotificationTarget } from '../environments/schema';
 import { LABEL } from '../slos/conventions';
@@ -73,7 +74,8 @@ export function addObservabilityStack(app: App, inputs: EnvironmentInputs): Terr
     project: env.gcp.project,
   });
 
-  for (const d of renderDashboards(catalog, env)) {
+  const dashboards = buildDashboards(catalog, env);
+  for (const d of dashboards) {
     // Keyed by UID: the UID is derived from a stable name, so the construct id is stable too.
     new GrafanaDashboard(stack, `Dashboard-${d.uid}`, { folderUid: folder.uid, uid: d.uid, json: d.json });
   }
@@ -81,7 +83,16 @@ export function addObservabilityStack(app: App, inputs: EnvironmentInputs): Terr
   addAlertRouting(stack, env, secrets);
 
   if (env.grafana.managedAlerts) {
-    for (const group of grafanaBurnRateRuleGroups(catalog, env, { prometheusUid: n.prometheusUid })) {
+    // Each SLO's rules link to its burn-rate panel on the SLO dashboard deployed above.
+    const panelLinks = new Map(
+      catalog.slos.flatMap((slo) =>
+        dashboards.flatMap((d) => {
+          const panelId = d.panels.get(panelKey('burn-rate', slo.id));
+          return panelId === undefined ? [] : [[slo.id, { dashboardUid: d.uid, panelId }] as const];
+        }),
+      ),
+    );
+    for (const group of grafanaBurnRateRuleGroups(catalog, env, { prometheusUid: n.prometheusUid, panelLinks })) {
       new SloRuleGroup(stack, `RuleGroup-${group.name}`, { folderUid: folder.uid, group, dependsOn: [prometheus.resource] });
     }
   }

@@ -78,6 +78,19 @@ export interface GrafanaBurnRateOptions {
    * @default 60 — one minute, the evaluation interval of the Prometheus rules.
    */
   readonly intervalSeconds?: number;
+  /**
+   * The panel each SLO's rules link to, by SLO id (`service/name`): Grafana shows the rules'
+   * state changes on that panel and links the notification to it.
+   *
+   * @default - no panel link; the `dashboard_url` annotation still points at the SLO dashboard.
+   */
+  readonly panelLinks?: ReadonlyMap<string, PanelLink>;
+}
+
+/** A dashboard panel, by dashboard UID and panel id. */
+export interface PanelLink {
+  readonly dashboardUid: string;
+  readonly panelId: number;
 }
 
 /** Evaluation interval of the Prometheus rule groups, which the Grafana copies keep. */
@@ -106,7 +119,9 @@ export function grafanaBurnRateRuleGroups(
       name: sloAlertGroupName(slo.service, slo.name),
       sloId: slo.id,
       intervalSeconds,
-      rules: slo.alerting.windows.map((w) => withPolicy(burnRateRule(slo, w, options.prometheusUid), slo, env)),
+      rules: slo.alerting.windows.map((w) =>
+        withPanelLink(withPolicy(burnRateRule(slo, w, options.prometheusUid), slo, env), options.panelLinks?.get(slo.id)),
+      ),
     }));
 }
 
@@ -166,6 +181,18 @@ function withPolicy(rule: GrafanaAlertRule, slo: Slo, env: EnvironmentConfig): G
     env,
   );
   return { ...rule, labels: applied.labels, annotations: applied.annotations };
+}
+
+/**
+ * Grafana's reserved annotations that tie a rule to a panel; both are needed, the panel id as a
+ * string. https://grafana.com/docs/grafana/latest/alerting/alerting-rules/link-alert-rules-to-panels/
+ */
+function withPanelLink(rule: GrafanaAlertRule, link: PanelLink | undefined): GrafanaAlertRule {
+  if (!link) return rule;
+  return {
+    ...rule,
+    annotations: { ...rule.annotations, __dashboardUid__: link.dashboardUid, __panelId__: String(link.panelId) },
+  };
 }
 
 function prometheusStage(refId: string, uid: string, promql: string): GrafanaRuleStage {

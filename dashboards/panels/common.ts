@@ -48,10 +48,21 @@ export const COLOR = Object.freeze({ ok: 'green', warn: 'yellow', high: 'orange'
 export class PanelContext {
   private nextId = 1;
   private readonly recorded: PanelThreshold[] = [];
+  private readonly named = new Map<string, number>();
 
   /** The next panel id. */
   id(): number {
     return this.nextId++;
+  }
+
+  /** Records the id of the panel just created under `key` (see {@link panelKey}), for links to it. */
+  nameLast(key: string): void {
+    this.named.set(key, this.nextId - 1);
+  }
+
+  /** Ids of the named panels. */
+  get panels(): ReadonlyMap<string, number> {
+    return this.named;
   }
 
   /** Every threshold drawn so far. */
@@ -177,6 +188,14 @@ export function statPanel(ctx: PanelContext, o: StatOptions): StatPanel {
   return panel;
 }
 
+/**
+ * Key of a panel that alert rules link to (Grafana's `__dashboardUid__` and `__panelId__`
+ * annotations): the burn-rate panel of an SLO on the SLO dashboard.
+ */
+export function panelKey(kind: 'burn-rate', sloId: string): string {
+  return `${kind}:${sloId}`;
+}
+
 /** A rendered dashboard with the provenance of every threshold it draws. */
 export interface BuiltDashboard {
   readonly uid: string;
@@ -185,4 +204,6 @@ export interface BuiltDashboard {
   readonly json: Readonly<Record<string, unknown>>;
   /** Every threshold step on the dashboard and the spec or config field it comes from. */
   readonly thresholds: readonly PanelThreshold[];
+  /** Ids of the panels alert rules may link to, by {@link panelKey}. */
+  readonly panels: ReadonlyMap<string, number>;
 }

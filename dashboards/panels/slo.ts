@@ -7,7 +7,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Slo } from '../../slos/model';
 import { budgetRemaining, burnRate, burnRateWindows, firingAlerts, recordedCompliance } from '../queries';
-import { COLOR, type PanelContext, statPanel, type Step, timeseriesPanel } from './common';
+import { COLOR, type PanelContext, panelKey, statPanel, type Step, timeseriesPanel } from './common';
 import { objectiveStep } from './compliance';
 
 /** Widths of the four panels of one SLO; they fill the 24-column grid. */
@@ -64,7 +64,7 @@ export function burnRatePanel(ctx: PanelContext, slo: Slo) {
       origin: { kind: 'burn-factor', sloId: slo.id, windowId: w.id },
     });
   }
-  return timeseriesPanel(ctx, {
+  const panel = timeseriesPanel(ctx, {
     title: 'Burn rate',
     description:
       'Error ratio over each alert window divided by the error budget (1 = spending exactly the budget). ' +
@@ -78,6 +78,9 @@ export function burnRatePanel(ctx: PanelContext, slo: Slo) {
     min: 0,
     thresholds: { base: COLOR.ok, steps: [...byFactor.values()] },
   });
+  // The Grafana-managed burn-rate rules of the SLO link here.
+  ctx.nameLast(panelKey('burn-rate', slo.id));
+  return panel;
 }
 
 /** The SLO's firing alerts by name and severity; "none" when quiet. */

@@ -45,7 +45,7 @@ function selectors(expr: string): { metric: string; matchers: string }[] {
 }
 
 /** Grafana unit ids the SDK knows, plus custom suffix units (`suffix:×`). */
-const KNOWN_UNITS = new Set<string>(Object.values(units).filter((u): u is string => typeof u === 'string'));
+const KNOWN_UNITS = new Set<string>(Object.values(units as Record<string, unknown>).filter((u): u is string => typeof u === 'string'));
 
 describe('generated dashboards import into Grafana 11+ as is', () => {
   test.each(each)('%s: classic model with a schema version Grafana 11 can read, and the built-in annotations', (_uid, d) => {

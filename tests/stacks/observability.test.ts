@@ -8,10 +8,17 @@ import { Testing } from '../../constructs/framework';
 import { renderDashboards } from '../../dashboards/render';
 import { loadEnvironmentOrThrow } from '../../environments/load';
 import type { EnvironmentConfig } from '../../environments/schema';
+import { sloDashboardUid } from '../../slos/conventions';
 import { errorRatioQuery } from '../../slos/model';
 import { loadCatalog } from '../../slos/load';
 import { SEVERITIES } from '../../slos/schema';
-import { addObservabilityStack, grafanaNames, NOTIFICATION_GROUP_BY } from '../../stacks/observability';
+import {
+  addObservabilityStack,
+  grafanaNames,
+  messageTemplateText,
+  NOTIFICATION_GROUP_BY,
+  TEMPLATE_NAMES,
+} from '../../stacks/observability';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- synthesized Terraform JSON is untyped
 
@@ -162,6 +169,29 @@ describe('observability stack', () => {
     for (const cp of cps) expect(JSON.stringify(cp)).toContain('{{ template \\"slo.title\\" . }}');
   });
 
+  test('the message template is valid Go template text: every define, if and range is closed by its own end', () => {
+    // given the actions of the deployed template, in order
+    const text = only(out, 'grafana_message_template').template as string;
+    const actions = [...text.matchAll(/\{\{-?\s*(.*?)\s*-?\}\}/g)].map((m) => m[1]!);
+    // when each opening action is pushed and each end pops it
+    const open: string[] = [];
+    const defined: string[] = [];
+    for (const a of actions) {
+      const keyword = /^(define|if|range|with|block)\b/.exec(a)?.[1];
+      if (keyword === 'define') {
+        // then a define only opens at the top level
+        expect(open).toEqual([]);
+        defined.push(/^define "([^"]+)"$/.exec(a)![1]!);
+      }
+      if (keyword) open.push(keyword);
+      else if (a === 'end') expect(open.pop()).toBeDefined();
+    }
+    // then every block is closed, and the templates the contact points use are the ones defined
+    expect(open).toEqual([]);
+    expect(defined).toEqual([TEMPLATE_NAMES.title, TEMPLATE_NAMES.body]);
+    expect(messageTemplateText()).toBe(text);
+  });
+
   test('contact point secrets are references to Secret Manager data sources, never literals', () => {
     // given
     const cps = resources(out, 'grafana_contact_point');
@@ -211,6 +241,22 @@ describe('observability stack', () => {
           expect(model(stage).conditions[0].evaluator.params[0]).toBeCloseTo(w.factor * (1 - slo.objective), 12);
         }
       });
+    }
+  });
+
+  test("links every rule to its SLO's burn-rate panel on the deployed SLO dashboard", () => {
+    // given the deployed SLO dashboard
+    const deployed = resources(out, 'grafana_dashboard').map((d) => JSON.parse(d.config_json as string) as Json);
+    const sloBoard = deployed.find((d) => d.uid === sloDashboardUid())!;
+    for (const group of resources(out, 'grafana_rule_group')) {
+      for (const rule of group.rule as Json[]) {
+        // when
+        const panel = (sloBoard.panels as Json[]).find((p) => String(p.id) === rule.annotations.__panelId__);
+        // then: the panel is the burn rate of this rule's SLO
+        expect(rule.annotations.__dashboardUid__).toBe(sloDashboardUid());
+        expect(panel?.title).toBe('Burn rate');
+        expect(panel!.targets[0].expr).toContain(`slo="${rule.labels.slo}", service="${rule.labels.service}"`);
+      }
     }
   });
 

@@ -78,6 +78,21 @@ describe('Grafana-managed burn-rate rules', () => {
     }
   });
 
+  test('rules link to the panel given for their SLO, both annotations together, and to none otherwise', () => {
+    // given a panel for the first SLO only
+    const [first, second] = groups;
+    const panelLinks = new Map([[first!.sloId, { dashboardUid: 'slo-board', panelId: 7 }]]);
+    // when
+    const [linked, unlinked] = grafanaBurnRateRuleGroups(catalog, env, { prometheusUid: 'prom', panelLinks });
+    // then
+    for (const r of linked!.rules) expect(r.annotations).toMatchObject({ __dashboardUid__: 'slo-board', __panelId__: '7' });
+    expect(unlinked!.sloId).toBe(second!.sloId);
+    for (const r of [...unlinked!.rules, ...first!.rules]) {
+      expect(r.annotations).not.toHaveProperty('__dashboardUid__');
+      expect(r.annotations).not.toHaveProperty('__panelId__');
+    }
+  });
+
   test('a tighter objective moves the thresholds with no other edit', () => {
     // given the first SLO with its objective raised by a tenth of its budget
     const slo = catalog.slos.find((s) => s.alerting.windows.length > 0)!;
