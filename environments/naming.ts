@@ -27,7 +27,8 @@ export const names = {
   network: (env: EnvironmentConfig) => `${env.name}-vpc`,
   subnet: (env: EnvironmentConfig, region: string) => `${env.name}-${region}`,
   cloudRunService: (env: EnvironmentConfig, region: string) => `${env.name}-${env.service.name}-${regionCode(region)}`,
-  serviceAccount: (env: EnvironmentConfig) => `${env.name}-${env.service.name}-run`.slice(0, 30),
+  /** Cut to the 30 characters an account id may have, without a trailing dash (ids end with a letter or digit). */
+  serviceAccount: (env: EnvironmentConfig) => `${env.name}-${env.service.name}-run`.slice(0, 30).replace(/-+$/, ''),
   sqlPrimary: (env: EnvironmentConfig) => `${env.name}-pg-${regionCode(primaryRegion(env).name)}`,
   sqlReplica: (env: EnvironmentConfig, region: string) => `${env.name}-pg-${regionCode(region)}-replica`,
   redis: (env: EnvironmentConfig, region: string) => `${env.name}-redis-${regionCode(region)}`,
@@ -74,4 +75,68 @@ export const resourceIds = {
 /** Every hostname the load balancer serves: the API domain, then one regional host per region. */
 export function certificateDomains(env: EnvironmentConfig): string[] {
   return [env.domain, ...env.gcp.regions.map((r) => names.regionalHost(env, r.name))];
+}
+
+/** RFC 1035 label of at most `max` characters: what Compute Engine and most Google APIs accept as a name. */
+const rfc1035 = (max: number) => new RegExp(`^[a-z](?:[-a-z0-9]{0,${max - 2}}[a-z0-9])?$`);
+
+/**
+ * Every generated name checked against the rule of the API that receives it, as problems (empty
+ * when all are valid). The environment schema bounds each input, but not the names they combine
+ * into: a long environment name with a long service name overflows a Cloud Run service name, and
+ * two regions can share a short code (`asia-south1` and `asia-southeast1` are both `ass1`).
+ *
+ * Rules: Compute Engine resources are RFC 1035 names of at most 63 characters; Cloud Run service
+ * names at most 49 (revision names append a suffix to them within 63); Memorystore instance ids
+ * 1–40; Cloud SQL instance ids such that `<project>:<instance>` stays within 98 characters;
+ * service account ids 6–30; Secret Manager ids letters, digits, `-` and `_` up to 255.
+ */
+export function nameProblems(env: EnvironmentConfig): string[] {
+  const regions = env.gcp.regions.map((r) => r.name);
+  const problems: string[] = [];
+  const check = (what: string, name: string, rule: RegExp, hint: string) => {
+    if (!rule.test(name)) problems.push(`${what} name ${name} (${name.length} characters) breaks its rule: ${hint}`);
+  };
+  const compute = rfc1035(63);
+  const computeHint = 'lower-case RFC 1035, at most 63 characters';
+  const global = [
+    names.network(env),
+    names.backendService(env),
+    names.urlMap(env),
+    names.forwardingRule(env),
+    names.securityPolicy(env),
+    names.privateServicesRange(env),
+    names.globalAddress(env),
+    names.managedCertificate(env),
+    names.sslPolicy(env),
+    names.httpsProxy(env),
+    names.redirectUrlMap(env),
+    names.httpProxy(env),
+    names.httpForwardingRule(env),
+  ];
+  for (const n of global) check('compute', n, compute, computeHint);
+  for (const region of regions) {
+    for (const n of [names.subnet(env, region), names.neg(env, region), names.regionalBackendService(env, region)]) {
+      check('compute', n, compute, computeHint);
+    }
+    check('cloud run service', names.cloudRunService(env, region), rfc1035(49), 'lower-case RFC 1035, at most 49 characters');
+    check('memorystore instance', names.redis(env, region), rfc1035(40), 'lower-case RFC 1035, at most 40 characters');
+    check('secret', names.redisAuthSecret(env, region), /^[A-Za-z0-9_-]{1,255}$/, 'letters, digits, - and _, at most 255');
+  }
+  const sqlNames = [names.sqlPrimary(env), ...secondaryRegions(env).map((r) => names.sqlReplica(env, r.name))];
+  for (const n of sqlNames) {
+    check(
+      'cloud sql instance',
+      n,
+      rfc1035(98 - env.gcp.project.length - 1),
+      `lower-case RFC 1035, <project>:<instance> at most 98 characters`,
+    );
+  }
+  check('service account', names.serviceAccount(env), /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, '6–30 characters of a-z, 0-9 and -');
+  const byCode = new Map<string, string[]>();
+  for (const region of regions) byCode.set(regionCode(region), [...(byCode.get(regionCode(region)) ?? []), region]);
+  for (const [code, same] of byCode) {
+    if (same.length > 1) problems.push(`regions ${same.join(' and ')} share the short code ${code}, so their resource names would collide`);
+  }
+  return problems;
 }

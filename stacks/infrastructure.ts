@@ -22,7 +22,7 @@ import { PLATFORM_APIS, RequiredApis } from '../constructs/google/required-apis'
 import { RuntimeServiceAccount } from '../constructs/google/runtime-service-account';
 import { type App, type Construct, TerraformStack, Token } from '../constructs/framework';
 import { addStateBackend } from '../constructs/state-backend';
-import { names, primaryRegion, resourceIds } from '../environments/naming';
+import { nameProblems, names, primaryRegion, resourceIds } from '../environments/naming';
 import type { EnvironmentConfig, RegionConfig } from '../environments/schema';
 import type { EnvironmentInputs } from './app';
 
@@ -175,6 +175,9 @@ function addEdge(scope: Construct, env: EnvironmentConfig): void {
  */
 export function addInfrastructureStacks(app: App, inputs: EnvironmentInputs): InfrastructureStacks {
   const { env } = inputs;
+  // Names are the contract between these stacks and the monitoring stack; refuse any the APIs would.
+  const problems = nameProblems(env);
+  if (problems.length > 0) throw new Error(`environment ${env.name}: ${problems.join('; ')}`);
   const primary = primaryRegion(env);
   const network = googleStack(app, env, infrastructureStackNames.network(env), primary.name);
   addNetwork(network, env);
