@@ -1,6 +1,7 @@
 import { Testing } from '../../../constructs/framework';
 import { Folder } from '../../../constructs/grafana/bindings';
-import { GrafanaProvider } from '../../../constructs/grafana/grafana-provider';
+import { GRAFANA_PROVIDER_VERSION_CONSTRAINT, GrafanaProvider } from '../../../constructs/grafana/grafana-provider';
+import { GRAFANA_PROVIDER_VERSION } from '../../../scripts/generate-grafana-bindings';
 import { scratchStack, type Json } from './helpers';
 
 let out: Json;
@@ -19,6 +20,13 @@ describe('GrafanaProvider', () => {
   test('writes the registry source and the version constraint into required_providers', () => {
     // then
     expect(out.terraform.required_providers.grafana).toEqual({ source: 'grafana/grafana', version: '>= 4.45.1, < 5' });
+  });
+
+  test('the default constraint accepts the schema version the bindings were generated from and its later 4.x releases', () => {
+    // given the generated schema's version, e.g. 4.45.1
+    const [major, minor] = GRAFANA_PROVIDER_VERSION.split('.');
+    // then: "~> major.minor" pins the major version and starts at the bindings' minor version
+    expect(GRAFANA_PROVIDER_VERSION_CONSTRAINT).toBe(`~> ${major}.${minor}`);
   });
 
   test('sets the url without credentials', () => {
