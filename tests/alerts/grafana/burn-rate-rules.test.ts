@@ -1,4 +1,8 @@
 import { burnRateAlertLabels, EXPRESSION_DATASOURCE_UID, grafanaBurnRateRuleGroups } from '../../../alerts/grafana/burn-rate-rules';
+import { applyAlertPolicy } from '../../../alerts/prometheus/policy';
+import { isAlertingRule } from '../../../alerts/prometheus/rules';
+import { sloSeriesLabels } from '../../../alerts/prometheus/sli-rules';
+import { burnRateAlerts } from '../../../alerts/prometheus/slo-alerts';
 import { burnWindows } from '../../../slos/burn-rate';
 import { sloDashboardUid } from '../../../slos/conventions';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
@@ -53,6 +57,37 @@ describe('Grafana-managed burn-rate rules', () => {
       // and the links the Prometheus alert policy puts on every alert
       expect(rule.annotations.runbook_url).toBe(slo.alerting.runbookUrl ?? `${env.runbookBaseUrl}/slos.md#${slo.name}`);
       expect(rule.annotations.dashboard_url).toBe(`${env.grafana.url}/d/${sloDashboardUid()}`);
+    },
+  );
+
+  test.each(groups.map((g) => [g.sloId, g] as const))(
+    '%s: the same windows, thresholds, severities, labels and pending period as the Prometheus burn-rate alerts',
+    (sloId, group) => {
+      // given the SLO's Prometheus burn-rate alerts with the alert policy applied, as `slo generate` writes them
+      const slo = catalog.slos.find((s) => s.id === sloId)!;
+      const [prometheus] = applyAlertPolicy([{ name: 'g', rules: burnRateAlerts(slo) }], env);
+      const fromPrometheus = prometheus!.rules.filter(isAlertingRule).flatMap((rule) =>
+        [...rule.expr.matchAll(/ratio_rate(\w+)\{[^}]*\} > ([\d.e-]+)\s+and\s+\S+ratio_rate(\w+)\{[^}]*\} > ([\d.e-]+)/g)].map((m) => ({
+          windows: `${m[1]}/${m[3]}`,
+          thresholds: [Number(m[2]), Number(m[4])],
+          // a Prometheus alert also carries the labels of the recorded series it selects
+          labels: { ...sloSeriesLabels(slo), ...rule.labels },
+          for: rule.for ?? '0s',
+        })),
+      );
+      // when the Grafana rules are read the same way
+      const fromGrafana = group.rules.map((r) => ({
+        windows: `${r.window.longWindow}/${r.window.shortWindow}`,
+        thresholds: ['E', 'F'].map(
+          (ref) =>
+            (r.stages.find((st) => st.refId === ref)!.model.conditions as { evaluator: { params: number[] } }[])[0]!.evaluator.params[0],
+        ),
+        labels: r.labels,
+        for: r.for,
+      }));
+      // then
+      expect(fromPrometheus.length).toBeGreaterThan(0);
+      expect(fromGrafana).toEqual(fromPrometheus);
     },
   );
 
