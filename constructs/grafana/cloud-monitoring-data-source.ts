@@ -35,7 +35,14 @@ export class CloudMonitoringDataSource extends Construct {
   constructor(scope: Construct, id: string, props: CloudMonitoringDataSourceProps) {
     super(scope, id);
     assertGrafanaUid('data source', props.uid);
-    this.jsonData = { authenticationType: props.authenticationType ?? 'gce', defaultProject: props.project };
+    const authenticationType = props.authenticationType ?? 'gce';
+    this.jsonData = {
+      authenticationType,
+      defaultProject: props.project,
+      // With `gce` the plugin takes the default project from `gceDefaultProject`, and looks up the
+      // project Grafana itself runs in when it is absent, which need not be the platform's.
+      ...(authenticationType === 'gce' ? { gceDefaultProject: props.project } : {}),
+    };
     this.resource = new DataSource(this, 'Resource', {
       name: props.name,
       uid: props.uid,

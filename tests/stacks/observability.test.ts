@@ -103,7 +103,11 @@ describe('observability stack', () => {
     const ds = resources(out, 'grafana_data_source').find((d) => d.type === 'stackdriver')!;
     // then
     expect(ds.uid).toBe('example-cloud-monitoring');
-    expect(JSON.parse(ds.json_data_encoded)).toEqual({ authenticationType: 'gce', defaultProject: env.gcp.project });
+    expect(JSON.parse(ds.json_data_encoded)).toEqual({
+      authenticationType: 'gce',
+      defaultProject: env.gcp.project,
+      gceDefaultProject: env.gcp.project,
+    });
     expect(ds.secure_json_data_encoded).toBeUndefined();
   });
 
