@@ -38,6 +38,21 @@ export function recordedRatio(slo: Slo, window: string): string {
 }
 
 /**
+ * The recording expression of an SLO's error ratio over `window`. For a ratio SLI the error query
+ * falls back to `vector(0)`: a service that never answered a 5xx has no error series at all, and
+ * without the fallback its ratio (and so its remaining budget) would be absent — "no data" on the
+ * dashboards of exactly the healthiest services — instead of 0. `vector(0)` costs nothing (unlike
+ * repeating the total query) and matches the label-less `sum(...)` an SLO's total is; a grouped
+ * total simply keeps the old behaviour. With no traffic the ratio is 0 / 0 = NaN, which no alert
+ * comparison matches, so an idle service never pages; with no series at all it stays absent.
+ */
+export function recordedErrorRatioExpr(slo: Slo, window: string): string {
+  const sli = slo.sli;
+  if (sli.kind !== 'ratio') return errorRatioQuery(sli, window);
+  return errorRatioQuery({ ...sli, errorQuery: `(${sli.errorQuery}) or vector(0)` }, window);
+}
+
+/**
  * The SLI group of an SLO. The whole-window ratio is computed from rates over the SLO window (not
  * averaged from the 5 m series as Sloth does): it weighs every event equally, whatever the traffic
  * of each 5 minutes, and it exists for SLOs whose fast windows are disabled.
@@ -46,7 +61,7 @@ export function sliRecordingGroup(slo: Slo): RuleGroup {
   const labels = sloSeriesLabels(slo);
   const ratios: RecordingRule[] = recordedWindows(slo).map((w) => ({
     record: errorRatioRecord(w),
-    expr: errorRatioQuery(slo.sli, w),
+    expr: recordedErrorRatioExpr(slo, w),
     labels,
   }));
   const meta: RecordingRule[] = [

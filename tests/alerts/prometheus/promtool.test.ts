@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { prometheusArtifacts, serviceRuleFile } from '../../../alerts/prometheus/artifacts';
 import { withAlertPolicy } from '../../../alerts/prometheus/policy';
 import { expandingNotation, seriesSelector } from '../../../alerts/prometheus/private/series';
@@ -35,6 +35,7 @@ let tmp: string;
 let runs: PromtoolRun[] = [];
 let broken: { factor: PromtoolRun; window: PromtoolRun };
 let probes: PromtoolRun;
+let traffic: PromtoolRun;
 
 /**
  * Raw uptime probes through the real availability recording rules (the generated scenarios give
@@ -95,6 +96,56 @@ function writeDir(name: string, files: Record<string, string>): string {
   return dir;
 }
 
+/**
+ * The error-rate SLO and the request symptoms on raw `http_requests_total`: healthy traffic that
+ * has never produced a 5xx (no error series at all), and an idle service (counters flat). The
+ * first must record an error ratio of 0 and a full budget, not "no data"; neither may alert.
+ */
+function trafficTestFile(): string {
+  const inputs = symptomInputs(catalog, env)!;
+  const slo = inputs.platform.errorRate;
+  const job = { job: env.service.name };
+  const quiet = (at: string) =>
+    [slo.alerting.name, `${slo.alerting.name.replace(/BudgetBurn$/, '')}BudgetConsumed`, SYMPTOM.errorRate, SYMPTOM.rateLimited].map(
+      (alertname) => ({ eval_time: at, alertname, exp_alerts: [] }),
+    );
+  const sample = (record: string, value: number) => ({ labels: seriesSelector(record, sloSeriesLabels(slo)), value });
+  return stringify({
+    rule_files: ['api.rules.yaml'],
+    evaluation_interval: '1m',
+    group_eval_order: serviceRuleFile(catalog, 'api', env, inputs).groups.map((g) => g.name),
+    tests: [
+      {
+        name: 'traffic that never failed records an error ratio of 0 and a whole budget, and alerts nothing',
+        interval: '1m',
+        input_series: [{ series: seriesSelector('http_requests_total', { ...job, code: '200' }), values: '1000+600x40' }],
+        alert_rule_test: quiet('30m'),
+        promql_expr_test: [
+          {
+            expr: `slo:sli_error:ratio_rate5m{slo="${slo.name}"}`,
+            eval_time: '30m',
+            exp_samples: [sample('slo:sli_error:ratio_rate5m', 0)],
+          },
+          {
+            expr: `slo:error_budget_remaining:ratio{slo="${slo.name}"}`,
+            eval_time: '30m',
+            exp_samples: [sample('slo:error_budget_remaining:ratio', 1)],
+          },
+        ],
+      },
+      {
+        name: 'an idle service (no requests, old 5xx counters) alerts nothing',
+        interval: '1m',
+        input_series: [
+          { series: seriesSelector('http_requests_total', { ...job, code: '200' }), values: '1000x40' },
+          { series: seriesSelector('http_requests_total', { ...job, code: '500' }), values: '50x40' },
+        ],
+        alert_rule_test: quiet('30m'),
+      },
+    ],
+  });
+}
+
 beforeAll(async () => {
   const promtool = findPromtool();
   if (!promtool) throw new Error(PROMTOOL_INSTALL_HINT);
@@ -111,7 +162,11 @@ beforeAll(async () => {
   expect(factorMutant).not.toBe(reports);
   expect(windowMutant).not.toBe(reports);
   const probeDir = writeDir('probes', { 'api.rules.yaml': content('prometheus/api.rules.yaml'), 'probes.test.yaml': probeTestFile() });
-  const [all, factor, window, probe] = await Promise.all([
+  const trafficDir = writeDir('traffic', {
+    'api.rules.yaml': content('prometheus/api.rules.yaml'),
+    'traffic.test.yaml': trafficTestFile(),
+  });
+  const [all, factor, window, probe, idle] = await Promise.all([
     checkAndTest(promtool, shipped),
     runPromtool(
       promtool,
@@ -124,8 +179,10 @@ beforeAll(async () => {
       writeDir('window', { 'reports.rules.yaml': windowMutant, 'reports.test.yaml': tests }),
     ),
     runPromtool(promtool, ['test', 'rules', 'probes.test.yaml'], probeDir),
+    runPromtool(promtool, ['test', 'rules', 'traffic.test.yaml'], trafficDir),
   ]);
   probes = probe;
+  traffic = idle;
   runs = all;
   broken = { factor, window };
 }, 170_000);
@@ -163,6 +220,12 @@ describe('promtool on the generated files', () => {
 describe('availability symptom on raw uptime probes', () => {
   test('one failed probe round stays quiet and a real outage pages ApiAvailabilityLow at its second failed round', () => {
     expect({ code: probes.code, output: probes.code === 0 ? '' : probes.output }).toEqual({ code: 0, output: '' });
+  });
+});
+
+describe('error ratio without errors or without traffic', () => {
+  test('a service without any 5xx records ratio 0 and a whole budget, and an idle service pages nothing', () => {
+    expect({ code: traffic.code, output: traffic.code === 0 ? '' : traffic.output }).toEqual({ code: 0, output: '' });
   });
 });
 

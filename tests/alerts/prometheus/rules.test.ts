@@ -246,7 +246,7 @@ describe('symptom alerts', () => {
     [
       'monitoring.uptimePeriodSeconds',
       // 1-minute probes: four rounds fit in the 5 m series, one and a half rounds of five is 0.3
-      (e: EnvironmentConfig) => ({ ...e, monitoring: { ...e.monitoring, uptimePeriodSeconds: 60 } }),
+      (e: EnvironmentConfig) => ({ ...e, monitoring: { ...e.monitoring, uptimePeriodSeconds: 60 as const } }),
       SYMPTOM.availability,
       'slo:sli_error:ratio_rate5m{service="api", slo="availability"} > 0.3',
     ],
