@@ -7,6 +7,7 @@ import {
   type MonitoringAlertPolicyConditions,
   type MonitoringAlertPolicyConditionsConditionThresholdAggregations,
 } from '../monitoring-bindings';
+import { userLabelProblems } from './private/labels';
 
 /** Props of {@link AlertPolicy}. */
 export interface AlertPolicyProps {
@@ -45,10 +46,6 @@ function aggregations(list: readonly Aggregation[]): MonitoringAlertPolicyCondit
   }));
 }
 
-/** Label keys and values the API accepts: lowercase letters, digits, `_` and `-`, at most 63; keys start with a letter. */
-const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
-const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
-
 /**
  * Problems the Monitoring API would report for a policy (empty when it accepts it), each from the
  * provider's doc comments of `google_monitoring_alert_policy`: condition `duration` "only values
@@ -70,12 +67,7 @@ export function alertPolicyProblems(p: PolicySpec): string[] {
     const filters = [c.filter, ...(c.kind === 'threshold' && c.denominator ? [c.denominator.filter] : [])];
     for (const f of filters) if (f.length > 2048) problems.push(`${what}: filter is ${f.length} characters, at most 2048`);
   }
-  const labels = Object.entries(p.userLabels);
-  if (labels.length > 64) problems.push(`at most 64 user labels, got ${labels.length}`);
-  for (const [k, v] of labels) {
-    if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(v))
-      problems.push(`user label ${k}=${v} is not lowercase letters, digits, _ and - (63 at most)`);
-  }
+  problems.push(...userLabelProblems(p.userLabels));
   if ([...p.documentation].length > 8192 || Buffer.byteLength(p.documentation, 'utf8') > 10240) {
     problems.push('documentation exceeds 8,192 characters or 10,240 bytes');
   }

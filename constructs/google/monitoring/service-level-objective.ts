@@ -2,6 +2,7 @@
 import type { CloudMonitoringSloSpec } from '../../../alerts/cloud-monitoring/model';
 import { Annotations, Construct } from '../../framework';
 import { MonitoringSlo } from '../monitoring-bindings';
+import { userLabelProblems } from './private/labels';
 
 /** Props of {@link ServiceLevelObjective}. */
 export interface ServiceLevelObjectiveProps {
@@ -34,7 +35,7 @@ export const PROVIDER_DOCUMENTED_MAX_SLO_GOAL = 0.999;
  * a good/total ratio names exactly two of the good, bad and total filters (provider doc comment of
  * `good_total_ratio`: "Exactly two of 'good_service_filter','bad_service_filter',
  * 'total_service_filter' must be set"); a
- * distribution cut has a finite, non-negative upper bound.
+ * distribution cut has a finite, non-negative upper bound; user labels follow the API's label rule.
  */
 export function sloProblems(slo: CloudMonitoringSloSpec): string[] {
   const problems: string[] = [];
@@ -42,6 +43,7 @@ export function sloProblems(slo: CloudMonitoringSloSpec): string[] {
   if (!Number.isInteger(slo.rollingPeriodDays) || slo.rollingPeriodDays < 1 || slo.rollingPeriodDays > 30) {
     problems.push(`rolling period must be 1–30 days, got ${slo.rollingPeriodDays}`);
   }
+  problems.push(...userLabelProblems(slo.userLabels));
   const sli = slo.sli;
   if (sli.kind === 'goodTotalRatio') {
     const given = [sli.goodFilter, sli.badFilter, sli.totalFilter].filter((f) => f !== undefined && f !== '').length;

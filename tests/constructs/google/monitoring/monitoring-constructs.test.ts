@@ -239,6 +239,8 @@ describe('service level objective', () => {
       { sli: { kind: 'goodTotalRatio', goodFilter: 'g', badFilter: 'b', totalFilter: 't' } },
       'needs exactly two of the good, bad and total filters, got 3',
     ],
+    // provider doc of user_labels: "only lowercase letters, numerals, underscores, and dashes"
+    ['rejects a user label the API would refuse', { userLabels: { slo: 'API/Latency' } }, 'user label slo=API/Latency'],
   ])('%s', (_name, change, message) => {
     expect(sloProblems({ ...slo, ...change })).toEqual([expect.stringContaining(message)]);
     expect(() => synthSlo({ ...slo, ...change })).toThrow(message);
