@@ -27,7 +27,8 @@ export function sliPanel(ctx: PanelContext, slo: Slo) {
 
 /**
  * Colour steps of the budget left: green above the first budget-consumption alert level, then
- * yellow and orange at the next ones, red once the budget is spent (0 left, i.e. 100 % consumed).
+ * yellow and orange at the next ones (the last step is 0 left, i.e. 100 % consumed), red below 0:
+ * Grafana colours a value by the highest step at or below it, so exactly 0 is still orange.
  */
 export function budgetSteps(slo: Slo): Step[] {
   const percents = [...new Set([...slo.alerting.budgetConsumed.thresholdsPercent, 100])].sort((a, b) => a - b);
