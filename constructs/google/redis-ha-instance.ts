@@ -56,6 +56,13 @@ export class RedisHaInstance extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisHaInstanceProps) {
     super(scope, id);
+    // Memorystore for Redis instances hold 1–300 GB; the maintenance window starts on a whole hour 0–23 UTC.
+    if (!Number.isInteger(props.memorySizeGb) || props.memorySizeGb < 1 || props.memorySizeGb > 300) {
+      throw new Error(`redis instance ${props.name}: memorySizeGb must be 1–300, got ${props.memorySizeGb}`);
+    }
+    if (!Number.isInteger(props.maintenanceWindow.hourUtc) || props.maintenanceWindow.hourUtc < 0 || props.maintenanceWindow.hourUtc > 23) {
+      throw new Error(`redis instance ${props.name}: maintenance hour must be 0–23, got ${props.maintenanceWindow.hourUtc}`);
+    }
     this.resource = new RedisInstance(this, 'Resource', {
       name: props.name,
       region: props.region,

@@ -17,6 +17,7 @@ import {
 } from '../../../constructs/google/global-api-load-balancer';
 import { PlatformNetwork } from '../../../constructs/google/platform-network';
 import { PostgresInstance, postgresTierProblems, type PostgresInstanceProps } from '../../../constructs/google/postgres-instance';
+import { RedisHaInstance } from '../../../constructs/google/redis-ha-instance';
 import { RuntimeServiceAccount } from '../../../constructs/google/runtime-service-account';
 import { parseSecretRef } from '../../../constructs/google/secret-ref';
 import { Testing, TerraformStack } from '../../../constructs/framework';
@@ -227,6 +228,20 @@ describe('constructor input checks', () => {
   test('rejects a backup start that is not HH:MM UTC', () => {
     const backup = { startTimeUtc: '24:00', retainedBackups: 30, transactionLogRetentionDays: 7 };
     expect(() => new PostgresInstance(stack(), 'pg', { ...POSTGRES, backup })).toThrow(/backup start 24:00 is not HH:MM/);
+  });
+
+  test('rejects a Redis instance larger than the 300 GB Memorystore for Redis allows', () => {
+    const redis = {
+      name: 'redis',
+      region: 'europe-west1',
+      memorySizeGb: 301,
+      redisVersion: 'REDIS_7_2',
+      authorizedNetwork: 'vpc',
+      reservedIpRange: 'psa',
+      rdbSnapshotPeriod: 'ONE_HOUR' as const,
+      maintenanceWindow: { day: 'TUESDAY', hourUtc: 3 },
+    };
+    expect(() => new RedisHaInstance(stack(), 'redis', redis)).toThrow(/memorySizeGb must be 1–300, got 301/);
   });
 
   test('rejects a Cloud Run service with less memory than the second-generation environment needs', () => {
