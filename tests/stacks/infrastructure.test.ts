@@ -151,6 +151,14 @@ describe('Cloud SQL for PostgreSQL', () => {
     }
   });
 
+  test('gives replicas no backup configuration, because Cloud SQL does not back up read replicas', () => {
+    // gcp.md §1: "Replicas: no backup_configuration"; CKV_GCP_14 skips replicas
+    for (const r of secondaryRegions(env)) {
+      expect(at(sqlOf(r.name), 'settings.backup_configuration')).toBeUndefined();
+      expect(at(sqlOf(r.name), 'settings.retain_backups_on_delete')).toBeUndefined();
+    }
+  });
+
   test('sets the maintenance window on the primary only, because read replicas do not take one', () => {
     // then the primary has the configured window (day 1–7 from Monday, hour 0–23 UTC: provider doc of maintenance_window)
     expect(at(sqlOf(primary()), 'settings.maintenance_window')).toEqual({
