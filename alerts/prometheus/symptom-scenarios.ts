@@ -226,25 +226,31 @@ export function symptomScenarios(inputs: SymptomInputs): Scenario[] {
       }),
     );
   }
-  {
+  // A rotation that never completes, after an earlier one that did and with no rotation ever
+  // completed (the completed gauge not exported at all): both must alert after the timeout.
+  for (const everCompleted of [true, false]) {
     const rule = ruleOf(SYMPTOM.keyRotation, 'rotation-incomplete');
     const timeout = env.symptoms.keyRotationTimeoutSeconds;
     const at = FAULT_AT + Math.ceil(timeout / STEP) * STEP + 2 * STEP;
     const stillWaiting = FAULT_AT + Math.floor(timeout / STEP) * STEP - STEP;
+    const instance = { ...job, instance: `${primary}-1` };
+    const completed = { series: seriesSelector(M.keyRotationCompleted, instance), values: samples(at + STEP, 0, () => 0) };
     scenarios.push(
-      one('chaos: key rotation failure, a rotation never completes: SigningKeyRotationFailed is critical', {
-        inputs: [
-          {
-            series: seriesSelector(M.keyRotationStarted, { ...job, instance: `${primary}-1` }),
-            values: samples(at + STEP, 0, () => FAULT_AT),
-          },
-          { series: seriesSelector(M.keyRotationCompleted, { ...job, instance: `${primary}-1` }), values: samples(at + STEP, 0, () => 0) },
-        ],
-        asserts: [
-          { atSeconds: stillWaiting, alertname: rule.alert, alerts: [] },
-          { atSeconds: at, alertname: rule.alert, alerts: [expectedAlert(rule, job)] },
-        ],
-      }),
+      one(
+        everCompleted
+          ? 'chaos: key rotation failure, a rotation never completes: SigningKeyRotationFailed is critical'
+          : 'chaos: key rotation failure, the first rotation of a process never completes: SigningKeyRotationFailed is critical',
+        {
+          inputs: [
+            { series: seriesSelector(M.keyRotationStarted, instance), values: samples(at + STEP, 0, () => FAULT_AT) },
+            ...(everCompleted ? [completed] : []),
+          ],
+          asserts: [
+            { atSeconds: stillWaiting, alertname: rule.alert, alerts: [] },
+            { atSeconds: at, alertname: rule.alert, alerts: [expectedAlert(rule, job)] },
+          ],
+        },
+      ),
     );
   }
   return scenarios;

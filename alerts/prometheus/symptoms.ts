@@ -214,8 +214,10 @@ export function symptomGroup(inputs: SymptomInputs): RuleGroup {
         description: `{{ $labels.job }} accepted tokens signed with a revoked key within the last ${s.rateWindow}.`,
       },
     }),
+    // A process that has never completed a rotation may not export the completed gauge at all:
+    // compare with 0 then, or the very first rotation could hang without an alert.
     rule('keyRotation', {
-      expr: `${started} > ${completed}\nand\ntime() - ${started} > ${s.keyRotationTimeoutSeconds}`,
+      expr: `${started} > (${completed} or ${started} * 0)\nand\ntime() - ${started} > ${s.keyRotationTimeoutSeconds}`,
       labels: { [REASON_LABEL]: 'rotation-incomplete' },
       annotations: {
         summary: 'A signing-key rotation did not complete.',

@@ -264,6 +264,7 @@ describe('generated scenarios', () => {
     ['instances restart at once', SYMPTOM.restarts, SYMPTOM_SEVERITY.restarts],
     ['a revoked key is still accepted', SYMPTOM.keyRotation, SYMPTOM_SEVERITY.keyRotation],
     ['a rotation never completes', SYMPTOM.keyRotation, SYMPTOM_SEVERITY.keyRotation],
+    ['the first rotation of a process never completes', SYMPTOM.keyRotation, SYMPTOM_SEVERITY.keyRotation],
   ])('the chaos case "%s" is caught by %s with severity %s', (chaos, alert, severity) => {
     const caught = asserted.filter((a) => a.group.startsWith('chaos') && a.group.includes(chaos) && a.alertname === alert);
     expect(caught.flatMap((a) => a.exp_alerts.map((e) => e.exp_labels.severity))).toEqual([severity]);
