@@ -228,6 +228,15 @@ describe('service level objective', () => {
     });
   });
 
+  test('warns on a goal above the 0.999 the provider documents but the API accepts', () => {
+    // given a 99.95 % SLO
+    const stack = new TerraformStack(Testing.app(), 'slo');
+    const construct = new ServiceLevelObjective(stack, 'Slo', { slo: { ...slo, goal: 0.9995 }, serviceId: 'api' });
+    // then it is created with a warning naming both limits
+    const warnings = construct.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toEqual(["slo api/latency: goal 0.9995 is above the provider's documented 0.999 (the API reference allows 0.9999)"]);
+  });
+
   test.each<[string, Partial<CloudMonitoringSloSpec>, string]>([
     // API reference of ServiceLevelObjective.goal: 0 < goal <= 0.9999
     ['rejects a goal of 1', { goal: 1 }, 'goal must be in (0, 0.9999], got 1'],
