@@ -250,6 +250,15 @@ describe('generated scenarios', () => {
     },
   );
 
+  test.each(catalog.slos.filter((s) => s.alerting.windows.some((w) => w.kind === 'page')).map((s) => [s.id, s.alerting.name] as const))(
+    '%s has a steady burn of 1x under which %s never pages',
+    (_, alert) => {
+      const steady = asserted.filter((a) => a.alertname === alert && a.group.startsWith('a steady burn of 1x'));
+      expect(steady.length).toBeGreaterThan(0);
+      expect(steady.flatMap((a) => a.exp_alerts.map((e) => e.exp_labels.slo_alert))).not.toContain('page');
+    },
+  );
+
   test.each(
     catalog.slos.flatMap((s) => s.alerting.windows.map((w) => [s.id, `${w.longWindow}/${w.shortWindow}`, s.alerting.name] as const)),
   )('%s has a just-above and a just-below scenario for its %s window', (_, window, alert) => {
