@@ -17,7 +17,11 @@ export interface EnvironmentInputs {
 
 /** Adds the stacks of one environment to `app`. */
 export function composeEnvironment(app: App, inputs: EnvironmentInputs): void {
-  addInfrastructureStacks(app, inputs);
-  addMonitoringStack(app, inputs);
-  addObservabilityStack(app, inputs);
+  const infrastructure = addInfrastructureStacks(app, inputs);
+  // Uptime checks probe each region through the load balancer, so monitoring deploys after the
+  // edge (otherwise every check fails, and pages, until the edge exists).
+  addMonitoringStack(app, inputs).addDependency(infrastructure.edge);
+  // The Grafana stack reads notification secrets through the Secret Manager API the network
+  // stack enables.
+  addObservabilityStack(app, inputs).addDependency(infrastructure.network);
 }

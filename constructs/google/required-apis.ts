@@ -17,7 +17,7 @@ export interface RequiredApisProps {
   readonly services: readonly string[];
 }
 
-/** The APIs the network, data, service and edge stacks need. */
+/** The APIs the network, data, service, edge and monitoring stacks need. */
 export const PLATFORM_APIS: readonly string[] = [
   'compute.googleapis.com',
   'servicenetworking.googleapis.com',
@@ -26,6 +26,8 @@ export const PLATFORM_APIS: readonly string[] = [
   'run.googleapis.com',
   'secretmanager.googleapis.com',
   'iam.googleapis.com',
+  // Alert policies, uptime checks, services and SLOs of the monitoring stack.
+  'monitoring.googleapis.com',
 ];
 
 /** One `google_project_service` per API, each keyed by the API name (its construct id). */
