@@ -175,10 +175,13 @@ export function symptomScenarios(inputs: SymptomInputs): Scenario[] {
     const labels = { ...job, region: primary, instance: `${primary}-1` };
     const rule = ruleOf(SYMPTOM.redis);
     scenarios.push(
-      one('an instance uses every connection of its Redis pool: RedisUnavailableOrExhausted is critical', {
+      one('an instance uses every connection of its Redis pool: RedisUnavailableOrExhausted is critical, a pool of size 0 is not', {
         inputs: [
           { series: seriesSelector(M.redisPoolInUse, labels), values: samples(at + STEP, poolSize / 5, () => poolSize) },
           { series: seriesSelector(M.redisPoolMax, labels), values: samples(at + STEP, poolSize, () => poolSize) },
+          // a second instance whose pool is not set up: 0 of 0 in use must not count as exhausted
+          { series: seriesSelector(M.redisPoolInUse, { ...labels, instance: `${primary}-2` }), values: samples(at + STEP, 0, () => 0) },
+          { series: seriesSelector(M.redisPoolMax, { ...labels, instance: `${primary}-2` }), values: samples(at + STEP, 0, () => 0) },
         ],
         asserts: [quiet(rule.alert), { atSeconds: at, alertname: rule.alert, alerts: [expectedAlert(rule, labels, poolSize)] }],
       }),

@@ -178,13 +178,14 @@ export function symptomGroup(inputs: SymptomInputs): RuleGroup {
     rule('redis', {
       expr:
         `max by (region) (${M.dependencyUp}{${job}, dependency="${DEPENDENCY.redis}"}) == 0\nor\n` +
-        `${M.redisPoolInUse}{${job}} >= ${M.redisPoolMax}{${job}}`,
+        // A pool of size 0 (not set up yet, or scaled down to nothing) is not an exhausted one.
+        `(${M.redisPoolInUse}{${job}} >= ${M.redisPoolMax}{${job}} and ${M.redisPoolMax}{${job}} > 0)`,
       for: s.forDuration,
       annotations: {
         summary: 'Redis is unreachable or a Redis connection pool is exhausted.',
         description:
-          `In {{ $labels.region }} no API instance reaches Redis, or an instance uses every connection of its Redis pool ` +
-          `(rate limiting fails open and requests get ${RATE_LIMITED_CODE}).`,
+          `In {{ $labels.region }} no API instance reaches Redis (the rate limiter fails open), or an instance uses every ` +
+          `connection of its Redis pool (requests get ${RATE_LIMITED_CODE}).`,
       },
     }),
     rule('postgres', {
