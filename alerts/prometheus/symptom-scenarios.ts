@@ -13,12 +13,14 @@ import { timeline, windowedAverage } from './private/timeline';
 import type { AlertingRule, InputSeries } from './rules';
 import { sloSeriesLabels } from './sli-rules';
 import { availabilityWindow, REASON_LABEL, SYMPTOM, symptomGroup, symptomWindow, type SymptomInputs } from './symptoms';
-import { expectedAlert, sliInputs, type Scenario, type ScenarioCase } from './scenario';
+import { expectedAlert, quantize, sliInputs, type Scenario, type ScenarioCase } from './scenario';
 
 /** Sample spacing of every symptom scenario (one evaluation interval). */
 const STEP = 60;
 /** When the fault starts: after ten healthy minutes. */
 const FAULT_AT = 10 * STEP;
+/** How far above or below an SLO's error budget the near-budget symptom scenarios run (10 %). */
+const NEAR = 0.1;
 /** A counter's or gauge's value before the fault; far from 0 so rate() extrapolates cleanly. */
 const BASE = 1_000_000;
 
@@ -59,7 +61,48 @@ export function symptomScenarios(inputs: SymptomInputs): Scenario[] {
     };
   };
 
+  /**
+   * SLO-based symptoms at a steady error ratio a tenth above (they fire) or below (they stay quiet)
+   * each SLO's error budget, so the scenarios pin the threshold itself, not just "a total failure
+   * alerts".
+   */
+  const nearBudget = (slos: readonly { slo: Slo; window: string; rule: AlertingRule }[], above: boolean): ScenarioCase => {
+    const at = FAULT_AT + Math.max(...slos.map((s) => parseDuration(s.window))) + pending + STEP;
+    const cases = slos.map((s) => ({
+      ...s,
+      tl: timeline([FAULT_AT, 0], [Infinity, quantize(s.slo.errorBudget * (above ? 1 + NEAR : 1 - NEAR), above)]),
+    }));
+    return {
+      intervalSeconds: STEP,
+      inputs: [...new Map(cases.flatMap((c) => sliInputs(c.slo, c.tl, STEP, at + STEP)).map((i) => [i.series, i])).values()],
+      asserts: [
+        {
+          atSeconds: at,
+          alertname: slos[0]!.rule.alert,
+          alerts: above
+            ? cases.map((c) => expectedAlert(c.rule, sloSeriesLabels(c.slo), windowedAverage(c.tl, at, parseDuration(c.window))))
+            : [],
+        },
+      ],
+    };
+  };
+  const errorRateSymptom = [{ slo: platform.errorRate, window: symptomWindow(platform.errorRate, 0), rule: ruleOf(SYMPTOM.errorRate) }];
+  const latencySymptoms = rules
+    .filter((r) => r.alert === SYMPTOM.latency)
+    .map((rule, i) => {
+      const slo = i === 0 ? platform.lightLatency : platform.webhookLatency;
+      return { slo, window: symptomWindow(slo, 0), rule };
+    });
+
   const scenarios: Scenario[] = [
+    {
+      name: 'errors and slow requests a tenth above each SLO budget: ApiHighErrorRate and ApiLatencyHigh fire',
+      cases: [nearBudget(errorRateSymptom, true), nearBudget(latencySymptoms, true)],
+    },
+    {
+      name: 'errors and slow requests a tenth below each SLO budget: ApiHighErrorRate and ApiLatencyHigh stay quiet',
+      cases: [nearBudget(errorRateSymptom, false), nearBudget(latencySymptoms, false)],
+    },
     one(
       'health probes fail in every region: ApiAvailabilityLow pages',
       sloFault([{ slo: platform.availability, window: availabilityWindow(inputs), rule: ruleOf(SYMPTOM.availability) }]),
