@@ -5,7 +5,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { burnRateFactor, burnWindows, fullOutageDetectionSeconds, WORKBOOK_WINDOWS } from '../../../slos/burn-rate';
-import { humanDuration } from '../../../slos/duration';
+import { availabilityThreshold, availabilityWindow, symptomInputs } from '../../../alerts/prometheus/symptoms';
+import { loadEnvironmentOrThrow } from '../../../environments/load';
+import { humanDuration, parseDuration } from '../../../slos/duration';
+import { loadCatalog } from '../../../slos/load';
+import type { SloCatalog } from '../../../slos/model';
 
 const DOC = 'docs/alerting.md';
 const START = '<!-- burn-rate-table:start -->';
@@ -75,6 +79,26 @@ describe('docs/alerting.md', () => {
     expect(paragraph).toContain(`factor to ${unscaled.toFixed(1)}`);
     expect(paragraph).toContain(`need ${humanDuration(week / unscaled)} to spend`);
     expect(paragraph).toContain(`${(page.factor / unscaled).toFixed(1)} times lower`);
+  });
+
+  test('the availability-symptom paragraph states the probe counts and shares the example environment implies', () => {
+    // given the example environment's probes and the availability symptom's window and threshold
+    const env = loadEnvironmentOrThrow('example');
+    const inputs = symptomInputs(loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog, env)!;
+    const period = env.monitoring.uptimePeriodSeconds;
+    const window = parseDuration(availabilityWindow(inputs));
+    const rounds = window / period;
+    const probes = rounds * env.monitoring.uptimeCheckerRegions.length;
+    const paragraph = readFileSync(DOC, 'utf8').split('**Why availability')[1]!.split('\n\n')[0]!.replace(/\s+/g, ' ');
+    // then
+    expect(paragraph).toContain(`(${period / 60} minutes), ${probes} in a ${window / 60}-minute window`);
+    expect(paragraph).toContain(
+      `1/${probes} of that window, more than fifty times the ${inputs.platform.availability.errorBudget * 100} % budget`,
+    );
+    expect(1 / probes / inputs.platform.availability.errorBudget).toBeGreaterThan(50);
+    expect(paragraph).toContain(`(1/${rounds}, or 1/${rounds + 1} with Prometheus 2's closed ranges)`);
+    expect(paragraph).toContain(`two rounds of ${rounds + 1} are ${(2 / (rounds + 1)).toFixed(2)}`);
+    expect(2 / (rounds + 1)).toBeGreaterThan(availabilityThreshold(inputs));
   });
 
   test('a 7-day SLO keeps the 30-day factors and spends 30/7 times the share of its budget', () => {
