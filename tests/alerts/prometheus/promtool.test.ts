@@ -19,6 +19,7 @@ import { expectedAlert } from '../../../alerts/prometheus/scenario';
 import { testFileYaml } from '../../../alerts/prometheus/serialize';
 import { sloSeriesLabels } from '../../../alerts/prometheus/sli-rules';
 import { availabilityWindow, SYMPTOM, SYMPTOM_SEVERITY, symptomGroup, symptomInputs } from '../../../alerts/prometheus/symptoms';
+import { fullOutageDetectionSeconds } from '../../../slos/burn-rate';
 import { parseDuration } from '../../../slos/duration';
 import { checkAndTest, findPromtool, PROMTOOL_INSTALL_HINT, runPromtool, type PromtoolRun } from '../../../bin/commands/test';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
@@ -236,6 +237,33 @@ describe('generated scenarios', () => {
   test.each(catalog.slos.map((s) => [s.id, s.alerting.name] as const))('%s has a full outage that fires %s', (_, alert) => {
     const fired = asserted.filter((a) => a.alertname === alert && a.exp_alerts.length > 0 && a.group.startsWith('full outage'));
     expect(fired.length).toBeGreaterThan(0);
+  });
+
+  test.each(
+    catalog.slos.flatMap((s) =>
+      (['page', 'ticket'] as const)
+        .filter((kind) => s.alerting.windows.some((w) => w.kind === kind && Number.isFinite(fullOutageDetectionSeconds(w))))
+        .map((kind) => [s.id, kind, s] as const),
+    ),
+  )('%s: in the full outage the %s alert is asserted firing no later than its computed detection time', (_, kind, slo) => {
+    const windows = slo.alerting.windows.filter((w) => w.kind === kind && Number.isFinite(fullOutageDetectionSeconds(w)));
+    // given the file's evaluation step and the outage start (after the longest page window, else the longest short window)
+    const file = files[catalog.services.indexOf(slo.service)]!;
+    const step = parseDuration(file.evaluation_interval);
+    const pages = slo.alerting.windows.filter((w) => w.kind === 'page');
+    const start =
+      Math.ceil(
+        Math.max(...(pages.length > 0 ? pages.map((w) => w.longWindowSeconds) : slo.alerting.windows.map((w) => w.shortWindowSeconds))) /
+          step,
+      ) * step;
+    // when the first assertion that expects this kind firing
+    const firing = asserted
+      .filter((a) => a.group.startsWith('full outage') && a.alertname === slo.alerting.name)
+      .filter((a) => a.exp_alerts.some((e) => e.exp_labels.slo_alert === kind))
+      .map((a) => parseDuration(a.eval_time));
+    // then it comes within one evaluation of the computed detection time
+    expect(firing.length).toBeGreaterThan(0);
+    expect(Math.min(...firing) - start).toBeLessThanOrEqual(Math.min(...windows.map(fullOutageDetectionSeconds)) + step);
   });
 
   test.each(catalog.slos.map((s) => [s.id, s.alerting.name] as const))(
