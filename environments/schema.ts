@@ -118,9 +118,9 @@ const SYMPTOM_DEFAULTS = {
  */
 const symptomsSchema = z
   .strictObject({
-    forDuration: promDuration('Pending period (`for`) of the symptom alerts on ratios, dependencies and the pool.').default(
-      SYMPTOM_DEFAULTS.forDuration,
-    ),
+    forDuration: promDuration(
+      'Pending period (`for`) of the error, latency, dependency and pool symptom alerts (the availability one has none: its threshold counts probe rounds).',
+    ).default(SYMPTOM_DEFAULTS.forDuration),
     rateWindow: promDuration('Range of rate() over raw platform counters (429s, revoked-key uses).').default(SYMPTOM_DEFAULTS.rateWindow),
     rateLimitedShare: ratio('Share of requests answered 429 at which the rate-limit saturation alert fires.').default(
       SYMPTOM_DEFAULTS.rateLimitedShare,
