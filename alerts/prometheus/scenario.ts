@@ -55,9 +55,16 @@ export function quantize(ratio: number, up: boolean): number {
  * Input series that make the SLI of `slo` follow `tl` from 0 s to `untilSeconds`. A latency SLI
  * with equality matchers gets a real histogram (count and the threshold bucket), so its
  * recording rules run on raw data; any other SLI's queries are opaque to the generator, so its
- * recorded error ratios are given directly, one series per recorded window.
+ * recorded error ratios are given directly, one series per recorded window and per window in
+ * `alsoWindows` (the ratios a symptom alert records for itself).
  */
-export function sliInputs(slo: Slo, tl: Timeline, intervalSeconds: number, untilSeconds: number): InputSeries[] {
+export function sliInputs(
+  slo: Slo,
+  tl: Timeline,
+  intervalSeconds: number,
+  untilSeconds: number,
+  alsoWindows: readonly string[] = [],
+): InputSeries[] {
   const steps = Math.ceil(untilSeconds / intervalSeconds);
   const times = Array.from({ length: steps + 1 }, (_, k) => k * intervalSeconds);
   const matchers = slo.sli.kind === 'latency' ? equalityMatchers(slo.sli.selector) : undefined;
@@ -79,7 +86,7 @@ export function sliInputs(slo: Slo, tl: Timeline, intervalSeconds: number, until
     ];
   }
   const labels = sloSeriesLabels(slo);
-  return recordedWindows(slo).map((w) => ({
+  return [...new Set([...recordedWindows(slo), ...alsoWindows])].map((w) => ({
     series: seriesSelector(errorRatioRecord(w), labels),
     values: expandingNotation(times.map((t) => windowedAverage(tl, t, parseDuration(w)))),
   }));

@@ -9,11 +9,11 @@ import type { Slo } from '../../slos/model';
 import { DEPENDENCY, PLATFORM_METRICS as M, RATE_LIMITED_CODE } from './platform-metrics';
 import { withAlertPolicy } from './policy';
 import { expandingNotation, seriesSelector } from './private/series';
-import { timeline, windowedAverage } from './private/timeline';
-import type { AlertingRule, InputSeries } from './rules';
+import { timeline, windowedAverage, type Timeline } from './private/timeline';
+import { isAlertingRule, type AlertingRule, type InputSeries } from './rules';
 import { sloSeriesLabels } from './sli-rules';
-import { availabilityWindow, REASON_LABEL, SYMPTOM, symptomGroup, symptomWindow, type SymptomInputs } from './symptoms';
-import { expectedAlert, quantize, sliInputs, type Scenario, type ScenarioCase } from './scenario';
+import { availabilityWindow, REASON_LABEL, SYMPTOM, symptomGroup, symptomReads, symptomWindow, type SymptomInputs } from './symptoms';
+import { expectedAlert, quantize, sliInputs as sliSeries, type Scenario, type ScenarioCase } from './scenario';
 
 /** Sample spacing of every symptom scenario (one evaluation interval). */
 const STEP = 60;
@@ -27,7 +27,19 @@ const BASE = 1_000_000;
 /** The scenarios of the symptom alerts of `inputs.service`. */
 export function symptomScenarios(inputs: SymptomInputs): Scenario[] {
   const { platform, env } = inputs;
-  const rules = symptomGroup(inputs).rules.map((r) => withAlertPolicy(r as AlertingRule, env));
+  const rules = symptomGroup(inputs)
+    .rules.filter(isAlertingRule)
+    .map((r) => withAlertPolicy(r, env));
+  /** An SLI's inputs, with the ratios the symptoms record for themselves given directly too. */
+  const reads = symptomReads(inputs);
+  const sliInputs = (slo: Slo, tl: Timeline, step: number, until: number) =>
+    sliSeries(
+      slo,
+      tl,
+      step,
+      until,
+      reads.filter((r) => r.slo.id === slo.id).map((r) => r.window),
+    );
   const ruleOf = (alert: string, reason?: string): AlertingRule => {
     const r = rules.find((x) => x.alert === alert && (reason === undefined || x.labels[REASON_LABEL] === reason));
     if (!r) throw new Error(`internal: no symptom rule ${alert} ${reason ?? ''}`);

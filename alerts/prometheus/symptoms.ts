@@ -6,13 +6,14 @@
 import { platformSlos, type LatencySlo, type PlatformSlos } from '../../environments/platform-slos';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { goldenSignalsUid, LABEL, symptomGroupName } from '../../slos/conventions';
-import { roundSignificant } from '../../slos/burn-rate';
-import { parseDuration } from '../../slos/duration';
+import { roundSignificant, WORKBOOK_WINDOWS } from '../../slos/burn-rate';
+import { errorRatioRecord } from '../../slos/conventions';
+import { formatDuration, parseDuration } from '../../slos/duration';
 import type { Severity } from '../../slos/schema';
 import type { Slo, SloCatalog } from '../../slos/model';
 import { DEPENDENCY, PLATFORM_METRICS as M, RATE_LIMITED_CODE } from './platform-metrics';
-import type { AlertingRule, AlertRouting, RuleGroup } from './rules';
-import { recordedRatio, recordedWindows } from './sli-rules';
+import type { AlertingRule, AlertRouting, RecordingRule, RuleGroup } from './rules';
+import { recordedErrorRatioExpr, recordedRatio, recordedWindows, sloSeriesLabels } from './sli-rules';
 
 /** Names of the eight symptom alerts. */
 export const SYMPTOM = Object.freeze({
@@ -62,12 +63,24 @@ export function symptomInputs(catalog: SloCatalog, env: EnvironmentConfig): Symp
 }
 
 /**
- * The recorded window a symptom alert reads for an SLO: the shortest recorded window of at least
- * `minSeconds` (the longest one when none is that long).
+ * The windows a symptom alert may read, shortest first: every long and short window of the
+ * Workbook's table, whether the SLO enables that alert or not. A symptom's window depends on what
+ * it must see (four probe rounds, or just the latest minutes), never on which burn-rate alerts an
+ * SLO turns on: an SLO whose page is disabled (the availability SLO, whose probes are too few to
+ * page on burn rate) keeps the same symptom window and threshold.
+ */
+const SYMPTOM_WINDOWS: readonly number[] = [...new Set(WORKBOOK_WINDOWS.flatMap((w) => [w.shortWindowSeconds, w.longWindowSeconds]))].sort(
+  (a, b) => a - b,
+);
+
+/**
+ * The window a symptom alert reads for an SLO: the shortest window of the Workbook's table of at
+ * least `minSeconds` (the SLO window when none is that long). When the SLO's own SLI group does not
+ * record it, the symptom group does (`symptomRecordings`).
  */
 export function symptomWindow(slo: Slo, minSeconds: number): string {
-  const windows = recordedWindows(slo);
-  return windows.find((w) => parseDuration(w) >= minSeconds) ?? windows[windows.length - 1]!;
+  const seconds = SYMPTOM_WINDOWS.find((w) => w >= minSeconds);
+  return seconds === undefined ? slo.window : formatDuration(seconds);
 }
 
 /**
@@ -77,7 +90,7 @@ export function symptomWindow(slo: Slo, minSeconds: number): string {
  */
 export const AVAILABILITY_MIN_ROUNDS = 4;
 
-/** The window the availability symptom reads: the shortest recorded one holding four uptime-probe rounds. */
+/** The window the availability symptom reads: the shortest one holding four uptime-probe rounds. */
 export function availabilityWindow(inputs: SymptomInputs): string {
   return symptomWindow(inputs.platform.availability, AVAILABILITY_MIN_ROUNDS * inputs.env.monitoring.uptimePeriodSeconds);
 }
@@ -99,7 +112,38 @@ export function availabilityThreshold(inputs: SymptomInputs): number {
   return roundSignificant(Math.max(inputs.platform.availability.errorBudget, 1.5 * oneRound));
 }
 
-/** The symptom group of the platform service. */
+/** The SLO and window of each SLO-based symptom alert, availability first. */
+export function symptomReads(inputs: SymptomInputs): { readonly slo: Slo; readonly window: string }[] {
+  const { platform } = inputs;
+  return [
+    { slo: platform.availability, window: availabilityWindow(inputs) },
+    ...[platform.errorRate, platform.lightLatency, platform.webhookLatency].map((slo) => ({ slo, window: symptomWindow(slo, 0) })),
+  ];
+}
+
+/**
+ * The error ratios the symptom alerts read that the SLOs' own SLI groups do not record (those
+ * record only the windows of the alerts an SLO enables), once each. Recorded under the same name
+ * and labels as an SLI group would, so a symptom reads every ratio the same way; never twice,
+ * since two rules writing one series would clash.
+ */
+export function symptomRecordings(inputs: SymptomInputs): RecordingRule[] {
+  const missing = new Map<string, RecordingRule>();
+  for (const { slo, window } of symptomReads(inputs)) {
+    if (recordedWindows(slo).includes(window)) continue;
+    missing.set(`${slo.id} ${window}`, {
+      record: errorRatioRecord(window),
+      expr: recordedErrorRatioExpr(slo, window),
+      labels: sloSeriesLabels(slo),
+    });
+  }
+  return [...missing.values()];
+}
+
+/**
+ * The symptom group of the platform service: the ratios only the symptoms read first (rules of a
+ * group run in order, so each alert sees the ratio of the same evaluation), then the alerts.
+ */
 export function symptomGroup(inputs: SymptomInputs): RuleGroup {
   const { platform, env, service } = inputs;
   const job = `job="${env.service.name}"`;
@@ -226,5 +270,5 @@ export function symptomGroup(inputs: SymptomInputs): RuleGroup {
       },
     }),
   ];
-  return { name: symptomGroupName(service), rules };
+  return { name: symptomGroupName(service), rules: [...symptomRecordings(inputs), ...rules] };
 }
