@@ -1,6 +1,7 @@
 import { addMatchers } from '../../dashboards/private/matchers';
 import { burnRateWindows, googleMetric, REGION_FILTER, RATE_WINDOW, sliErrorRatio } from '../../dashboards/queries';
 import { promqlSyntaxError } from '../../slos/promql';
+import { AVAILABILITY_ID, pagingAvailability, pagingCatalog } from '../alerts/prometheus/paging-catalog';
 import { interpolate, loadBundled } from './dashboard-json';
 
 describe('addMatchers', () => {
@@ -49,9 +50,17 @@ describe('queries', () => {
   });
 
   test('burn-rate windows are every distinct long and short alert window, longest first', () => {
-    // given
-    const { catalog } = loadBundled();
+    // given a 99.9 %/30 d SLO with every window enabled: the availability SLO with its page turned back on
+    const slo = pagingAvailability(pagingCatalog());
     // then
-    expect(burnRateWindows(catalog.slos[0]!)).toEqual(['3d', '6h', '1h', '30m', '5m']);
+    expect(burnRateWindows(slo)).toEqual(['3d', '6h', '1h', '30m', '5m']);
+  });
+
+  test('burn-rate windows leave out the windows of a disabled page', () => {
+    // given the shipped availability SLO, which pages no burn rate
+    const { catalog } = loadBundled();
+    const slo = catalog.slos.find((s) => s.id === AVAILABILITY_ID)!;
+    // then only the ticket's windows are shown
+    expect(burnRateWindows(slo)).toEqual(['3d', '6h']);
   });
 });

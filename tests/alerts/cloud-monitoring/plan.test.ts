@@ -199,10 +199,15 @@ describe('cloud monitoring plan', () => {
       }
     });
 
-    test('every such slo has a burn-rate policy per window with the factor of burnWindows', () => {
+    test('every such slo has a burn-rate policy per enabled window with the factor of burnWindows, and none for a disabled one', () => {
       for (const slo of withCm()) {
-        const expected = burnWindows(slo.objectivePercent, slo.windowSeconds, slo.alerting.severities);
-        for (const w of expected) {
+        const enabled = new Set(slo.alerting.windows.map((w) => w.id));
+        const all = burnWindows(slo.objectivePercent, slo.windowSeconds, slo.alerting.severities);
+        // then: a window the spec turns off (the availability SLO's pages) has no policy
+        for (const w of all.filter((x) => !enabled.has(x.id))) {
+          expect(plan.policies.map((p) => p.key)).not.toContain(`slo-burn-${slo.service}-${slo.name}-${w.id}`);
+        }
+        for (const w of all.filter((x) => enabled.has(x.id))) {
           const p = policy(plan, `slo-burn-${slo.service}-${slo.name}-${w.id}`);
           // then: long and short window, both above the factor, combined with AND
           expect(p.combiner).toBe('AND');

@@ -129,10 +129,11 @@ describe('Grafana-managed burn-rate rules', () => {
   });
 
   test('a tighter objective moves the thresholds with no other edit', () => {
-    // given the first SLO with its objective raised by a tenth of its budget
-    const slo = catalog.slos.find((s) => s.alerting.windows.length > 0)!;
+    // given the first SLO that pages, with its objective raised by a tenth of its budget
+    const slo = catalog.slos.find((s) => s.alerting.windows.some((w) => w.kind === 'page'))!;
     const objectivePercent = 100 - (100 - slo.objectivePercent) * 0.9;
-    const windows = burnWindows(objectivePercent, slo.windowSeconds, slo.alerting.severities);
+    const enabled = new Set(slo.alerting.windows.map((w) => w.id));
+    const windows = burnWindows(objectivePercent, slo.windowSeconds, slo.alerting.severities).filter((w) => enabled.has(w.id));
     const tighter: SloCatalog = {
       ...catalog,
       slos: [{ ...slo, objectivePercent, objective: objectivePercent / 100, alerting: { ...slo.alerting, windows } }],
@@ -144,7 +145,9 @@ describe('Grafana-managed burn-rate rules', () => {
       (r) => (r.stages[4]!.model.conditions as { evaluator: { params: number[] } }[])[0]!.evaluator.params[0],
     );
     expect(thresholds).toEqual(windows.map((w) => w.errorRatioThreshold));
-    expect(thresholds[0]).toBeLessThan(groups[0]!.rules[0]!.window.errorRatioThreshold);
+    const shipped = groups.find((g) => g.sloId === slo.id)!;
+    expect(shipped.rules[0]!.window.kind).toBe('page');
+    expect(thresholds[0]).toBeLessThan(shipped.rules[0]!.window.errorRatioThreshold);
   });
 });
 

@@ -8,9 +8,10 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { prometheusArtifacts, serviceRuleFile } from '../../../alerts/prometheus/artifacts';
 import { isAlertingRule, type AlertingRule, type RecordingRule, type Rule } from '../../../alerts/prometheus/rules';
-import { recordedWindows, sliRecordingGroup } from '../../../alerts/prometheus/sli-rules';
+import { recordedErrorRatioExpr, recordedWindows, sliRecordingGroup, sloSeriesLabels } from '../../../alerts/prometheus/sli-rules';
 import { sloAlertGroup } from '../../../alerts/prometheus/slo-alerts';
 import { SYMPTOM, symptomGroup, symptomInputs } from '../../../alerts/prometheus/symptoms';
+import { pagingAvailability } from './paging-catalog';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
 import type { EnvironmentConfig } from '../../../environments/schema';
 import { BUDGET_REMAINING_RECORD, GENERATED_HEADER, OBJECTIVE_RECORD } from '../../../slos/conventions';
@@ -107,11 +108,8 @@ describe('burn-rate alerts against the Workbook definition', () => {
   });
 
   test('the 99.9 %/30 d availability SLO pages at 14.4x (0.0144) over 1h and 5m, 6x (0.006) over 6h and 30m', () => {
-    // given the Workbook's worked example
-    const rule = burnAlert(
-      catalog.slos.find((s) => s.id === 'api/availability')!,
-      'page',
-    )!;
+    // given the Workbook's worked example: the availability SLO with its page turned back on
+    const rule = burnAlert(pagingAvailability(), 'page')!;
     // then
     expect(Object.fromEntries(thresholds(rule.expr))).toEqual({
       'slo:sli_error:ratio_rate1h': 0.0144,
@@ -136,6 +134,15 @@ describe('burn-rate alerts against the Workbook definition', () => {
     const slo = catalog.slos.find((s) => s.id === 'auth/token-check')!;
     expect(burnAlert(slo, 'page')).toBeUndefined();
     expect(recordedWindows(slo)).toEqual(['6h', '3d', '28d']);
+  });
+
+  test('the availability SLO does not page on burn rate: its probes are too few, the symptom pages instead', () => {
+    // given the shipped spec, whose 36 probes an hour put the 1h/5m page threshold below one failed probe
+    const slo = catalog.slos.find((s) => s.id === 'api/availability')!;
+    // then only the slow-burn ticket is left, and only its windows are recorded
+    expect(burnAlert(slo, 'page')).toBeUndefined();
+    expect(burnAlert(slo, 'ticket')).toBeDefined();
+    expect(recordedWindows(slo)).toEqual(['6h', '3d', '30d']);
   });
 
   test('one budget alert covers every spec threshold, labelling each with its percent', () => {
@@ -200,7 +207,7 @@ describe('rules per SLO', () => {
 describe('symptom alerts', () => {
   const inputs = symptomInputs(catalog, env)!;
   const group = symptomGroup(inputs);
-  const rules = group.rules as AlertingRule[];
+  const rules = group.rules.filter(isAlertingRule);
 
   test('eight alerts cover the four severities and live in the api rule file', () => {
     expect(new Set(rules.map((r) => r.alert))).toEqual(new Set(Object.values(SYMPTOM)));
@@ -227,6 +234,26 @@ describe('symptom alerts', () => {
     expect(rule.expr).toBe('slo:sli_error:ratio_rate30m{service="api", slo="availability"} > 0.25');
     // the threshold itself is the debounce: no pending period on top
     expect(rule.for).toBeUndefined();
+  });
+
+  test('a window the symptoms read and no SLI group records is recorded once, first in the symptom group', () => {
+    // given the availability SLO, which pages no burn rate and so records no 30 m ratio of its own
+    const availability = catalog.slos.find((s) => s.id === 'api/availability')!;
+    expect(recordedWindows(availability)).not.toContain('30m');
+    // then the symptom group records it from the SLI itself, with the labels of the SLO's series
+    const recordings = group.rules.filter((r): r is RecordingRule => !isAlertingRule(r));
+    expect(recordings).toEqual([
+      {
+        record: 'slo:sli_error:ratio_rate30m',
+        expr: recordedErrorRatioExpr(availability, '30m'),
+        labels: sloSeriesLabels(availability),
+      },
+    ]);
+    expect(group.rules.slice(0, recordings.length)).toEqual(recordings);
+    // and every series of the api rule file is recorded by exactly one rule
+    const file = serviceRuleFile(catalog, 'api', env, inputs).groups.flatMap((g) => g.rules);
+    const series = file.filter((r): r is RecordingRule => !isAlertingRule(r)).map((r) => `${r.record}${JSON.stringify(r.labels)}`);
+    expect(new Set(series).size).toBe(series.length);
   });
 
   test.each([
@@ -258,7 +285,7 @@ describe('symptom alerts', () => {
     ],
   ] as const)('the %s of the environment sets its threshold', (_, change, alert, expected) => {
     // when
-    const changed = symptomGroup({ ...inputs, env: change(env) }).rules as AlertingRule[];
+    const changed = symptomGroup({ ...inputs, env: change(env) }).rules.filter(isAlertingRule);
     // then
     expect(
       changed
