@@ -1,29 +1,48 @@
-/** `slo generate [--slos DIR] [--env NAME|FILE] --out DIR`: writes every artifact atomically. */
+/**
+ * `slo generate [--slos DIR] [--env NAME|FILE] --out DIR [--adopt]`: writes every artifact as one
+ * unit, never destroying a file it did not write (bin/generated-output.ts holds the policy).
+ */
 import { prometheusArtifacts } from '../../alerts/prometheus/artifacts';
 import { grafanaArtifacts } from '../../dashboards/artifacts';
 import { loadEnvironment } from '../../environments/load';
 import { loadCatalog } from '../../slos/load';
 import { parseCommandArgs } from '../args';
 import { EXIT, UsageError, type CliIo } from '../io';
-import { writeArtifactsAtomically } from '../write-atomic';
+import { checkOutputDir, OutputBusyError, writeGeneratedOutput } from '../generated-output';
 import { DEFAULT_SLOS_DIR, render } from './validate';
 
-const HELP = `usage: slo generate [--slos DIR] [--env NAME|FILE] --out DIR
+const HELP = `usage: slo generate [--slos DIR] [--env NAME|FILE] --out DIR [--adopt]
 
 Writes DIR/prometheus/<service>.rules.yaml, DIR/prometheus/<service>.test.yaml and
 DIR/grafana/<dashboard-uid>.json. Invalid specs write nothing (exit 1).
   --slos DIR   spec directory (default: slos)
   --env NAME   environment for thresholds and links (default: example)
-  --out DIR    output directory (replaced as a whole)`;
+  --out DIR    output directory. Only files slo generate wrote there (listed in
+               DIR/.slo-manifest.json, unchanged since) are replaced or removed; all
+               others are kept. Refused (exit 2): the repository root or a folder
+               holding it, the spec directory, a folder holding it or inside it,
+               the home directory, /, and a non-empty directory without a manifest
+  --adopt      write into a non-empty directory without a manifest, and overwrite
+               files at generated paths that slo generate did not write or that
+               were edited since
+exit: 0 written, 1 invalid specs or another run kept DIR locked (nothing written),
+      2 usage error or a refused --out (nothing written)`;
 
 /** Runs `slo generate`. */
 export function generate(args: string[], io: CliIo): number {
-  const { values } = parseCommandArgs(args, { slos: { type: 'string' }, env: { type: 'string' }, out: { type: 'string' } });
+  const { values } = parseCommandArgs(args, {
+    slos: { type: 'string' },
+    env: { type: 'string' },
+    out: { type: 'string' },
+    adopt: { type: 'boolean' },
+  });
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;
   }
   if (!values.out) throw new UsageError('--out DIR is required');
+  const target = { slosDir: values.slos ?? DEFAULT_SLOS_DIR, adopt: values.adopt ?? false };
+  checkOutputDir(values.out, target);
   const { catalog, problems } = loadCatalog({ slosDir: values.slos ?? DEFAULT_SLOS_DIR });
   const envResult = loadEnvironment(values.env ?? 'example', catalog);
   const all = [...problems, ...envResult.problems];
@@ -32,7 +51,14 @@ export function generate(args: string[], io: CliIo): number {
     return EXIT.invalid;
   }
   const artifacts = [...prometheusArtifacts(catalog, envResult.env), ...grafanaArtifacts(catalog, envResult.env)];
-  writeArtifactsAtomically(values.out, artifacts);
-  io.out(`wrote ${artifacts.length} files to ${values.out}`);
-  return EXIT.ok;
+  try {
+    const written = writeGeneratedOutput(values.out, artifacts, target);
+    for (const note of written.notes) io.err(`slo generate: ${note}`);
+    io.out(written.summary);
+    return EXIT.ok;
+  } catch (e) {
+    if (!(e instanceof OutputBusyError)) throw e;
+    io.err(`slo generate: ${e.message}`);
+    return EXIT.invalid;
+  }
 }

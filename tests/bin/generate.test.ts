@@ -1,6 +1,7 @@
 /**
  * The `slo generate` CLI contract: every artifact written as one unit, nothing written for invalid
- * input (exit 1), usage errors exit 2.
+ * input (exit 1), usage errors and refused output directories exit 2. The output policy itself is
+ * tested in generated-output.test.ts, crashes and concurrent runs in generate-crash.test.ts.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,11 +15,9 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('slo generate', () => {
-  test('writes the rules, promtool tests and dashboards of every service, replacing what was there', async () => {
-    // given an output directory holding a stale file
+  test('writes the rules, promtool tests and dashboards of every service, and a manifest listing exactly them', async () => {
+    // given
     const out = join(tmp, 'out');
-    mkdirSync(join(out, 'prometheus'), { recursive: true });
-    writeFileSync(join(out, 'prometheus', 'stale.rules.yaml'), 'groups: []\n');
     // when
     const result = await run('generate', '--out', out);
     // then
@@ -30,7 +29,83 @@ describe('slo generate', () => {
     const dashboards = readdirSync(join(out, 'grafana'));
     expect(dashboards.length).toBe(6); // one golden-signals dashboard per service and the SLO dashboard
     for (const d of dashboards) expect(JSON.parse(readFileSync(join(out, 'grafana', d), 'utf8')).uid).toBe(d.replace(/\.json$/, ''));
+    const manifest = JSON.parse(readFileSync(join(out, '.slo-manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.files)).toEqual(
+      [...dashboards.map((d) => `grafana/${d}`), ...prometheus.map((p) => `prometheus/${p}`)].sort(),
+    );
+    expect(result.out).toBe(`wrote ${Object.keys(manifest.files).length} files to ${out}\n`);
+    expect(readdirSync(out).sort()).toEqual(['.slo-manifest.json', 'grafana', 'prometheus']);
     expect(readdirSync(tmp).filter((n) => n.includes('.tmp-') || n.includes('.old-'))).toEqual([]);
+  });
+
+  test('keeps files it did not write when it generates again, and removes only its own stale ones', async () => {
+    // given a previous output with someone else's files in it, and a stale generated file
+    const out = join(tmp, 'regenerated');
+    expect((await run('generate', '--out', out)).code).toBe(0);
+    writeFileSync(join(out, 'notes.md'), 'mine\n');
+    writeFileSync(join(out, 'prometheus', 'custom.rules.yaml'), 'groups: []\n');
+    const slos = join(tmp, 'fewer-slos');
+    mkdirSync(slos);
+    for (const f of ['api.yaml', 'auth.yaml']) writeFileSync(join(slos, f), readFileSync(join('slos', f), 'utf8'));
+    // when
+    const result = await run('generate', '--slos', slos, '--out', out);
+    // then
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(out, 'notes.md'), 'utf8')).toBe('mine\n');
+    expect(readdirSync(join(out, 'prometheus')).sort()).toEqual([
+      'api.rules.yaml',
+      'api.test.yaml',
+      'auth.rules.yaml',
+      'auth.test.yaml',
+      'custom.rules.yaml',
+    ]);
+    expect(result.out).toMatch(/^wrote \d+ files to .*; removed \d+ it wrote before and no longer generates\n$/);
+  });
+
+  test.each([
+    ['the repository root', () => ['--out', '.'], 'the root of a git repository'],
+    ['a folder holding the repository', () => ['--out', '..'], 'a folder holding the git repository'],
+    ['the spec directory', () => ['--out', 'slos'], 'the spec directory'],
+    ['a folder inside the spec directory', () => ['--out', 'slos/generated'], 'a folder inside the spec directory'],
+    [
+      'a folder holding the spec directory',
+      () => ['--slos', join(tmp, 'team', 'slos'), '--out', join(tmp, 'team')],
+      'a folder holding the spec directory',
+    ],
+    ['a non-empty directory it did not create', () => ['--out', 'docs'], 'a non-empty directory that slo generate did not create'],
+    ['the repository root even with --adopt', () => ['--out', '.', '--adopt'], 'the root of a git repository'],
+  ])('rejects %s with exit 2 and one line, deleting nothing', async (_name, args, why) => {
+    // given
+    mkdirSync(join(tmp, 'team', 'slos'), { recursive: true });
+    writeFileSync(join(tmp, 'team', 'slos', 'api.yaml'), readFileSync('slos/api.yaml', 'utf8'));
+    const before = [readdirSync('.').sort(), readdirSync('docs').sort(), readdirSync(join(tmp, 'team')).sort()];
+    // when
+    const result = await run('generate', ...args());
+    // then
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(new RegExp(`^slo generate: --out \\S+: refusing to write into ${why}[^\n]*\n$`));
+    expect([readdirSync('.').sort(), readdirSync('docs').sort(), readdirSync(join(tmp, 'team')).sort()]).toEqual(before);
+  });
+
+  test('writes into a non-empty directory it did not create with --adopt, keeping what was there', async () => {
+    // given
+    const out = join(tmp, 'adopted');
+    mkdirSync(out);
+    writeFileSync(join(out, 'notes.md'), 'mine\n');
+    // when
+    const refused = await run('generate', '--out', out);
+    const adopted = await run('generate', '--out', out, '--adopt');
+    // then
+    expect(refused.code).toBe(2);
+    expect(adopted.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['.slo-manifest.json', 'grafana', 'notes.md', 'prometheus']);
+  });
+
+  test('documents --adopt and what it keeps in --help', async () => {
+    const result = await run('generate', '--help');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('--adopt');
+    expect(result.out).toContain('.slo-manifest.json');
   });
 
   test('fails with exit 1 and writes nothing when a spec is invalid', async () => {
@@ -42,7 +117,7 @@ describe('slo generate', () => {
     mkdirSync(out);
     writeFileSync(join(out, 'marker'), 'old');
     // when
-    const result = await run('generate', '--slos', slos, '--out', out);
+    const result = await run('generate', '--slos', slos, '--out', out, '--adopt');
     // then
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/api\.yaml:\d+:\d+: .*objective is 100/);

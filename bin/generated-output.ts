@@ -1,0 +1,454 @@
+/**
+ * The output directory of `slo generate`: the one place that decides what it may write, replace
+ * and delete there, and how a new generation replaces the old one safely.
+ *
+ * - **It never deletes or overwrites a file it did not write.** It records what it wrote in
+ *   `DIR/.slo-manifest.json` (each path with its SHA-256). A later run replaces or removes only
+ *   files listed there and still unchanged. A listed file that was edited since is not destroyed:
+ *   when it would be overwritten the run refuses and names it; when it is no longer generated it is
+ *   kept, dropped from the manifest and reported. Every other file in DIR is left alone.
+ * - **It refuses (a `UsageError`, exit 2) places it must not write to**: the filesystem root, the
+ *   home directory or a folder holding it, a git repository root (a folder with `.git`), the
+ *   repository root of the current directory or any folder holding it, the spec directory, any
+ *   folder holding it and any folder inside it (its `*.yaml` would be read back as specs), a
+ *   non-directory, and a non-empty directory without a manifest unless `adopt` is set.
+ * - **A kill at any moment loses nothing.** The new generation is written and fsynced into
+ *   `DIR/.slo-staging/`, then committed by one rename to `DIR/.slo-commit/`. Before that rename
+ *   DIR holds the complete old output; after it, the complete new output is on disk and the swap
+ *   only moves its files into place, the manifest last. The next run first recovers: it finishes
+ *   a committed swap (roll forward; every step can be repeated) and discards an uncommitted
+ *   staging directory. Between a kill inside the swap and that recovery, DIR mixes old and new
+ *   files, and `.slo-commit/` marks it as such.
+ * - **Concurrent runs serialize** on `DIR/.slo-lock` (the holder's pid; a dead holder's lock is
+ *   broken). A run that cannot get the lock in time fails with `OutputBusyError` and writes
+ *   nothing.
+ */
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, parse, resolve, sep } from 'node:path';
+import { version } from '../package.json';
+import type { Artifact } from '../slos/artifact';
+import { UsageError } from './io';
+import { acquireLock, isLeftoverLockTemp, LOCK_FILE, LOCK_TEMP_PREFIX, LockBusyError } from './private/output-lock';
+
+/** The manifest of what `slo generate` wrote, inside the output directory. */
+export const MANIFEST_FILE = '.slo-manifest.json';
+/** A generation being written; discarded by recovery. */
+const STAGING_DIR = '.slo-staging';
+/** A committed generation being moved into place; finished by recovery. */
+const COMMIT_DIR = '.slo-commit';
+/** The manifest format this code reads and writes. */
+const MANIFEST_FORMAT = 1;
+/** Who writes the manifest, so a manifest of another tool is never taken for ours. */
+const GENERATOR = 'slo-platform slo generate';
+/** How long a run waits for another run on the same directory. */
+const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
+
+/** `DIR/.slo-manifest.json`: every file `slo generate` wrote to DIR, with its content hash. */
+export interface OutputManifest {
+  readonly generator: typeof GENERATOR;
+  readonly version: string;
+  readonly format: typeof MANIFEST_FORMAT;
+  /** Relative path → `sha256:<hex>` of the content written. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** Where and how to write. */
+export interface OutputOptions {
+  /**
+   * The spec directory: the output may not be it, hold it or lie inside it.
+   */
+  readonly slosDir: string;
+  /**
+   * Write into a non-empty directory without a manifest, and overwrite files at generated paths
+   * that `slo generate` did not write or that were edited since.
+   *
+   * @default false - refuse both
+   */
+  readonly adopt?: boolean;
+  /**
+   * The directory whose git repository root (and every folder holding it) is refused.
+   *
+   * @default process.cwd()
+   */
+  readonly cwd?: string;
+  /**
+   * The home directory, refused with every folder holding it.
+   *
+   * @default os.homedir()
+   */
+  readonly home?: string;
+  /**
+   * How long to wait for another run writing the same directory.
+   *
+   * @default 30000 - 30 s
+   */
+  readonly lockTimeoutMs?: number;
+  /**
+   * Called before each step that changes the disk, with the step's name; for the crash tests.
+   *
+   * @default none - `SLO_TEST_KILL_AT=<step>` still SIGKILLs the process at that step
+   */
+  readonly onStep?: (step: string) => void;
+}
+
+/** What a run did. */
+export interface OutputResult {
+  /** `wrote N files to DIR`, plus the stale files removed. */
+  readonly summary: string;
+  /** Things the user should know: recovered runs, edited files kept. */
+  readonly notes: readonly string[];
+}
+
+/** Another run held the output directory's lock too long. */
+export class OutputBusyError extends Error {}
+
+/**
+ * Refuses an output directory that `slo generate` must not write to (see the module comment).
+ * Cheap and without side effects, so the CLI calls it before rendering; the writer calls it again.
+ */
+export function checkOutputDir(outDir: string, options: OutputOptions): void {
+  const out = realPath(outDir);
+  const refuse = (why: string, advice = 'choose a folder of its own, e.g. --out out') => {
+    throw new UsageError(`--out ${outDir}: refusing to write into ${why}; ${advice}`);
+  };
+  if (parse(out).root === out) refuse('the filesystem root');
+  const home = realPath(options.home ?? homedir());
+  if (isInside(home, out)) refuse(out === home ? 'the home directory' : `a folder holding the home directory ${home}`);
+  if (existsSync(join(out, '.git'))) refuse('the root of a git repository');
+  const repo = repositoryRoot(realPath(options.cwd ?? process.cwd()));
+  if (repo && isInside(repo, out)) refuse(`a folder holding the git repository ${repo}`);
+  const slos = realPath(options.slosDir);
+  if (isInside(slos, out)) refuse(out === slos ? 'the spec directory' : `a folder holding the spec directory ${slos}`);
+  if (isInside(out, slos)) refuse(`a folder inside the spec directory ${slos}, whose *.yaml files are read as specs`);
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) refuse('a file', 'name a directory');
+  // A manifest, or a committed swap still in progress, marks the directory as slo generate's own.
+  if (options.adopt || existsSync(join(out, MANIFEST_FILE)) || existsSync(join(out, COMMIT_DIR))) return;
+  if (readdirSync(out).some((name) => !isOwnName(name)))
+    refuse(
+      `a non-empty directory that slo generate did not create (it has no ${MANIFEST_FILE})`,
+      'choose an empty or new directory, or pass --adopt to write into it (files at generated paths are overwritten, all others kept)',
+    );
+}
+
+/**
+ * Writes `artifacts` to `outDir` as one unit, following the module comment's policy. Throws
+ * `UsageError` when refused (nothing written) and `OutputBusyError` when another run holds the
+ * directory too long.
+ */
+export function writeGeneratedOutput(outDir: string, artifacts: readonly Artifact[], options: OutputOptions): OutputResult {
+  checkPaths(artifacts);
+  checkOutputDir(outDir, options);
+  const dir = realPath(outDir);
+  mkdirSync(dir, { recursive: true });
+  const step = stepper(options.onStep);
+  const release = lock(dir, outDir, options.lockTimeoutMs);
+  try {
+    step('locked');
+    const notes = recover(dir, outDir, step);
+    // Checked again under the lock: a run that finished meanwhile may have changed DIR.
+    checkOutputDir(outDir, options);
+    const old = readManifest(dir, outDir) ?? { files: {} };
+    const plan = planSwap(dir, outDir, old.files, artifacts, options.adopt ?? false);
+    stage(dir, artifacts, step);
+    step('staged');
+    renameSync(join(dir, STAGING_DIR), join(dir, COMMIT_DIR));
+    fsyncDir(dir);
+    step('committed');
+    rollForward(dir, step);
+    notes.push(...plan.kept.map((p) => `kept ${join(outDir, p)}: it is no longer generated, but was edited since slo generate wrote it`));
+    const removed = plan.stale.length > 0 ? `; removed ${plan.stale.length} it wrote before and no longer generates` : '';
+    return { summary: `wrote ${artifacts.length} files to ${outDir}${removed}`, notes };
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Recovers DIR after an interrupted run, as the next `slo generate` would before writing: a
+ * committed generation is moved into place, an uncommitted one discarded. Returns the notes.
+ */
+export function recoverOutput(outDir: string, options: Pick<OutputOptions, 'lockTimeoutMs' | 'onStep'> = {}): readonly string[] {
+  const dir = realPath(outDir);
+  if (!existsSync(dir)) return [];
+  const release = lock(dir, outDir, options.lockTimeoutMs);
+  try {
+    return recover(dir, outDir, stepper(options.onStep));
+  } finally {
+    release();
+  }
+}
+
+function lock(dir: string, outDir: string, timeoutMs = DEFAULT_LOCK_TIMEOUT_MS): () => void {
+  try {
+    return acquireLock(dir, timeoutMs);
+  } catch (e) {
+    if (!(e instanceof LockBusyError)) throw e;
+    throw new OutputBusyError(
+      `--out ${outDir}: another slo generate (${e.message}) kept writing it for ${(e.waitedMs / 1000).toFixed(1)} s; ` +
+        `nothing written. Try again, or delete ${join(outDir, LOCK_FILE)} if no slo generate runs`,
+    );
+  }
+}
+
+/** Names of DIR's top level that belong to the writer, not to the output. */
+function isOwnName(name: string): boolean {
+  return name === MANIFEST_FILE || name === STAGING_DIR || name === COMMIT_DIR || name === LOCK_FILE || name.startsWith(LOCK_TEMP_PREFIX);
+}
+
+/** Artifact paths stay inside DIR and never use the writer's own names. */
+function checkPaths(artifacts: readonly Artifact[]): void {
+  const seen = new Set<string>();
+  for (const { path } of artifacts) {
+    const parts = path.split('/');
+    if (path.startsWith('/') || path.includes('\\') || parts.some((p) => p === '' || p === '.' || p === '..') || isOwnName(parts[0]!))
+      throw new Error(`artifact path is not a plain relative path inside the output directory: ${path}`);
+    if (seen.has(path)) throw new Error(`two artifacts share the path ${path}`);
+    seen.add(path);
+  }
+}
+
+/** What the swap will delete, and the edited stale files it keeps. */
+interface SwapPlan {
+  readonly stale: readonly string[];
+  readonly kept: readonly string[];
+}
+
+/**
+ * Decides, before anything is written, that the swap destroys nothing it may not: refuses a
+ * generated path held by a file slo generate did not write (or an edited one) unless adopting,
+ * and by a directory or symbolic link always.
+ */
+function planSwap(
+  dir: string,
+  outDir: string,
+  written: Readonly<Record<string, string>>,
+  artifacts: readonly Artifact[],
+  adopt: boolean,
+): SwapPlan {
+  const conflicts: string[] = [];
+  for (const a of artifacts) {
+    const parts = a.path.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const rel = parts.slice(0, i).join('/');
+      const stat = lstatOrUndefined(join(dir, rel));
+      if (!stat) break;
+      const isLeaf = i === parts.length;
+      if (stat.isSymbolicLink() || (isLeaf ? !stat.isFile() : !stat.isDirectory()))
+        throw new UsageError(
+          `--out ${outDir}: refusing to replace ${join(outDir, rel)}, a ${stat.isSymbolicLink() ? 'symbolic link' : isLeaf ? 'directory' : 'file'} where slo generate writes ${isLeaf ? 'a file' : 'a directory'}; move it away`,
+        );
+      if (!isLeaf) continue;
+      const onDisk = hashOf(readFileSync(join(dir, rel)));
+      if (onDisk === hashOf(a.content) || onDisk === written[a.path] || adopt) continue;
+      conflicts.push(`${a.path} (${written[a.path] ? 'edited since slo generate wrote it' : 'not written by slo generate'})`);
+    }
+  }
+  if (conflicts.length > 0)
+    throw new UsageError(
+      `--out ${outDir}: refusing to overwrite ${conflicts.join(', ')}; move ${conflicts.length === 1 ? 'it' : 'them'} away, or pass --adopt to overwrite`,
+    );
+  const generated = new Set(artifacts.map((a) => a.path));
+  const stale: string[] = [];
+  const kept: string[] = [];
+  for (const [path, hash] of Object.entries(written)) {
+    if (generated.has(path) || !existsSync(join(dir, path))) continue;
+    (deletable(dir, path, hash) ? stale : kept).push(path);
+  }
+  return { stale, kept };
+}
+
+/** A file slo generate wrote and nobody changed since: the only kind it deletes. */
+function deletable(dir: string, path: string, hash: string): boolean {
+  const stat = lstatOrUndefined(join(dir, path));
+  return !!stat && stat.isFile() && hashOf(readFileSync(join(dir, path))) === hash;
+}
+
+/** Writes the new generation and its manifest to the staging directory, every byte fsynced. */
+function stage(dir: string, artifacts: readonly Artifact[], step: (name: string) => void): void {
+  const staging = join(dir, STAGING_DIR);
+  const dirs = new Set<string>([staging]);
+  mkdirSync(staging);
+  artifacts.forEach((a, i) => {
+    step(`stage-${i + 1}`);
+    const file = join(staging, a.path);
+    mkdirSync(dirname(file), { recursive: true });
+    for (let d = dirname(file); d !== staging; d = dirname(d)) dirs.add(d);
+    writeDurably(file, a.content);
+  });
+  const files: Record<string, string> = {};
+  for (const a of [...artifacts].sort((x, y) => (x.path < y.path ? -1 : 1))) files[a.path] = hashOf(a.content);
+  const manifest: OutputManifest = { generator: GENERATOR, version, format: MANIFEST_FORMAT, files };
+  writeDurably(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  for (const d of dirs) fsyncDir(d);
+}
+
+/**
+ * Moves a committed generation into place: its files, then the deletion of stale files (listed in
+ * the old manifest and unchanged), then its manifest, then the empty commit directory. Every step
+ * checks what is still to do, so a run killed anywhere in here is finished by the next.
+ */
+function rollForward(dir: string, step: (name: string) => void): void {
+  const commit = join(dir, COMMIT_DIR);
+  const next = readManifestFile(join(commit, MANIFEST_FILE));
+  if (next) {
+    const old = readManifestFile(join(dir, MANIFEST_FILE))?.files ?? {};
+    const touched = new Set<string>([dir]);
+    Object.keys(next.files).forEach((path, i) => {
+      const from = join(commit, path);
+      if (!existsSync(from)) return; // moved before a kill
+      const to = join(dir, path);
+      mkdirSync(dirname(to), { recursive: true });
+      renameSync(from, to);
+      touched.add(dirname(to));
+      step(`moved-${i + 1}`);
+    });
+    for (const [path, hash] of Object.entries(old)) {
+      if (path in next.files || !deletable(dir, path, hash)) continue;
+      unlinkSync(join(dir, path));
+      touched.add(pruneEmptyParents(dir, dirname(join(dir, path))));
+      step(`deleted-${path}`);
+    }
+    for (const d of touched) fsyncDir(d);
+    renameSync(join(commit, MANIFEST_FILE), join(dir, MANIFEST_FILE));
+    fsyncDir(dir);
+    step('manifest');
+  }
+  // Without a manifest the commit directory only holds empty folders: the swap is complete.
+  rmSync(commit, { recursive: true, force: true });
+}
+
+/**
+ * Leaves DIR as a completed run would: finishes a committed swap, discards an uncommitted
+ * staging directory and lock temporaries of dead processes. Runs under the lock.
+ */
+function recover(dir: string, outDir: string, step: (name: string) => void): string[] {
+  const notes: string[] = [];
+  if (existsSync(join(dir, COMMIT_DIR))) {
+    rollForward(dir, step);
+    notes.push(`finished the swap of an interrupted slo generate run in ${outDir}`);
+  }
+  if (existsSync(join(dir, STAGING_DIR))) {
+    rmSync(join(dir, STAGING_DIR), { recursive: true, force: true });
+    notes.push(`discarded the unfinished output of an interrupted slo generate run in ${outDir}`);
+  }
+  for (const name of readdirSync(dir)) if (isLeftoverLockTemp(name)) rmSync(join(dir, name), { force: true });
+  return notes;
+}
+
+/** The manifest in DIR, undefined when there is none; refuses one this code cannot read. */
+function readManifest(dir: string, outDir: string): OutputManifest | undefined {
+  const path = join(dir, MANIFEST_FILE);
+  if (!existsSync(path)) return undefined;
+  const manifest = readManifestFile(path);
+  if (!manifest)
+    throw new UsageError(
+      `--out ${outDir}: ${MANIFEST_FILE} is not a format-${MANIFEST_FORMAT} manifest of ${GENERATOR}; move it away to have the directory treated as someone else's`,
+    );
+  return manifest;
+}
+
+function readManifestFile(path: string): OutputManifest | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined; // missing or not JSON: not a manifest
+  }
+  const m = parsed as Partial<OutputManifest> | null;
+  if (!m || m.generator !== GENERATOR || m.format !== MANIFEST_FORMAT || typeof m.files !== 'object' || m.files === null) return undefined;
+  const files = Object.entries(m.files);
+  if (files.some(([path, hash]) => typeof hash !== 'string' || path.split('/').some((p) => p === '' || p === '..'))) return undefined;
+  return m as OutputManifest;
+}
+
+function hashOf(content: string | Buffer): string {
+  return `sha256:${createHash('sha256').update(content).digest('hex')}`;
+}
+
+function writeDurably(file: string, content: string): void {
+  const fd = openSync(file, 'wx');
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Makes a directory's entries (creations, renames, deletions) durable. */
+function fsyncDir(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Removes the now-empty folders above a deleted file, up to DIR; returns the first one kept. */
+function pruneEmptyParents(dir: string, from: string): string {
+  let d = from;
+  while (d !== dir && d.startsWith(dir + sep) && readdirSync(d).length === 0) {
+    rmdirSync(d);
+    d = dirname(d);
+  }
+  return d;
+}
+
+function lstatOrUndefined(path: string) {
+  try {
+    return lstatSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** The absolute path with every symbolic link resolved, also for a path that does not exist yet. */
+function realPath(path: string): string {
+  const absolute = resolve(path);
+  let existing = absolute;
+  while (!existsSync(existing)) existing = dirname(existing);
+  return join(realpathSync(existing), absolute.slice(existing.length));
+}
+
+/** Whether `inner` is `outer` or lies below it. */
+function isInside(inner: string, outer: string): boolean {
+  return inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
+}
+
+/** The nearest folder at or above `from` that holds `.git`. */
+function repositoryRoot(from: string): string | undefined {
+  for (let d = from; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** The step hook: the caller's, and SIGKILL at `SLO_TEST_KILL_AT` for the crash tests. */
+function stepper(onStep: ((step: string) => void) | undefined): (name: string) => void {
+  const killAt = process.env.SLO_TEST_KILL_AT;
+  return (name) => {
+    onStep?.(name);
+    if (name === killAt) process.kill(process.pid, 'SIGKILL');
+  };
+}
