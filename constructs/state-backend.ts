@@ -25,5 +25,13 @@ export function addStateBackend(stack: TerraformStack, env: EnvironmentConfig, s
   if (env.gcp.stateBucket) {
     return new GcsBackend(stack, { bucket: env.gcp.stateBucket, prefix: statePrefix(env, stackName) });
   }
-  return new LocalBackend(stack, { path: `../../../terraform.${stackName}.tfstate` });
+  return new LocalBackend(stack, { path: localStatePath(stackName) });
+}
+
+/**
+ * The local state file of a stack, relative to the directory Terraform runs in
+ * (`cdktf.out/stacks/<stack>`): `terraform.<stack>.tfstate` in the project root.
+ */
+export function localStatePath(stackName: string): string {
+  return `../../../terraform.${stackName}.tfstate`;
 }

@@ -10,6 +10,7 @@ import { parseYaml, problemAt, type YamlSource } from '../slos/yaml-source';
 import { zodProblems } from '../slos/zod-problem';
 import type { SloCatalog } from '../slos/model';
 import { environmentSchema, type EnvironmentConfig } from './schema';
+import { supplyChainProblems } from './production-supply-chain';
 
 /** Values that mark a config as an example; a production environment must not contain them. */
 const PLACEHOLDER_RE = /(^|[^a-z])(example|changeme|change-me|placeholder|todo|dummy|my-project)([^a-z]|$)|localhost|127\.0\.0\.1/i;
@@ -104,6 +105,7 @@ export function productionProblems(source: YamlSource): Problem[] {
       );
     }
   }
+  out.push(...supplyChainProblems(source));
   walk(source.value, [], (path, value) => {
     if (typeof value === 'string' && PLACEHOLDER_RE.test(value)) {
       out.push(

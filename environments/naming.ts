@@ -140,3 +140,32 @@ export function nameProblems(env: EnvironmentConfig): string[] {
   }
   return problems;
 }
+
+/**
+ * The customer-managed keys of a region: which key each consumer encrypts with, and whose service
+ * agent uses it. One key per consumer, so revoking one service's key leaves the others working.
+ */
+export const CMEK_KEYS = [
+  { name: 'cloudsql', agent: 'cloudSql' },
+  { name: 'redis', agent: 'redis' },
+  { name: 'run', agent: 'cloudRun' },
+  { name: 'secrets', agent: 'secretManager' },
+] as const;
+
+/** A consumer of a customer-managed key. */
+export type CmekKeyName = (typeof CMEK_KEYS)[number]['name'];
+
+/** Names and ids of the security controls' resources (docs/infrastructure.md "Security controls"). */
+export const securityNames = {
+  /** Key ring of the CMEK keys, the same name in every region (key rings are per location). */
+  keyRing: (env: EnvironmentConfig) => `${env.name}-cmek`,
+  /** Full id of one CMEK key in one region, as Cloud SQL, Memorystore, Cloud Run and Secret Manager take it. */
+  cmekKey: (env: EnvironmentConfig, region: string, key: CmekKeyName) =>
+    `projects/${env.gcp.project}/locations/${region}/keyRings/${securityNames.keyRing(env)}/cryptoKeys/${key}`,
+  /** The bootstrap stack that creates the state bucket. */
+  stateStack: (env: EnvironmentConfig) => `${env.name}-state`,
+  /** Location of the state bucket: configured, or the primary region. */
+  stateBucketLocation: (env: EnvironmentConfig) => env.security.stateBucket.location ?? primaryRegion(env).name,
+  /** Key ring of the state bucket's key (the state stack deploys before the CMEK rings exist). */
+  stateKeyRing: (env: EnvironmentConfig) => `${env.name}-tfstate`,
+} as const;

@@ -142,6 +142,89 @@ const symptomsSchema = z
   .default(SYMPTOM_DEFAULTS)
   .describe('Prometheus symptom-alert tunables; SLO-, RPO- and limit-derived thresholds are computed, not set here.');
 
+// --- security controls (docs/infrastructure.md "Security controls"); kept in one block ---------
+
+/**
+ * IAM members IAP may admit to the API: users, groups, service accounts, a Cloud Identity domain,
+ * workforce or workload identity principals. Never `allUsers`/`allAuthenticatedUsers`: IAP is there
+ * to put an identity on every request.
+ */
+export const IAP_MEMBER_RE =
+  /^(user|group|serviceAccount):[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$|^domain:[a-z0-9.-]+\.[a-z]{2,}$|^principal(Set)?:\/\/\S+$/;
+
+const iapMember = z
+  .string()
+  .regex(IAP_MEMBER_RE, {
+    message: 'must be an iam member such as group:api-clients@company.com, serviceAccount:…, domain:… or principalSet://…',
+  })
+  .describe('IAM member admitted by IAP.');
+
+const SECURITY_DEFAULTS = {
+  iapAccessors: [] as string[],
+  cmek: { enabled: false, rotationPeriodDays: 90 },
+  binaryAuthorization: false,
+  dataAccessLogs: true,
+  stateBucket: { softDeleteDays: 30, noncurrentVersionsKept: 20 },
+};
+
+const securitySchema = z
+  .strictObject({
+    iapAccessors: z
+      .array(iapMember)
+      .default(SECURITY_DEFAULTS.iapAccessors)
+      .describe(
+        'Who may call the API through the load balancer: IAP admits these members (roles/iap.httpsResourceAccessor) and invokes Cloud Run as its service agent, the only invoker. Empty: nobody gets through.',
+      ),
+    cmek: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe('Encrypt Cloud SQL, Redis, Cloud Run and the secrets created here with Cloud KMS keys of each region.'),
+        rotationPeriodDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(90)
+          .default(90)
+          .describe('Days between automatic key rotations (at most 90, CKV_GCP_43).'),
+      })
+      .default(SECURITY_DEFAULTS.cmek)
+      .describe('Customer-managed encryption keys: one key ring per region. Turning this on for existing instances replaces them.'),
+    binaryAuthorization: z
+      .boolean()
+      .default(false)
+      .describe("Deploy only images the project's Binary Authorization policy admits (Cloud Run binary_authorization.use_default)."),
+    dataAccessLogs: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Data Access audit logs (ADMIN_READ, DATA_READ, DATA_WRITE) for Cloud SQL, Redis, Cloud Run, Secret Manager and, with CMEK, Cloud KMS.',
+      ),
+    stateBucket: z
+      .strictObject({
+        location: z
+          .string()
+          .regex(/^[a-z]+-[a-z]+[0-9]$|^[A-Z0-9-]+$/, { message: 'must be a region such as europe-west1 or a multi-region such as EU' })
+          .optional()
+          .describe('Location of the state bucket; the primary region when absent. With CMEK it must be a region.'),
+        softDeleteDays: z
+          .number()
+          .int()
+          .min(7)
+          .max(90)
+          .default(30)
+          .describe('Days a deleted or overwritten state object stays restorable.'),
+        noncurrentVersionsKept: z.number().int().min(1).default(20).describe('Overwritten state versions kept per stack.'),
+      })
+      .default(SECURITY_DEFAULTS.stateBucket)
+      .describe('The bootstrap stack that creates gcp.stateBucket.'),
+  })
+  .default(SECURITY_DEFAULTS)
+  .describe('Security controls of the infrastructure: IAP, CMEK, Binary Authorization, audit logs, the state bucket.');
+
+// --- end of security controls -------------------------------------------------------------------
+
 export const environmentSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -278,6 +361,7 @@ export const environmentSchema = z
       .default({ executionsPerMinutePerWorkspace: 60, edgeRequestsPerMinutePerClient: 1200 }),
     monitoring: monitoringSchema,
     symptoms: symptomsSchema,
+    security: securitySchema,
   })
   .describe('One deployment environment.');
 
@@ -285,5 +369,7 @@ export const environmentSchema = z
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 /** One region of an environment. */
 export type RegionConfig = EnvironmentConfig['gcp']['regions'][number];
+/** The security controls of an environment. */
+export type SecurityConfig = EnvironmentConfig['security'];
 /** Notification target of one severity. */
 export type NotificationTarget = NonNullable<EnvironmentConfig['notifications']['page']>;

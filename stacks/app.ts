@@ -8,6 +8,7 @@ import type { SloCatalog } from '../slos/model';
 import { addInfrastructureStacks } from './infrastructure';
 import { addMonitoringStack } from './monitoring';
 import { addObservabilityStack } from './observability';
+import { addStateBootstrapStack } from './state';
 
 /** What the stacks of an environment are built from. */
 export interface EnvironmentInputs {
@@ -17,7 +18,10 @@ export interface EnvironmentInputs {
 
 /** Adds the stacks of one environment to `app`. */
 export function composeEnvironment(app: App, inputs: EnvironmentInputs): void {
+  // The state bucket exists before any stack that keeps its state there is initialised.
+  const state = addStateBootstrapStack(app, inputs.env);
   const infrastructure = addInfrastructureStacks(app, inputs);
+  if (state) infrastructure.network.addDependency(state);
   // Uptime checks probe each region through the load balancer, so monitoring deploys after the
   // edge (otherwise every check fails, and pages, until the edge exists).
   addMonitoringStack(app, inputs).addDependency(infrastructure.edge);

@@ -12,17 +12,20 @@
  */
 import { addGoogleProvider } from '../constructs/google/google-provider';
 import { CloudRunApiService } from '../constructs/google/cloud-run-api-service';
+import { DataAccessAuditLogs } from '../constructs/google/data-access-audit-logs';
 import { DerivedSecret } from '../constructs/google/derived-secret';
 import { EdgeSecurityPolicy } from '../constructs/google/edge-security-policy';
 import { GlobalApiLoadBalancer } from '../constructs/google/global-api-load-balancer';
 import { PlatformNetwork } from '../constructs/google/platform-network';
 import { PostgresInstance } from '../constructs/google/postgres-instance';
 import { RedisHaInstance } from '../constructs/google/redis-ha-instance';
+import { RegionalKeyRing } from '../constructs/google/regional-key-ring';
 import { PLATFORM_APIS, RequiredApis } from '../constructs/google/required-apis';
 import { RuntimeServiceAccount } from '../constructs/google/runtime-service-account';
+import { ServiceAgents } from '../constructs/google/service-agents';
 import { type App, type Construct, TerraformStack, Token } from '../constructs/framework';
 import { addStateBackend } from '../constructs/state-backend';
-import { nameProblems, names, primaryRegion, resourceIds } from '../environments/naming';
+import { CMEK_KEYS, nameProblems, names, primaryRegion, resourceIds, securityNames } from '../environments/naming';
 import type { EnvironmentConfig, RegionConfig } from '../environments/schema';
 import type { EnvironmentInputs } from './app';
 
@@ -51,8 +54,54 @@ function googleStack(app: App, env: EnvironmentConfig, name: string, region: str
   return stack;
 }
 
+/**
+ * The APIs an environment needs: the platform's, IAP (the edge's access control), and Cloud KMS and
+ * Binary Authorization when those controls are on.
+ */
+export function environmentApis(env: EnvironmentConfig): string[] {
+  return [
+    ...PLATFORM_APIS,
+    'iap.googleapis.com',
+    ...(env.security.cmek.enabled ? ['cloudkms.googleapis.com'] : []),
+    ...(env.security.binaryAuthorization ? ['binaryauthorization.googleapis.com'] : []),
+  ];
+}
+
+/**
+ * Services whose Data Access audit logs are on: everything the stacks create that holds or guards
+ * data. IAP's own Data Access log (one entry per API request) is left off; see docs/infrastructure.md.
+ */
+export function auditedServices(env: EnvironmentConfig): string[] {
+  return [
+    'cloudsql.googleapis.com',
+    'redis.googleapis.com',
+    'run.googleapis.com',
+    'secretmanager.googleapis.com',
+    ...(env.security.cmek.enabled ? ['cloudkms.googleapis.com'] : []),
+  ];
+}
+
+/** The security controls of the network stack: CMEK key rings per region and Data Access audit logs. */
+function addProjectSecurity(scope: Construct, env: EnvironmentConfig): void {
+  if (env.security.cmek.enabled) {
+    const agents = new ServiceAgents(scope, 'ServiceAgents', { project: env.gcp.project });
+    for (const region of env.gcp.regions) {
+      new RegionalKeyRing(scope, `Cmek-${region.name}`, {
+        project: env.gcp.project,
+        name: securityNames.keyRing(env),
+        location: region.name,
+        rotationPeriodDays: env.security.cmek.rotationPeriodDays,
+        keys: CMEK_KEYS.map((k) => ({ name: k.name, encrypters: [agents.member(k.agent)] })),
+      });
+    }
+  }
+  if (env.security.dataAccessLogs) {
+    new DataAccessAuditLogs(scope, 'DataAccessAuditLogs', { project: env.gcp.project, services: auditedServices(env) });
+  }
+}
+
 function addNetwork(scope: Construct, env: EnvironmentConfig): void {
-  const apis = new RequiredApis(scope, 'Apis', { project: env.gcp.project, services: PLATFORM_APIS });
+  const apis = new RequiredApis(scope, 'Apis', { project: env.gcp.project, services: environmentApis(env) });
   new PlatformNetwork(scope, 'Network', {
     name: names.network(env),
     subnets: env.gcp.regions.map((r) => ({ region: r.name, name: names.subnet(env, r.name), cidr: r.subnetCidr })),
@@ -65,11 +114,15 @@ function addNetwork(scope: Construct, env: EnvironmentConfig): void {
     accountId: names.serviceAccount(env),
     secretRefs: env.service.secrets.map((s) => s.secret),
   });
+  addProjectSecurity(scope, env);
 }
 
 function addRegion(scope: Construct, env: EnvironmentConfig, region: RegionConfig): void {
   const isPrimary = region === primaryRegion(env);
   const db = env.database;
+  // Customer-managed keys of this region (created by the network stack), when CMEK is on.
+  const key = (name: (typeof CMEK_KEYS)[number]['name']) =>
+    env.security.cmek.enabled ? securityNames.cmekKey(env, region.name, name) : undefined;
   new PostgresInstance(scope, 'Postgres', {
     name: isPrimary ? names.sqlPrimary(env) : names.sqlReplica(env, region.name),
     region: region.name,
@@ -81,6 +134,7 @@ function addRegion(scope: Construct, env: EnvironmentConfig, region: RegionConfi
     privateNetwork: resourceIds.network(env),
     allocatedIpRange: names.privateServicesRange(env),
     maintenanceWindow: { day: db.maintenanceDay, hourUtc: db.maintenanceHourUtc },
+    encryptionKeyName: key('cloudsql'),
     ...(isPrimary
       ? {
           backup: {
@@ -100,6 +154,7 @@ function addRegion(scope: Construct, env: EnvironmentConfig, region: RegionConfi
     reservedIpRange: names.privateServicesRange(env),
     rdbSnapshotPeriod: env.redis.rdbSnapshotPeriod,
     maintenanceWindow: { day: env.redis.maintenanceDay, hourUtc: env.redis.maintenanceHourUtc },
+    customerManagedKey: key('redis'),
   });
   // Memorystore generates the AUTH string; the service reads it from Secret Manager like any secret.
   const redisAuth = new DerivedSecret(scope, 'RedisAuthSecret', {
@@ -108,6 +163,7 @@ function addRegion(scope: Construct, env: EnvironmentConfig, region: RegionConfi
     region: region.name,
     value: redis.resource.authString,
     accessors: [`serviceAccount:${resourceIds.serviceAccountEmail(env)}`],
+    kmsKeyName: key('secrets'),
   });
   const svc = env.service;
   new CloudRunApiService(scope, 'Service', {
@@ -121,6 +177,8 @@ function addRegion(scope: Construct, env: EnvironmentConfig, region: RegionConfi
     concurrency: svc.concurrency,
     port: svc.port,
     healthPath: svc.healthPath,
+    encryptionKey: key('run'),
+    binaryAuthorization: env.security.binaryAuthorization,
     serviceAccountEmail: resourceIds.serviceAccountEmail(env),
     network: resourceIds.network(env),
     subnetwork: resourceIds.subnet(env, region.name),
@@ -143,9 +201,11 @@ function addEdge(scope: Construct, env: EnvironmentConfig): void {
     name: names.securityPolicy(env),
     requestsPerMinutePerClient: env.rateLimit.edgeRequestsPerMinutePerClient,
   });
+  const agents = new ServiceAgents(scope, 'ServiceAgents', { project: env.gcp.project });
   new GlobalApiLoadBalancer(scope, 'LoadBalancer', {
     domain: env.domain,
     securityPolicy: policy.resource.id,
+    iap: { project: env.gcp.project, serviceAgent: agents.member('iap'), accessors: env.security.iapAccessors },
     regions: env.gcp.regions.map((r) => ({
       region: r.name,
       cloudRunService: names.cloudRunService(env, r.name),

@@ -30,3 +30,11 @@ export { ComputeSecurityPolicy } from '@cdktf/provider-google/lib/compute-securi
 export type { ComputeSecurityPolicyRule } from '@cdktf/provider-google/lib/compute-security-policy';
 export { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
 export { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
+export { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+export { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
+export { IapWebBackendServiceIamMember } from '@cdktf/provider-google/lib/iap-web-backend-service-iam-member';
+export { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
+export { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
+export { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
+export { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
+export { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';

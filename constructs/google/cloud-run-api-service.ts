@@ -1,5 +1,5 @@
 /**
- * The API as a Cloud Run (v2) service in one region: reachable only through the load balancer,
+ * The API as a Cloud Run (v2) service in one region: invoked only by the load balancer's IAP,
  * second-generation runtime, direct VPC egress for private addresses (Cloud SQL, Memorystore),
  * secrets injected from Secret Manager by reference, probes on the health endpoint.
  */
@@ -107,6 +107,20 @@ export interface CloudRunApiServiceProps {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Cloud KMS key (`projects/…/cryptoKeys/…`, same region) that encrypts the container image copy
+   * Cloud Run keeps. The Cloud Run service agent needs `cryptoKeyEncrypterDecrypter` on it.
+   *
+   * @default - Google-managed encryption
+   */
+  readonly encryptionKey?: string;
+  /**
+   * Deploy only images the project's Binary Authorization policy admits
+   * (`binary_authorization.use_default`).
+   *
+   * @default false - no Binary Authorization check
+   */
+  readonly binaryAuthorization?: boolean;
 }
 
 /** Probe timing: the startup probe allows 10 + 24 × 5 s = 130 s for a cold start; liveness restarts after 3 misses 10 s apart. */
@@ -202,15 +216,19 @@ export class CloudRunApiService extends Construct {
     this.resource = new CloudRunV2Service(this, 'Resource', {
       name: props.name,
       location: props.region,
-      // Only the load balancer reaches the service; its default run.app URL refuses other traffic.
+      // Refuses the internet at the run.app URL, but still admits the load balancers and callers
+      // inside the project's VPC networks ("Restrict network ingress for Cloud Run").
       ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
-      // The external load balancer forwards requests without a Google identity token, so an IAM
-      // invoker check would need allUsers; ingress already limits callers to the load balancer.
-      invokerIamDisabled: true,
+      // So ingress alone does not keep VPC callers from bypassing Cloud Armor: the invoker IAM
+      // check does. Only the IAP service agent holds run.invoker (granted by the load balancer),
+      // so a request reaches the service only after IAP and Cloud Armor passed it.
+      invokerIamDisabled: false,
+      binaryAuthorization: props.binaryAuthorization ? { useDefault: true } : undefined,
       deletionProtection: true,
       template: {
         serviceAccount: props.serviceAccountEmail,
         executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN2',
+        encryptionKey: props.encryptionKey,
         maxInstanceRequestConcurrency: props.concurrency,
         scaling: { minInstanceCount: props.minInstances, maxInstanceCount: props.maxInstances },
         vpcAccess: {

@@ -33,6 +33,13 @@ export interface DerivedSecretProps {
    * @default - no accessors
    */
   readonly accessors?: readonly string[];
+  /**
+   * Cloud KMS key in `region` that encrypts the secret's replica there. The Secret Manager service
+   * agent needs `cryptoKeyEncrypterDecrypter` on it.
+   *
+   * @default - Google-managed encryption
+   */
+  readonly kmsKeyName?: string;
 }
 
 /** A secret filled from another resource's generated attribute. */
@@ -50,7 +57,16 @@ export class DerivedSecret extends Construct {
     this.resource = new SecretManagerSecret(this, 'Resource', {
       project: props.project,
       secretId: props.secretId,
-      replication: { userManaged: { replicas: [{ location: props.region }] } },
+      replication: {
+        userManaged: {
+          replicas: [
+            {
+              location: props.region,
+              customerManagedEncryption: props.kmsKeyName ? { kmsKeyName: props.kmsKeyName } : undefined,
+            },
+          ],
+        },
+      },
     });
     this.version = new SecretManagerSecretVersion(this, 'Version', { secret: this.resource.id, secretData: props.value });
     for (const [i, member] of (props.accessors ?? []).entries()) {

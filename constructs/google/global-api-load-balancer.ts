@@ -5,8 +5,10 @@
  * `<region>.<domain>` (so probes can test each region on its own), a Google-managed certificate,
  * a modern TLS policy, Cloud Armor, and a port-80 listener that only redirects to HTTPS.
  */
+import { IAP_MEMBER_RE } from '../../environments/schema';
 import { Construct } from '../framework';
 import {
+  CloudRunV2ServiceIamMember,
   ComputeBackendService,
   type ComputeBackendServiceOutlierDetection,
   ComputeGlobalAddress,
@@ -17,6 +19,7 @@ import {
   ComputeTargetHttpProxy,
   ComputeTargetHttpsProxy,
   ComputeUrlMap,
+  IapWebBackendServiceIamMember,
 } from './bindings';
 
 /** One region behind the load balancer. */
@@ -67,6 +70,28 @@ export interface LoadBalancerNames {
   readonly httpForwardingRule: string;
 }
 
+/**
+ * Identity-Aware Proxy on the backend services: the only way a request through this load balancer
+ * carries a Google identity that Cloud Run's invoker check accepts.
+ */
+export interface LoadBalancerIapProps {
+  /**
+   * Project of the Cloud Run services (the invoker grants are made there).
+   */
+  readonly project: string;
+  /**
+   * IAM member of the project's IAP service agent
+   * (`serviceAccount:service-<number>@gcp-sa-iap.iam.gserviceaccount.com`). It alone is granted
+   * `roles/run.invoker` on each region's service, so nothing but IAP can invoke them.
+   */
+  readonly serviceAgent: string;
+  /**
+   * IAM members (`group:…`, `serviceAccount:…`, `domain:…`) that IAP lets through, granted
+   * `roles/iap.httpsResourceAccessor` on every backend service.
+   */
+  readonly accessors: readonly string[];
+}
+
 /** Properties of {@link GlobalApiLoadBalancer}. */
 export interface GlobalApiLoadBalancerProps {
   /**
@@ -85,6 +110,10 @@ export interface GlobalApiLoadBalancerProps {
    * Id of the Cloud Armor policy attached to every backend service.
    */
   readonly securityPolicy: string;
+  /**
+   * IAP on every backend service and the IAP service agent as the only Cloud Run invoker.
+   */
+  readonly iap: LoadBalancerIapProps;
 }
 
 /**
@@ -138,6 +167,8 @@ export function managedCertificateDomainProblems(domains: readonly string[]): st
   return problems;
 }
 
+const IAP_MEMBER_HINT = 'user:, group:, serviceAccount:, domain:, principal:// or principalSet://';
+
 /** A global external Application Load Balancer over per-region Cloud Run services. */
 export class GlobalApiLoadBalancer extends Construct {
   /** The global backend service. */
@@ -152,15 +183,28 @@ export class GlobalApiLoadBalancer extends Construct {
   readonly certificate: ComputeManagedSslCertificate;
   /** The global IP address. */
   readonly address: ComputeGlobalAddress;
+  /** `roles/run.invoker` of the IAP service agent on each region's Cloud Run service, by region. */
+  readonly invokerGrants: ReadonlyMap<string, CloudRunV2ServiceIamMember>;
 
   constructor(scope: Construct, id: string, props: GlobalApiLoadBalancerProps) {
     super(scope, id);
     if (props.regions.length === 0) throw new Error(`load balancer ${props.names.urlMap}: no regions to route to`);
+    const badMembers = props.iap.accessors.filter((m) => !IAP_MEMBER_RE.test(m));
+    if (badMembers.length > 0) {
+      throw new Error(
+        `load balancer ${props.names.urlMap}: IAP accessors ${badMembers.join(', ')} are not IAM members; allowed: ${IAP_MEMBER_HINT}`,
+      );
+    }
     const domains = [props.domain, ...props.regions.map((r) => r.host)];
     const domainProblems = managedCertificateDomainProblems(domains);
     if (domainProblems.length > 0) throw new Error(`load balancer ${props.names.urlMap}: ${domainProblems.join('; ')}`);
     const n = props.names;
     const logConfig = { enable: true, sampleRate: 1 };
+    // Cloud Run's "internal and Cloud Load Balancing" ingress also admits callers inside the
+    // project's VPC networks, which never pass Cloud Armor. Invoker IAM closes that path: IAP
+    // authenticates each request at the edge, then invokes Cloud Run as its service agent, the one
+    // principal granted run.invoker ("Enable IAP for Cloud Run", backend-service method).
+    const iap = { enabled: true };
     this.negs = new Map(
       props.regions.map((r) => [
         r.region,
@@ -181,6 +225,7 @@ export class GlobalApiLoadBalancer extends Construct {
       outlierDetection: outlierDetection(props.regions.length),
       securityPolicy: props.securityPolicy,
       logConfig,
+      iap,
     });
     // One backend each: nowhere to eject to, so no outlier detection; a failing region shows as
     // failing on its own host, which is what the per-region uptime checks want to see.
@@ -194,6 +239,32 @@ export class GlobalApiLoadBalancer extends Construct {
           backend: [{ group: negOf(r.region).id }],
           securityPolicy: props.securityPolicy,
           logConfig,
+          iap,
+        }),
+      ]),
+    );
+    const backendServices = [this.backendService, ...this.regionalBackendServices.values()];
+    for (const backend of backendServices) {
+      for (const [i, member] of props.iap.accessors.entries()) {
+        new IapWebBackendServiceIamMember(this, `IapAccessor-${backend.node.id}-${i}`, {
+          project: props.iap.project,
+          webBackendService: backend.name,
+          role: 'roles/iap.httpsResourceAccessor',
+          member,
+        });
+      }
+    }
+    // The IAP service agent exists once IAP is on for a backend service, so the grants wait for them.
+    this.invokerGrants = new Map(
+      props.regions.map((r) => [
+        r.region,
+        new CloudRunV2ServiceIamMember(this, `IapInvoker-${r.region}`, {
+          project: props.iap.project,
+          location: r.region,
+          name: r.cloudRunService,
+          role: 'roles/run.invoker',
+          member: props.iap.serviceAgent,
+          dependsOn: backendServices,
         }),
       ]),
     );

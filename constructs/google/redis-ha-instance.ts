@@ -47,6 +47,14 @@ export interface RedisHaInstanceProps {
    * @default - none
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Cloud KMS key (same region) that encrypts the instance's data at rest (RDB snapshots
+   * included). Set only at creation: changing it replaces the instance. The Memorystore service
+   * agent needs `cryptoKeyEncrypterDecrypter` on it.
+   *
+   * @default - Google-managed encryption
+   */
+  readonly customerManagedKey?: string;
 }
 
 /** A highly available, authenticated, encrypted Memorystore for Redis instance. */
@@ -79,6 +87,7 @@ export class RedisHaInstance extends Construct {
       maintenancePolicy: {
         weeklyMaintenanceWindow: [{ day: props.maintenanceWindow.day, startTime: { hours: props.maintenanceWindow.hourUtc, minutes: 0 } }],
       },
+      customerManagedKey: props.customerManagedKey,
       lifecycle: { preventDestroy: true },
       dependsOn: props.dependsOn,
     });

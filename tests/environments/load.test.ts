@@ -14,7 +14,10 @@ const EXAMPLE = readFileSync('environments/example.yaml', 'utf8');
 const PRODUCTION = EXAMPLE.replace(/^production: false$/m, 'production: true')
   .replace(/^name: example$/m, 'name: prod')
   .replaceAll('example-platform-prod', 'acme-platform-prod')
-  .replaceAll('example.com', 'acme.io');
+  .replaceAll('example.com', 'acme.io')
+  // pinned as production requires: the image by digest, secrets by version number
+  .replace(/^( {2}image: \S+?):[\w.-]+$/m, `$1@sha256:${'ab12'.repeat(16)}`)
+  .replaceAll('/versions/latest', '/versions/2');
 
 function problemsOf(text: string, file = 'environments/prod.yaml'): string[] {
   const parsed = parseYaml(file, text);
@@ -78,7 +81,7 @@ describe('environment config', () => {
 
   test('rejects a literal secret instead of a secret manager reference, with the placeholders in the same run', () => {
     // given a Slack token pasted in, and the example project id left in the domain
-    const text = PRODUCTION.replace('projects/acme-platform-prod/secrets/slack-bot-token/versions/latest', 'xoxb-1234-abcd').replace(
+    const text = PRODUCTION.replace('projects/acme-platform-prod/secrets/slack-bot-token/versions/2', 'xoxb-1234-abcd').replace(
       'domain: api.acme.io',
       'domain: api.example.com',
     );
@@ -125,5 +128,38 @@ describe('environment config', () => {
     expect(() => loadEnvironmentOrThrow('no-such-env')).toThrow(
       'invalid environment config:\nenvironments/no-such-env.yaml:1:1: cannot read environments/no-such-env.yaml: no such file',
     );
+  });
+});
+
+describe('production supply chain', () => {
+  test('rejects a production image by tag, naming service.image at its position', () => {
+    // given the production environment with its image by tag again
+    const text = PRODUCTION.replace(/@sha256:[0-9a-f]{64}/, ':1.0.0');
+    // then
+    expect(problemsOf(text)).toEqual([
+      `environments/prod.yaml:${pos(text, 'europe-docker.pkg.dev')}: service.image is not pinned by digest; a production environment needs <image>@sha256:<digest> so every deploy runs the reviewed image`,
+    ]);
+  });
+
+  test('rejects every production secret pinned to latest, one problem per field', () => {
+    // given the database URL and the PagerDuty key at latest
+    const text = PRODUCTION.replace('database-url/versions/2', 'database-url/versions/latest').replace(
+      'pagerduty-integration-key/versions/2',
+      'pagerduty-integration-key/versions/latest',
+    );
+    // then
+    const suffix =
+      'reads secret version latest; a production environment needs a version number, so a new secret version deploys only by a reviewed change';
+    expect(problemsOf(text)).toEqual([
+      `environments/prod.yaml:${pos(text, 'projects/acme-platform-prod/secrets/pagerduty')}: notifications.page.pagerduty.integrationKeySecret ${suffix}`,
+      `environments/prod.yaml:${pos(text, 'projects/acme-platform-prod/secrets/database-url')}: service.secrets[0].secret ${suffix}`,
+    ]);
+  });
+
+  test('accepts an image by tag and secrets at latest outside production', () => {
+    // then: the example keeps both and loads
+    expect(EXAMPLE).toMatch(/image: \S+:1\.0\.0/);
+    expect(EXAMPLE).toContain('/versions/latest');
+    expect(problemsOf(EXAMPLE, 'environments/example.yaml')).toEqual([]);
   });
 });

@@ -332,9 +332,9 @@ describe('Cloud Run', () => {
     }
   });
 
-  test('accepts traffic only from the load balancer and leaves invoker IAM to ingress', () => {
+  test('refuses the internet at its run.app URL and checks invoker IAM on every request', () => {
     for (const region of regionNames()) {
-      expect(runOf(region)).toMatchObject({ ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', invoker_iam_disabled: true });
+      expect(runOf(region)).toMatchObject({ ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', invoker_iam_disabled: false });
     }
   });
 

@@ -278,21 +278,53 @@ describe('constructor input checks', () => {
     ).toThrow(/value must be a reference to another resource's attribute, not a literal/);
   });
 
+  const LB_NAMES = {
+    backendService: 'b',
+    urlMap: 'u',
+    certificate: 'c',
+    sslPolicy: 's',
+    httpsProxy: 'h',
+    address: 'a',
+    forwardingRule: 'f',
+    redirectUrlMap: 'r',
+    httpProxy: 'p',
+    httpForwardingRule: 'q',
+  };
+  const IAP = { project: 'p', serviceAgent: 'serviceAccount:service-1@gcp-sa-iap.iam.gserviceaccount.com', accessors: [] };
+
   test('rejects a load balancer without regions', () => {
-    const n = {
-      backendService: 'b',
-      urlMap: 'u',
-      certificate: 'c',
-      sslPolicy: 's',
-      httpsProxy: 'h',
-      address: 'a',
-      forwardingRule: 'f',
-      redirectUrlMap: 'r',
-      httpProxy: 'p',
-      httpForwardingRule: 'q',
-    };
     expect(
-      () => new GlobalApiLoadBalancer(stack(), 'lb', { names: n, domain: 'api.example.com', regions: [], securityPolicy: 'x' }),
+      () =>
+        new GlobalApiLoadBalancer(stack(), 'lb', {
+          names: LB_NAMES,
+          domain: 'api.example.com',
+          regions: [],
+          securityPolicy: 'x',
+          iap: IAP,
+        }),
     ).toThrow(/no regions to route to/);
+  });
+
+  test('rejects IAP accessors that are not IAM members, allUsers among them', () => {
+    // given a public member and a bare e-mail
+    const region = {
+      region: 'europe-west1',
+      cloudRunService: 'svc',
+      negName: 'neg',
+      regionalBackendServiceName: 'rb',
+      host: 'eu.api.example.com',
+    };
+    const iap = { ...IAP, accessors: ['allUsers', 'ops@example.com', 'group:ops@example.com'] };
+    // then both are refused, by name, and the group is accepted
+    expect(
+      () =>
+        new GlobalApiLoadBalancer(stack(), 'lb', {
+          names: LB_NAMES,
+          domain: 'api.example.com',
+          regions: [region],
+          securityPolicy: 'x',
+          iap,
+        }),
+    ).toThrow('load balancer u: IAP accessors allUsers, ops@example.com are not IAM members');
   });
 });
