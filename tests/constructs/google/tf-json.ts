@@ -9,10 +9,12 @@ import { App } from '../../../constructs/framework';
 import type { EnvironmentConfig } from '../../../environments/schema';
 import { loadCatalog } from '../../../slos/load';
 import { addInfrastructureStacks } from '../../../stacks/infrastructure';
+import { addStateBootstrapStack } from '../../../stacks/state';
 
 /** A synthesized stack: its parsed `cdk.tf.json`. */
 export type TfJson = {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
   terraform?: { backend?: Record<string, Record<string, unknown>> };
   [key: string]: unknown;
 };
@@ -27,12 +29,16 @@ export interface SynthesizedInfrastructure {
   readonly files: Record<string, string>;
 }
 
-/** Synthesizes the infrastructure stacks of `env` (the SLO catalog of `slos/`) into a temp dir. */
+/**
+ * Synthesizes the infrastructure stacks of `env` (the SLO catalog of `slos/`) into a temp dir,
+ * with the state bootstrap stack when the environment names a state bucket.
+ */
 export function synthesizeInfrastructure(env: EnvironmentConfig): SynthesizedInfrastructure {
   const { catalog, problems } = loadCatalog({ slosDir: 'slos' });
   if (!catalog) throw new Error(`slo catalog invalid: ${problems.length} problems`);
   const outdir = mkdtempSync(join(tmpdir(), 'slo-infra-'));
   const app = new App({ outdir });
+  addStateBootstrapStack(app, env);
   addInfrastructureStacks(app, { env, catalog });
   app.synth();
   const files: Record<string, string> = {};
