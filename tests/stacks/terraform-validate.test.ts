@@ -1,0 +1,196 @@
+/**
+ * Terraform itself checks every stack, offline: every environment file in environments/ and the
+ * fixture environments (one region; production-shaped with a state bucket) are synthesized, and
+ * each stack's shadow (scripts/terraform-shadow.ts) goes through `terraform init -backend=false`
+ * and `terraform validate`. The same check fails on a dashboard with an unescaped `${datasource}`,
+ * a reference to a missing resource and a cross-stack reference to a missing output.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadEnvironmentOrThrow } from '../../environments/load';
+import {
+  checkStacks,
+  formatDiagnostic,
+  mapConcurrent,
+  rewriteTemplate,
+  type ShadowCheck,
+  shadowStack,
+  synthesizeEnvironment,
+  type TfJson,
+} from '../../scripts/terraform-shadow';
+
+const yamlIn = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join(dir, f));
+/** Every environment file of the package and of the fixtures. */
+const ENV_FILES = [...yamlIn('environments'), ...yamlIn('tests/fixtures/environments')];
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'terraform-validate-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the tested environments', () => {
+  test('include the example, a single-region and a production-shaped environment with a state bucket', () => {
+    const envs = ENV_FILES.map((f) => loadEnvironmentOrThrow(f));
+    expect(envs.map((e) => e.name)).toContain('example');
+    expect(envs.some((e) => e.gcp.regions.length === 1)).toBe(true);
+    expect(envs.some((e) => e.production && e.gcp.stateBucket !== undefined)).toBe(true);
+  });
+});
+
+describe('terraform validate on the shadow of every stack', () => {
+  const synthesized = new Map<string, Map<string, TfJson>>();
+  const checks = new Map<string, ShadowCheck>();
+
+  beforeAll(async () => {
+    // given every environment synthesized; when each one's stacks are checked, two at a time
+    for (const file of ENV_FILES) synthesized.set(file, synthesizeEnvironment(file, join(work, file.replace(/\W/g, '_'))));
+    const results = await mapConcurrent(ENV_FILES, 2, (file) =>
+      checkStacks(synthesized.get(file)!, join(work, `shadow-${file.replace(/\W/g, '_')}`)),
+    );
+    ENV_FILES.forEach((file, i) => checks.set(file, results[i]!));
+  }, 120_000);
+
+  test.each(ENV_FILES)('terraform parses every template and resolves every reference of every stack of %s', (file) => {
+    const check = checks.get(file)!;
+    // then every synthesized stack was checked, and terraform found nothing
+    expect(check.stacks).toEqual([...synthesized.get(file)!.keys()]);
+    expect(check.diagnostics.map(formatDiagnostic)).toEqual([]);
+  });
+
+  test('fails with "Invalid reference" when one dashboard string holds an unescaped ${datasource}', async () => {
+    // given the example observability stack with the escaping of one dashboard undone
+    const stacks = synthesized.get('environments/example.yaml')!;
+    const name = [...stacks.keys()].find((s) => s.endsWith('-observability'))!;
+    const stack = structuredClone(stacks.get(name)!);
+    const [id, dashboard] = Object.entries(stack.resource.grafana_dashboard as TfJson)[0]!;
+    expect(dashboard.config_json).toContain('$${datasource}');
+    dashboard.config_json = dashboard.config_json.replaceAll('$${datasource}', '${datasource}');
+    // when terraform checks it
+    const check = await checkStacks(new Map([[name, stack]]), join(work, 'unescaped'));
+    // then every diagnostic is an invalid reference in that dashboard, one per occurrence
+    const occurrences = dashboard.config_json.split('${datasource}').length - 1;
+    expect(check.diagnostics).toHaveLength(occurrences);
+    for (const d of check.diagnostics)
+      expect(formatDiagnostic(d)).toMatch(new RegExp(`^${name}: grafana_dashboard\\.${id}: Invalid reference: `));
+  });
+
+  test('fails when a reference names a resource the stack does not declare', async () => {
+    // given the example network stack with a subnet pointing at a network that is not there
+    const stacks = synthesized.get('environments/example.yaml')!;
+    const name = [...stacks.keys()].find((s) => s.endsWith('-network'))!;
+    const stack = structuredClone(stacks.get(name)!);
+    const [id, subnet] = Object.entries(stack.resource.google_compute_subnetwork as TfJson)[0]!;
+    expect(subnet.network).toMatch(/^\$\{google_compute_network\.[\w-]+\.id\}$/);
+    subnet.network = '${google_compute_network.missing.id}';
+    // when
+    const check = await checkStacks(new Map([[name, stack]]), join(work, 'undeclared'));
+    // then
+    expect(check.diagnostics.map(formatDiagnostic)).toEqual([
+      `${name}: google_compute_subnetwork.${id}: Reference to undeclared resource: A managed resource "google_compute_network" "missing" has not been declared in module.${name}.`,
+    ]);
+  });
+
+  test('fails when a cross-stack reference reads an output its producer does not declare', async () => {
+    // given a consumer stack reading output "gone" of a producer stack that declares none
+    const consumer: TfJson = {
+      data: {
+        terraform_remote_state: {
+          'cross-stack-reference-input-producer': { backend: 'local', config: { path: 'x' }, workspace: '${terraform.workspace}' },
+        },
+      },
+      output: { o: { value: '${data.terraform_remote_state.cross-stack-reference-input-producer.outputs.gone}' } },
+    };
+    // when
+    const check = await checkStacks(
+      new Map([
+        ['producer', {}],
+        ['consumer', consumer],
+      ]),
+      join(work, 'cross-stack'),
+    );
+    // then
+    expect(check.diagnostics.map(formatDiagnostic)).toEqual([
+      'consumer: Reference to undeclared cross-stack output: stack producer declares no output "gone"',
+    ]);
+  });
+});
+
+describe('shadowStack', () => {
+  test('turns resources, data sources and providers into terraform_data and points references at them', () => {
+    // given a stack with a provider, a resource, a data source, a local, an output and depends_on
+    const stack: TfJson = {
+      '//': { metadata: {} },
+      terraform: { backend: { local: { path: 'x' } }, required_providers: { google: { source: 'google' } } },
+      provider: { google: [{ project: 'p' }] },
+      data: { google_x: { d: { name: 'n' } } },
+      resource: {
+        google_y: {
+          r: {
+            '//': { metadata: { path: 'a/b' } },
+            name: '${data.google_x.d.value}-${local.suffix}',
+            labels: { '${google_y.other.id}': 'v' },
+            depends_on: ['google_y.other'],
+            lifecycle: { prevent_destroy: true, ignore_changes: ['labels'] },
+            provider: 'google',
+          },
+          other: {},
+        },
+      },
+      locals: { suffix: '${google_y.other.name}' },
+      output: { out: { value: '${google_y.r.name}' } },
+    };
+    // when
+    const { config, problems } = shadowStack(stack);
+    // then
+    expect(problems).toEqual([]);
+    expect(config).toEqual({
+      resource: {
+        terraform_data: {
+          data__google_x__d: { input: { name: 'n' } },
+          google_y__r: {
+            input: {
+              name: '${terraform_data.data__google_x__d.output.value}-${local.suffix}',
+              labels: { '${terraform_data.google_y__other.output.id}': 'v' },
+            },
+            depends_on: ['terraform_data.google_y__other'],
+            lifecycle: { prevent_destroy: true },
+          },
+          google_y__other: { input: {} },
+          provider__google__0: { input: { project: 'p' } },
+        },
+      },
+      locals: { suffix: '${terraform_data.google_y__other.output.name}' },
+      output: { out: { value: '${terraform_data.google_y__r.output.name}' } },
+    });
+  });
+
+  test('rejects what it cannot model instead of dropping it', () => {
+    const { problems } = shadowStack({ resource: { google_y: { r: { count: 2, lifecycle: { precondition: [] } } } }, moved: [{}] });
+    expect(problems).toEqual([
+      'google_y.r: the shadow does not model count',
+      'google_y.r: the shadow does not model lifecycle.precondition',
+      'top-level block "moved": the shadow does not model it',
+    ]);
+  });
+});
+
+describe('rewriteTemplate', () => {
+  const upper = (code: string) => code.toUpperCase();
+  test.each([
+    ['plain text', 'plain text'],
+    ['a ${b.c} d', 'a ${B.C} d'],
+    ['literal $${b.c} and %%{ if }', 'literal $${b.c} and %%{ if }'],
+    // Terraform reads `$` and then the literal form `$${`: no expression
+    ['$$${b}', '$$${b}'],
+    ['%{ if x }y%{ endif }', '%{ IF X }y%{ ENDIF }'],
+    ['${f("q ${g.h} }", {k = 1})}', '${F("q ${G.H} }", {K = 1})}'],
+    ['unterminated ${a.b', 'unterminated ${a.b'],
+  ])('rewrites the expressions of %j and nothing else', (template, expected) => {
+    expect(rewriteTemplate(template, upper)).toBe(expected);
+  });
+});
