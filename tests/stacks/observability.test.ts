@@ -121,7 +121,10 @@ describe('observability stack', () => {
     for (const d of rendered) {
       const r = deployed.find((x) => JSON.parse(x.config_json).uid === d.uid);
       expect(r).toBeDefined();
-      expect(JSON.parse(r!.config_json)).toEqual({ ...d.json, uid: d.uid });
+      // Terraform reads the escaped `$${datasource}` as `${datasource}`: Grafana gets the rendered JSON
+      expect(r!.config_json).not.toMatch(/(?<!\$)\$\{/);
+      const asTerraformReadsIt = r!.config_json.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+      expect(JSON.parse(asTerraformReadsIt)).toEqual({ ...d.json, uid: d.uid });
       expect(r!.folder).toBe(folderRef);
       expect(r!.overwrite).toBe(true);
     }
