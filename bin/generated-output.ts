@@ -22,6 +22,8 @@
  * - **Concurrent runs serialize** on `DIR/.slo-lock` (the holder's pid; a dead holder's lock is
  *   broken). A run that cannot get the lock in time fails with `OutputBusyError` and writes
  *   nothing.
+ *
+ * The crash tests name a step in `SLO_TEST_KILL_AT` to have the process SIGKILL itself there.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -180,6 +182,14 @@ export function writeGeneratedOutput(outDir: string, artifacts: readonly Artifac
   } finally {
     release();
   }
+}
+
+/**
+ * Whether DIR holds a swap that a killed run committed but did not finish: its files mix two
+ * generations until the next `slo generate` into DIR completes it.
+ */
+export function isMidSwap(outDir: string): boolean {
+  return existsSync(join(outDir, COMMIT_DIR));
 }
 
 /**

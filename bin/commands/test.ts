@@ -9,6 +9,7 @@ import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } f
 import { availableParallelism, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parseCommandArgs } from '../args';
+import { isMidSwap } from '../generated-output';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { generate } from './generate';
 
@@ -118,6 +119,12 @@ export async function test(args: string[], io: CliIo): Promise<number> {
     }
   }
   try {
+    if (isMidSwap(outDir)) {
+      io.err(
+        `slo test: ${outDir} holds the half-moved output of an interrupted slo generate; run "slo generate --out ${outDir}" to finish it`,
+      );
+      return EXIT.invalid;
+    }
     const dir = join(outDir, 'prometheus');
     if (!existsSync(dir) || !readdirSync(dir).some((f) => f.endsWith('.rules.yaml'))) {
       io.err(`slo test: no rule files in ${dir}; run "slo generate --out ${outDir}" first`);

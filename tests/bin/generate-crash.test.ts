@@ -76,6 +76,11 @@ describe('slo generate killed while writing', () => {
     } else {
       // the complete new output is committed: recovery finishes moving it into place
       expect(existsSync(join(dir, '.slo-commit'))).toBe(true);
+      const tested = await runCli('test', '--out', dir);
+      expect([tested.code, tested.err]).toEqual([
+        1,
+        `slo test: ${dir} holds the half-moved output of an interrupted slo generate; run "slo generate --out ${dir}" to finish it\n`,
+      ]);
       expect(recoverOutput(dir)).toEqual([`finished the swap of an interrupted slo generate run in ${dir}`]);
     }
     expect(outputFiles(dir)).toEqual({ ...newFiles, ...FOREIGN });
