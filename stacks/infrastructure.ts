@@ -82,7 +82,7 @@ export function auditedServices(env: EnvironmentConfig): string[] {
 }
 
 /** The security controls of the network stack: CMEK key rings per region and Data Access audit logs. */
-function addProjectSecurity(scope: Construct, env: EnvironmentConfig): void {
+function addProjectSecurity(scope: Construct, env: EnvironmentConfig, apis: RequiredApis): void {
   if (env.security.cmek.enabled) {
     const agents = new ServiceAgents(scope, 'ServiceAgents', { project: env.gcp.project });
     for (const region of env.gcp.regions) {
@@ -92,6 +92,7 @@ function addProjectSecurity(scope: Construct, env: EnvironmentConfig): void {
         location: region.name,
         rotationPeriodDays: env.security.cmek.rotationPeriodDays,
         keys: CMEK_KEYS.map((k) => ({ name: k.name, encrypters: [agents.member(k.agent)] })),
+        dependsOn: [apis.services.get('cloudkms.googleapis.com')!],
       });
     }
   }
@@ -114,7 +115,7 @@ function addNetwork(scope: Construct, env: EnvironmentConfig): void {
     accountId: names.serviceAccount(env),
     secretRefs: env.service.secrets.map((s) => s.secret),
   });
-  addProjectSecurity(scope, env);
+  addProjectSecurity(scope, env, apis);
 }
 
 function addRegion(scope: Construct, env: EnvironmentConfig, region: RegionConfig): void {

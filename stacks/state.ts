@@ -8,6 +8,7 @@
 import { DataAccessAuditLogs } from '../constructs/google/data-access-audit-logs';
 import { addGoogleProvider } from '../constructs/google/google-provider';
 import { RegionalKeyRing } from '../constructs/google/regional-key-ring';
+import { RequiredApis } from '../constructs/google/required-apis';
 import { ServiceAgents } from '../constructs/google/service-agents';
 import { StateBucket } from '../constructs/google/state-bucket';
 import { type App, type ITerraformDependable, LocalBackend, TerraformStack } from '../constructs/framework';
@@ -36,6 +37,11 @@ export function addStateBootstrapStack(app: App, env: EnvironmentConfig): Terraf
   const stack = new TerraformStack(app, name);
   addGoogleProvider(stack, env, /^[a-z]+-[a-z]+[0-9]$/.test(location) ? location : primaryRegion(env).name);
   new LocalBackend(stack, { path: localStatePath(name) });
+  // This stack deploys before the network stack enables the platform's APIs, so it enables its own.
+  const apis = new RequiredApis(stack, 'Apis', {
+    project: env.gcp.project,
+    services: ['storage.googleapis.com', ...(cmek ? ['cloudkms.googleapis.com'] : [])],
+  });
   let kmsKeyName: string | undefined;
   let grants: ITerraformDependable[] = [];
   if (cmek) {
@@ -46,6 +52,7 @@ export function addStateBootstrapStack(app: App, env: EnvironmentConfig): Terraf
       location,
       rotationPeriodDays: env.security.cmek.rotationPeriodDays,
       keys: [{ name: STATE_KEY, encrypters: [agents.member('storage')] }],
+      dependsOn: [apis.services.get('cloudkms.googleapis.com')!],
     });
     kmsKeyName = ring.keys.get(STATE_KEY)!.id;
     // Cloud Storage checks its service agent can use the key when the bucket is created.
@@ -58,7 +65,7 @@ export function addStateBootstrapStack(app: App, env: EnvironmentConfig): Terraf
     softDeleteDays: env.security.stateBucket.softDeleteDays,
     noncurrentVersionsKept: env.security.stateBucket.noncurrentVersionsKept,
     kmsKeyName,
-    dependsOn: grants,
+    dependsOn: [apis.services.get('storage.googleapis.com')!, ...grants],
   });
   // The bucket's object reads are who read the state, which holds secrets.
   if (env.security.dataAccessLogs) {

@@ -6,7 +6,7 @@
  * a modern TLS policy, Cloud Armor, and a port-80 listener that only redirects to HTTPS.
  */
 import { IAP_MEMBER_RE } from '../../environments/schema';
-import { Construct } from '../framework';
+import { Annotations, Construct } from '../framework';
 import {
   CloudRunV2ServiceIamMember,
   ComputeBackendService,
@@ -189,6 +189,11 @@ export class GlobalApiLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: GlobalApiLoadBalancerProps) {
     super(scope, id);
     if (props.regions.length === 0) throw new Error(`load balancer ${props.names.urlMap}: no regions to route to`);
+    if (props.iap.accessors.length === 0) {
+      Annotations.of(this).addWarning(
+        `load balancer ${props.names.urlMap}: IAP admits nobody (no accessors); every request through the load balancer is refused`,
+      );
+    }
     const badMembers = props.iap.accessors.filter((m) => !IAP_MEMBER_RE.test(m));
     if (badMembers.length > 0) {
       throw new Error(

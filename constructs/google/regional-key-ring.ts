@@ -5,7 +5,7 @@
  * region has its own ring. Key rings and key versions cannot be deleted, and destroying a key makes
  * its data unreadable, so Terraform refuses to destroy the keys (CKV_GCP_82).
  */
-import { Construct } from '../framework';
+import { Construct, type ITerraformDependable } from '../framework';
 import { KmsCryptoKey, KmsCryptoKeyIamMember, KmsKeyRing } from './bindings';
 
 /** One key of the ring. */
@@ -43,6 +43,12 @@ export interface RegionalKeyRingProps {
    * Days between automatic rotations (a new primary version; old versions keep decrypting).
    */
   readonly rotationPeriodDays: number;
+  /**
+   * Resources the key ring waits for (the Cloud KMS API).
+   *
+   * @default - none
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** Longest rotation period CIS GCP 1.10 and checkov CKV_GCP_43 accept: 90 days. */
@@ -66,7 +72,12 @@ export class RegionalKeyRing extends Construct {
     const keyNames = props.keys.map((k) => k.name);
     if (new Set(keyNames).size !== keyNames.length) throw new Error(`key ring ${props.name}: key names repeat (${keyNames.join(', ')})`);
     const grants: KmsCryptoKeyIamMember[] = [];
-    this.ring = new KmsKeyRing(this, 'Resource', { project: props.project, name: props.name, location: props.location });
+    this.ring = new KmsKeyRing(this, 'Resource', {
+      project: props.project,
+      name: props.name,
+      location: props.location,
+      dependsOn: props.dependsOn,
+    });
     this.keys = new Map(
       props.keys.map((k) => {
         const key = new KmsCryptoKey(this, `Key-${k.name}`, {

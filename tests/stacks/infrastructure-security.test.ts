@@ -252,7 +252,10 @@ describe('Terraform state bucket', () => {
     const [grant] = resourcesOf(s, 'google_kms_crypto_key_iam_member');
     expect(grant!.member).toMatch(/@gs-project-accounts\.iam\.gserviceaccount\.com$/);
     expect(at(bucket()[0], 'encryption.default_kms_key_name')).toMatch(/^\$\{google_kms_crypto_key\./);
-    expect(bucket()[0]!.depends_on).toEqual([expect.stringMatching(/^google_kms_crypto_key_iam_member\./)]);
+    expect(bucket()[0]!.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_kms_crypto_key_iam_member\./)]));
+    // the stack deploys first, so it enables the Cloud KMS API its key ring waits for
+    expect(resourcesOf(s, 'google_project_service').map((a) => a.service)).toContain('cloudkms.googleapis.com');
+    expect(ring!.depends_on).toEqual([expect.stringMatching(/^google_project_service\.Apis_cloudkmsgoogleapiscom_/)]);
     expect(resourcesOf(s, 'google_project_iam_audit_config').map((c) => c.service)).toEqual(['storage.googleapis.com']);
   });
 

@@ -305,6 +305,27 @@ describe('constructor input checks', () => {
     ).toThrow(/no regions to route to/);
   });
 
+  test('warns that IAP admits nobody when no accessor is configured', () => {
+    // given a load balancer without accessors
+    const region = {
+      region: 'europe-west1',
+      cloudRunService: 'svc',
+      negName: 'neg',
+      regionalBackendServiceName: 'rb',
+      host: 'eu.api.example.com',
+    };
+    const lb = new GlobalApiLoadBalancer(stack(), 'lb', {
+      names: LB_NAMES,
+      domain: 'api.example.com',
+      regions: [region],
+      securityPolicy: 'x',
+      iap: IAP,
+    });
+    // then it is created, with a warning
+    const warnings = lb.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toEqual(['load balancer u: IAP admits nobody (no accessors); every request through the load balancer is refused']);
+  });
+
   test('rejects IAP accessors that are not IAM members, allUsers among them', () => {
     // given a public member and a bare e-mail
     const region = {
