@@ -35,3 +35,20 @@ describe('composeEnvironment', () => {
     expect(dependsOn('example-observability')).toContain('example-network');
   });
 });
+
+describe('composeEnvironment with a state bucket', () => {
+  test('deploys the state bootstrap stack before every other stack of the environment', () => {
+    // given the production-shaped example, which names a state bucket
+    const prod = loadEnvironmentOrThrow('production-example', catalog!);
+    const prodApp = Testing.app();
+    composeEnvironment(prodApp, { env: prod, catalog: catalog! });
+    const byName = (name: string) => prodApp.node.findChild(name) as TerraformStack;
+    const stateStack = `${prod.name}-state`;
+    // then: the state stack depends on nothing, and every other stack reaches it through its dependencies
+    const reaches = (name: string): boolean => byName(name).dependencies.some((d) => d.node.id === stateStack || reaches(d.node.id));
+    expect(byName(stateStack).dependencies).toEqual([]);
+    const others = prodApp.node.children.map((c) => c.node.id).filter((n) => n !== stateStack);
+    expect(others.length).toBeGreaterThan(4);
+    for (const name of others) expect(reaches(name)).toBe(true);
+  });
+});

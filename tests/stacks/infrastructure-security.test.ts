@@ -6,9 +6,11 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { at, resourcesOf, synthesizeInfrastructure, type SynthesizedInfrastructure, type TfJson } from '../constructs/google/tf-json';
+import { Testing } from '../../constructs/framework';
 import { loadEnvironmentOrThrow } from '../../environments/load';
 import { CMEK_KEYS, names, securityNames } from '../../environments/naming';
 import type { EnvironmentConfig } from '../../environments/schema';
+import { addStateBootstrapStack } from '../../stacks/state';
 
 interface Synthesized {
   readonly env: EnvironmentConfig;
@@ -257,6 +259,16 @@ describe('Terraform state bucket', () => {
     expect(resourcesOf(s, 'google_project_service').map((a) => a.service)).toContain('cloudkms.googleapis.com');
     expect(ring!.depends_on).toEqual([expect.stringMatching(/^google_project_service\.Apis_cloudkmsgoogleapiscom_/)]);
     expect(resourcesOf(s, 'google_project_iam_audit_config').map((c) => c.service)).toEqual(['storage.googleapis.com']);
+  });
+
+  test('rejects a multi-region state bucket location when CMEK is on, because its key ring needs a region', () => {
+    // given the production example with its bucket in the EU multi-region
+    const { env } = of(file);
+    const multi = { ...env, security: { ...env.security, stateBucket: { ...env.security.stateBucket, location: 'EU' } } };
+    // then
+    expect(() => addStateBootstrapStack(Testing.app(), multi)).toThrow(
+      'environment tallyhook-prod: security.stateBucket.location EU is a multi-region; with security.cmek.enabled the state bucket needs a region, where its key ring lives',
+    );
   });
 
   test('an environment without a state bucket has no bootstrap stack and local state', () => {
