@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { burnWindows } from '../../slos/burn-rate';
 import { GRAFANA_PROVIDER_SOURCE, GRAFANA_PROVIDER_VERSION_CONSTRAINT } from '../../constructs/grafana/grafana-provider';
 import { Testing } from '../../constructs/framework';
+import { GRAFANA_PROVIDER_ADDRESS, GRAFANA_SCHEMA_FILE, readTrimmedSchema } from '../../scripts/trim-grafana-schema';
 import { renderDashboards } from '../../dashboards/render';
 import { loadEnvironmentOrThrow } from '../../environments/load';
 import type { EnvironmentConfig } from '../../environments/schema';
@@ -298,10 +299,12 @@ function schemaProblems(block: Json, value: Json, path: string): string[] {
 }
 
 describe('against the provider schema', () => {
-  test('every synthesized grafana_* resource uses only arguments of the v4.45.1 schema and sets every required one', () => {
-    // given the provider's own schema (not committed; next to the repository, as in CI)
-    const schema = JSON.parse(readFileSync('../shared/reference/grafana/provider_schema.json', 'utf8')) as Json;
-    const provider = schema.provider_schemas['registry.terraform.io/grafana/grafana'] as Json;
+  const trimmed = readTrimmedSchema(GRAFANA_SCHEMA_FILE);
+
+  test(`every synthesized grafana_* resource uses only arguments of the v${trimmed.source.version} schema and sets every required one`, () => {
+    // given the provider's schema, trimmed to the resources the bindings use (committed)
+    const schema = trimmed.schema as Json;
+    const provider = schema.provider_schemas[GRAFANA_PROVIDER_ADDRESS] as Json;
     // when
     const problems = Object.entries(out.resource as Record<string, Record<string, Json>>)
       .filter(([type]) => type.startsWith('grafana_'))
