@@ -1,11 +1,10 @@
 /**
  * Prometheus rule generation: the time to render the rule files (and, separately, rules plus
  * promtool test files) for 1,000 generated SLOs, goal under 1 s; and the rules per SLO beside
- * Sloth's count for the same SLO, Sloth's counted from its own generated example at run time.
+ * Sloth's count for the same SLO, Sloth's counted from its documented rule shape
+ * (tests/slos/sloth-reference.ts) for the team's Sloth spec tests/fixtures/sloth/specs/payments.yml.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { parse } from 'yaml';
 import { prometheusArtifacts, serviceRuleFile } from '../alerts/prometheus/artifacts';
 import { ruleFileYaml } from '../alerts/prometheus/serialize';
 import { sliRecordingGroup } from '../alerts/prometheus/sli-rules';
@@ -13,8 +12,10 @@ import { sloAlertGroup } from '../alerts/prometheus/slo-alerts';
 import { loadEnvironmentOrThrow } from '../environments/load';
 import { buildCatalog } from '../slos/catalog';
 import type { Slo, SloCatalog } from '../slos/model';
+import { readSloth } from '../tests/slos/sloth-fixtures';
+import { slothShapedRules, specSlos } from '../tests/slos/sloth-reference';
 
-const SLOTH_DIR = '../shared/reference/peers/sloth/examples';
+const SLOTH_SPEC = 'specs/payments.yml';
 const env = loadEnvironmentOrThrow('example');
 
 /** 1,000 SLOs over 50 services: ratio and latency SLIs, 7-, 28- and 30-day windows, some ticket-only. */
@@ -58,38 +59,35 @@ const totalRules = catalog.slos.reduce((n, s) => n + rulesOf(s), 0);
 console.log(`rule files for ${catalog.slos.length} SLOs (${totalRules} rules): ${rulesOnly.toFixed(0)} ms (goal < 1000 ms)`);
 console.log(`rule files + promtool test files for ${catalog.slos.length} SLOs: ${withTests.toFixed(0)} ms`);
 
-// Sloth's getting-started SLO: count its generated rules, and ours for the same SLO.
-const slothOut = parse(readFileSync(`${SLOTH_DIR}/_gen/getting-started.yml`, 'utf8')) as { groups: { name: string; rules: unknown[] }[] };
+// A Sloth spec's SLO: Sloth's rules for it, by its documented shape, and ours for the same SLO.
+const slothText = readSloth(SLOTH_SPEC);
+const slothOut = slothShapedRules(slothText, '30d');
 const slothCount = (kind: string) => slothOut.groups.filter((g) => g.name.includes(kind)).reduce((n, g) => n + g.rules.length, 0);
 const slothTotal = slothOut.groups.reduce((n, g) => n + g.rules.length, 0);
-const slothSpec = parse(readFileSync(`${SLOTH_DIR}/getting-started.yml`, 'utf8')) as {
-  slos: { objective: number; sli: { events: { error_query: string; total_query: string } } }[];
-};
-const theirs = slothSpec.slos[0]!;
+const theirs = specSlos(slothText)[0]!;
+const [errorQuery, totalQuery] = theirs.errorRatio('{{.window}}').split('\n/\n') as [string, string];
 const equivalent = buildCatalog([
   {
-    file: 'myservice.yaml',
+    file: `${theirs.service}.yaml`,
     text: `apiVersion: slo-platform/v1
 kind: ServiceLevelObjectives
-service: myservice
-owner: myteam
+service: ${theirs.service}
+owner: ${theirs.labels['owner'] ?? theirs.service}
 slos:
-  - name: requests-availability
-    description: Sloth's getting-started SLO.
+  - name: ${theirs.name}
+    description: The SLO of ${SLOTH_SPEC}.
     objective: ${theirs.objective}
     window: 30d
     sli:
       ratio:
-        errorQuery: ${JSON.stringify(theirs.sli.events.error_query)}
-        totalQuery: ${JSON.stringify(theirs.sli.events.total_query)}
+        errorQuery: ${JSON.stringify(errorQuery)}
+        totalQuery: ${JSON.stringify(totalQuery)}
     alerting:
-      runbookUrl: https://runbooks.example.org/myservice#requests-availability
+      runbookUrl: https://runbooks.example.org/${theirs.service}#${theirs.name}
 `,
   },
 ]).catalog!;
-const fromSlothSpec = buildCatalog([
-  { file: 'getting-started.yml', text: readFileSync(`${SLOTH_DIR}/getting-started.yml`, 'utf8') },
-]).catalog;
+const fromSlothSpec = buildCatalog([{ file: SLOTH_SPEC, text: slothText }]).catalog;
 const ours = equivalent.slos[0]!;
 const describe = (slo: Slo) => {
   const sli = sliRecordingGroup(slo).rules.length;
@@ -97,7 +95,7 @@ const describe = (slo: Slo) => {
   return `${sli + alerts} (${sli} SLI and metadata records, ${alerts} alerts)`;
 };
 console.log(
-  `rules per SLO, Sloth getting-started: Sloth ${slothTotal} (${slothCount('sli-recordings')} SLI, ${slothCount('meta-recordings')} metadata, ${slothCount('alerts')} alerts)`,
+  `rules per SLO, ${SLOTH_SPEC}: Sloth ${slothTotal} (${slothCount('sli-recordings')} SLI, ${slothCount('meta-recordings')} metadata, ${slothCount('alerts')} alerts)`,
 );
 console.log(`  slo-platform, equivalent native spec (Workbook windows, one budget alert with three thresholds): ${describe(ours)}`);
 if (fromSlothSpec) console.log(`  slo-platform, the Sloth spec read as is (Sloth's 4 windows): ${describe(fromSlothSpec.slos[0]!)}`);

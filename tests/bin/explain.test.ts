@@ -47,7 +47,7 @@ beforeAll(() => {
     ]),
   );
   writeFileSync(join(slos, 'search.yaml'), nativeSpec('search', [['availability', 99.5, '28d']]));
-  writeFileSync(join(slos, 'sloth.yml'), readSloth('examples/getting-started.yml'));
+  writeFileSync(join(slos, 'payments.yml'), readSloth('specs/payments.yml'));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,7 +100,7 @@ describe('slo explain', () => {
 
   test("a sloth spec is explained with sloth's four windows", async () => {
     // when
-    const e = await explainJson('myservice/requests-availability');
+    const e = await explainJson('payments/charge-availability');
     // then: the extra 1 d / 2 h ticket window burns 10 % of the budget at 3×, catching an outage in 3 × 0.001 × 86400 s
     expect(e.alerts.map((a) => [a.kind, a.longWindow, a.shortWindow, a.burnRateFactor, a.fullOutageDetectionSeconds])).toEqual([
       ['page', '1h', '5m', 14.4, 51.84],
@@ -158,7 +158,7 @@ describe('slo explain', () => {
     [
       ['explain', 'nothing-like-it'],
       1,
-      'slo explain: unknown slo "nothing-like-it"; known slos: checkout/availability, checkout/weekly, myservice/requests-availability, search/availability',
+      'slo explain: unknown slo "nothing-like-it"; known slos: checkout/availability, checkout/weekly, payments/charge-availability, search/availability',
     ],
     [['explain'], 2, 'slo explain: NAME is required: an SLO as service/name or a unique bare name'],
     [['explain', 'a', 'b'], 2, 'slo explain: unexpected argument "b"'],

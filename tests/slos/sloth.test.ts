@@ -4,7 +4,8 @@ import { buildCatalog } from '../../slos/catalog';
 import { errorRatioQuery } from '../../slos/model';
 import type { Problem } from '../../slos/problems';
 import { LEGACY_SEVERITY_LABEL, SLOTH_WINDOWS } from '../../slos/sloth';
-import { readSloth, readSlothSpec, SLOTH_PAIRS, slothCatalog, slothConditions } from './sloth-fixtures';
+import { readSloth, readSlothSpec, SLOTH_FIXTURES, slothCatalog } from './sloth-fixtures';
+import { documentedWindows, expectedConditions, specSlos } from './sloth-reference';
 
 /** `file:line:col: message [rule]`, the parts of a problem a user sees. */
 function located(p: Problem): string {
@@ -12,72 +13,82 @@ function located(p: Problem): string {
 }
 
 describe('sloth prometheus/v1 reader', () => {
-  test.each(SLOTH_PAIRS.map((p) => [p.name, p] as const))(
-    'the %s spec gives the same alert windows, factors and thresholds as sloth produced',
-    (_name, pair) => {
-      // given sloth's own output for the spec
-      const expected = slothConditions(pair.expected);
+  test.each(SLOTH_FIXTURES.map((f) => [f.name, f] as const))(
+    "the %s spec gives the alert windows, factors and thresholds of sloth's documented window table",
+    (_name, fixture) => {
+      // given the conditions sloth's documented windows and alert semantics give for the spec
+      const expected = expectedConditions(readSloth(fixture.spec), fixture.period);
       // when our reader maps the spec
-      const catalog = slothCatalog(pair);
+      const catalog = slothCatalog(fixture);
       const ours = catalog.slos.flatMap((slo) => slo.alerting.windows.map((w) => ({ slo, alert: slo.alerting.name, kind: w.kind, w })));
-      // then every enabled sloth condition has a window with the same windows and factor
-      expect(ours.map((o) => [o.alert, o.kind, o.w.longWindow, o.w.shortWindow])).toEqual(
-        expected.map((e) => [e.alert, e.kind, e.longWindow, e.shortWindow]),
+      // then every enabled class's window pair has a window with the same windows and factor
+      expect(ours.map((o) => [o.slo.name, o.alert, o.kind, o.w.longWindow, o.w.shortWindow])).toEqual(
+        expected.map((e) => [e.slo, e.alert, e.kind, e.longWindow, e.shortWindow]),
       );
+      expect(expected.length).toBeGreaterThan(0);
       ours.forEach((o, i) => {
         expect(o.w.factor).toBeCloseTo(expected[i]!.factor, 9);
         expect(o.slo.errorBudget).toBeCloseTo(expected[i]!.budget, 9);
-        expect(o.w.errorRatioThreshold).toBeCloseTo(expected[i]!.factor * expected[i]!.budget, 12);
+        expect(o.w.errorRatioThreshold).toBeCloseTo(expected[i]!.threshold, 12);
       });
     },
   );
 
-  test('the 28-day catalogue keeps the shares and so lowers the factors, as sloth does', () => {
+  test('the 28-day catalogue keeps the shares and so lowers the factors, as sloth documents', () => {
+    // given sloth's documented 28-day windows: the shares are literal for the period
+    const documented = documentedWindows('28d');
     // when
-    const [slo] = slothCatalog({ spec: 'test/integration/prometheus/testdata/in-base.yaml', period: '28d' }).slos;
+    const [slo] = slothCatalog({ spec: 'specs/inventory.yml', period: '28d' }).slos;
     // then: 2 % of 28 d in 1 h is 13.44×, not the platform's 14.4×
     expect(slo!.window).toBe('28d');
-    expect(slo!.alerting.windows.map((w) => w.factor)).toEqual([13.44, 5.6, 2.8, 0.933333333333]);
-    expect(slo!.alerting.windows.map((w) => w.budgetShare)).toEqual(SLOTH_WINDOWS.map((r) => r.budgetShare));
+    expect(slo!.alerting.windows.map((w) => [w.longWindow, w.shortWindow])).toEqual(documented.map((w) => [w.longWindow, w.shortWindow]));
+    slo!.alerting.windows.forEach((w, i) => expect(w.factor).toBeCloseTo(documented[i]!.factor, 9));
+    expect(slo!.alerting.windows[0]!.factor).toBeCloseTo(13.44, 9);
+    expect(slo!.alerting.windows.map((w) => w.budgetShare)).toEqual(documented.map((w) => w.budgetPercent / 100));
+    expect(SLOTH_WINDOWS.map((r) => r.budgetShare)).toEqual(documentedWindows('30d').map((w) => w.budgetPercent / 100));
   });
 
   test('labels merge service, then slo; alert and per-class labels stay on the alerts', () => {
+    // given the spec's own labels at each level
+    const [spec1, spec2] = specSlos(readSloth('specs/inventory.yml'));
     // when
-    const [slo1, slo2] = slothCatalog({ spec: 'test/integration/prometheus/testdata/in-base.yaml', period: '30d' }).slos;
+    const [slo1, slo2] = slothCatalog({ spec: 'specs/inventory.yml', period: '30d' }).slos;
     // then
-    expect(slo1!.labels).toEqual({ global01k1: 'global01v1', global02k1: 'global02v1' });
-    expect(slo1!.alerting.labels).toEqual({ alert01k1: 'alert01v1' });
-    expect(slo1!.alerting.kindLabels).toEqual({ page: { alert03k1: 'alert03v1' }, ticket: { alert04k1: 'alert04v1' } });
-    expect(slo1!.alerting.name).toBe('myServiceAlert');
+    expect(slo1!.labels).toEqual({ domain: 'stock', flow: 'checkout' });
+    expect(slo1!.labels).toEqual(spec1!.labels);
+    expect(slo1!.alerting.labels).toEqual({ escalation: 'standard' });
+    expect(slo1!.alerting.kindLabels).toEqual({ page: { pager: 'inventory-primary' }, ticket: { queue: 'inventory-backlog' } });
+    expect(slo1!.alerting.name).toBe('InventoryReservationsBurn');
     // and the second slo disables both alert classes and has no budget-consumed alerts
+    expect(spec2!.classes).toEqual({ page: { enabled: false, labels: {} }, ticket: { enabled: false, labels: {} } });
     expect(slo2!.alerting.windows).toEqual([]);
     expect(slo2!.alerting.budgetConsumed.thresholdsPercent).toEqual([]);
   });
 
   test('a raw error-ratio sli is used as the error ratio of each window', () => {
     // given
-    const slo2 = slothCatalog({ spec: 'test/integration/prometheus/testdata/in-base.yaml', period: '30d' }).slos[1]!;
+    const slo2 = slothCatalog({ spec: 'specs/inventory.yml', period: '30d' }).slos[1]!;
     // when
     const q = errorRatioQuery(slo2.sli, '1h');
     // then
     expect(slo2.sli.kind).toBe('raw');
-    expect(q).toBe(
-      '(sum(rate(http_request_duration_seconds_count{job="myservice",code=~"(5..|429)"}[1h]))\n/\nsum(rate(http_request_duration_seconds_count{job="myservice"}[1h])))',
-    );
+    expect(q).toBe('(sum(rate(stock_sync_runs_total{status="failed"}[1h]))\n/\nsum(rate(stock_sync_runs_total[1h])))');
   });
 
   test('severity labels map to the platform levels, and other values are kept for routing', () => {
-    // given getting-started (severity pageteam/slack) and kubernetes-apiserver (critical/warning)
-    const started = slothCatalog({ spec: 'examples/getting-started.yml', period: '30d' }).slos[0]!;
-    const apiserver = slothCatalog({ spec: 'examples/kubernetes-apiserver.yml', period: '30d' }).slos[0]!;
+    // given payments (severity oncall/chat) and ledger (critical/warning)
+    const payments = slothCatalog({ spec: 'specs/payments.yml', period: '30d' }).slos[0]!;
+    const ledger = slothCatalog({ spec: 'specs/ledger.yml', period: '30d' }).slos[0]!;
     // then
-    expect(started.alerting.severities).toEqual({ page: 'page', ticket: 'warning' });
-    expect(started.alerting.kindLabels.page).toEqual({ routing_key: 'myteam', [LEGACY_SEVERITY_LABEL]: 'pageteam' });
-    expect(apiserver.alerting.severities).toEqual({ page: 'critical', ticket: 'warning' });
-    expect(apiserver.alerting.kindLabels.page).toEqual({});
-    // and the team comes from the owner label, the runbook from the annotation
-    expect(started.team).toBe('myteam');
-    expect(apiserver.alerting.runbookUrl).toMatch(/^https:\/\/github.com\/kubernetes-monitoring/);
+    expect(payments.alerting.severities).toEqual({ page: 'page', ticket: 'warning' });
+    expect(payments.alerting.kindLabels.page).toEqual({ routing_key: 'payments-oncall', [LEGACY_SEVERITY_LABEL]: 'oncall' });
+    expect(payments.alerting.kindLabels.ticket).toEqual({ chat_channel: '#payments-alerts', [LEGACY_SEVERITY_LABEL]: 'chat' });
+    expect(ledger.alerting.severities).toEqual({ page: 'critical', ticket: 'warning' });
+    expect(ledger.alerting.kindLabels.page).toEqual({});
+    // and the team comes from the owner label, an unquoted number label is a string, the runbook from the annotation
+    expect(payments.team).toBe('payments-team');
+    expect(payments.labels['tier']).toBe('1');
+    expect(ledger.alerting.runbookUrl).toBe('https://runbooks.example.org/ledger#writes-failing');
   });
 
   test('rejects a sloth slo whose id a native spec already declares', () => {
@@ -99,11 +110,14 @@ describe('sloth prometheus/v1 reader', () => {
   });
 
   test('the catalog dispatches sloth files and native files side by side', () => {
+    // given the shipped api spec and a sloth spec
+    const native = { file: 'slos/api.yaml', text: readFileSync(join(__dirname, '../../slos/api.yaml'), 'utf8') };
     // when
-    const { catalog, problems } = buildCatalog([{ file: 'getting-started.yml', text: readSloth('examples/getting-started.yml') }]);
+    const { catalog, problems } = buildCatalog([native, { file: 'payments.yml', text: readSloth('specs/payments.yml') }]);
     // then
     expect(problems).toEqual([]);
-    expect(catalog!.slos.map((s) => s.id)).toEqual(['myservice/requests-availability']);
+    expect(catalog!.slos.map((s) => s.id)).toContain('payments/charge-availability');
+    expect(catalog!.slos.filter((s) => s.service === 'api').length).toBeGreaterThan(0);
   });
 
   test.each([

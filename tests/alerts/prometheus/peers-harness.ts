@@ -15,9 +15,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { BurnWindow } from '../../../slos/burn-rate';
 
-/** The counters the Sloth fixtures' SLIs read (`job="myservice"`, errors are 5xx or 429). */
+/** The counters the scenarios feed: `REQUESTS_METRIC{job, code}`; the SLIs count 5xx or 429 as errors. */
 export const REQUESTS_METRIC = 'http_request_duration_seconds_count';
-const JOB = 'myservice';
 /** Requests per sample interval: large, so error shares like 1.584 % stay whole numbers. */
 const REQUESTS_PER_STEP = 100_000;
 
@@ -30,6 +29,8 @@ export interface Phase {
 /** A named input: phases from t = 0, sampled every `intervalSeconds`. */
 export interface Scenario {
   readonly name: string;
+  /** The `job` label of the request counters, the one the SLI under test selects. */
+  readonly job: string;
   readonly intervalSeconds: number;
   readonly phases: readonly Phase[];
   /** When the interesting part starts (the outage or the burn), for detection checks. */
@@ -58,14 +59,15 @@ const HOUR = 3600;
  * The scenarios for one SLO, from its error budget and the reference's alert windows. The outage is sampled every minute, the clean history every hour, and the burns as coarsely as their short window allows (see sampleInterval), to keep
  * promtool fast.
  */
-export function scenariosFor(budget: number, windows: readonly ReferenceWindow[]): Scenario[] {
+export function scenariosFor(budget: number, windows: readonly ReferenceWindow[], job: string): Scenario[] {
   const longest = Math.max(HOUR, ...windows.map((w) => w.longWindowSeconds));
   const out: Scenario[] = [
     // Nothing fires on a clean history as long as the longest window.
-    { name: 'clean', intervalSeconds: HOUR, phases: [{ seconds: longest + 6 * HOUR, errorRatio: 0 }], startSeconds: 0 },
+    { name: 'clean', job, intervalSeconds: HOUR, phases: [{ seconds: longest + 6 * HOUR, errorRatio: 0 }], startSeconds: 0 },
     // Every alert catches a full outage within minutes; the page resets within its short window.
     {
       name: 'full outage then recovery',
+      job,
       intervalSeconds: MIN,
       phases: [
         { seconds: HOUR, errorRatio: 0 },
@@ -104,6 +106,7 @@ export function scenariosFor(budget: number, windows: readonly ReferenceWindow[]
     ] as const) {
       out.push({
         name: burnScenarioName(label, w),
+        job,
         intervalSeconds: sampleInterval(w.shortWindowSeconds),
         phases: [
           { seconds: prefix, errorRatio: 0 },
@@ -170,8 +173,8 @@ export function testFile(
         name: s.name,
         interval: `${interval}s`,
         input_series: [
-          { series: `${REQUESTS_METRIC}{job="${JOB}",code="200"}`, values: counterValues(s, (p) => 1 - p.errorRatio) },
-          { series: `${REQUESTS_METRIC}{job="${JOB}",code="500"}`, values: counterValues(s, (p) => p.errorRatio) },
+          { series: `${REQUESTS_METRIC}{job="${s.job}",code="200"}`, values: counterValues(s, (p) => 1 - p.errorRatio) },
+          { series: `${REQUESTS_METRIC}{job="${s.job}",code="500"}`, values: counterValues(s, (p) => p.errorRatio) },
         ],
         alert_rule_test: steps.flatMap((t) => alertnames.map((alertname) => ({ eval_time: `${t}s`, alertname, exp_alerts: [] }))),
       };

@@ -12,6 +12,8 @@ import { recordedErrorRatioExpr, recordedWindows, sliRecordingGroup, sloSeriesLa
 import { sloAlertGroup } from '../../../alerts/prometheus/slo-alerts';
 import { SYMPTOM, symptomGroup, symptomInputs } from '../../../alerts/prometheus/symptoms';
 import { pagingAvailability } from './paging-catalog';
+import { readSloth } from '../../slos/sloth-fixtures';
+import { documentedWindows, shapedRuleCount, slothDocs, slothShapedRules } from '../../slos/sloth-reference';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
 import type { EnvironmentConfig } from '../../../environments/schema';
 import { BUDGET_REMAINING_RECORD, GENERATED_HEADER, OBJECTIVE_RECORD } from '../../../slos/conventions';
@@ -189,17 +191,20 @@ describe('mixtool-style lint of every alert', () => {
 });
 
 describe('rules per SLO', () => {
-  /** Sloth's rule count for its getting-started SLO, counted from its own generated output. */
-  const slothRules = (() => {
-    const doc = parse(readFileSync('../shared/reference/peers/sloth/examples/_gen/getting-started.yml', 'utf8')) as {
-      groups: { rules: unknown[] }[];
-    };
-    return doc.groups.reduce((n, g) => n + g.rules.length, 0);
-  })();
+  /** Sloth's rule count for one SLO with both alert classes, from its documented rule shape. */
+  const shaped = slothShapedRules(readSloth('specs/payments.yml'), '30d');
+  const slothRules = shapedRuleCount(shaped);
+
+  test("sloth's shape records every distinct window and the period, its metadata, and one alert per class", () => {
+    // given the windows of sloth's documented 30-day table
+    const windows = documentedWindows('30d');
+    const distinct = new Set(windows.flatMap((w) => [w.shortWindow, w.longWindow]));
+    // then
+    expect(shaped.groups.map((g) => g.rules.length)).toEqual([distinct.size + 1, slothDocs().rules.metadataRecords.length, 2]);
+  });
 
   test.each(catalog.slos.map((s) => [s.id, s] as const))('%s has no more rules than Sloth produces for an SLO', (_, slo) => {
     const count = sliRecordingGroup(slo).rules.length + sloAlertGroup(slo).rules.length;
-    expect(slothRules).toBe(17);
     expect(count).toBeLessThanOrEqual(slothRules);
   });
 });
