@@ -2,10 +2,11 @@
  * Compares this package with its peers' own fixtures, which are not part of this repository:
  * Sloth's example and golden spec/rule pairs and its built-in window catalogues, in a folder laid
  * out as Sloth's repository (`<reference>/sloth/examples/...`, `.../test/integration/...`,
- * `.../internal/alert/windows/...`). CI runs it beside `npm test`, never inside it:
+ * `.../internal/alert/windows/...`). CI (.ci/run) runs it beside `npm test`, never inside it, with
+ * the copy of those files it keeps next to the checkout:
  *
  * ```sh
- * npm run -s peers -- --reference ../shared/reference/peers
+ * npm run -s peers -- --reference DIR
  * ```
  *
  * What it checks, each against Sloth's own files:
@@ -147,7 +148,7 @@ class Report {
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): string {
-  const usage = 'usage: npm run -s peers -- --reference DIR   (DIR holds sloth/, as ../shared/reference/peers does)';
+  const usage = 'usage: npm run -s peers -- --reference DIR   (DIR holds a copy of the Sloth repository files under sloth/)';
   if (argv.length !== 2 || argv[0] !== '--reference' || !argv[1]) throw new UsageError(usage);
   const dir = resolve(argv[1]);
   if (!existsSync(join(dir, 'sloth'))) throw new UsageError(`peers: ${argv[1]} has no sloth/ folder\n${usage}`);
