@@ -39,12 +39,25 @@ describe('README', () => {
     for (const c of new Set(commands)) expect(usage()).toContain(`  ${c} `);
   });
 
-  test('states the two fresh-machine commands, and CI runs exactly its test command', () => {
+  test('states the two fresh-machine commands, and CI runs them in its checkout and in a fresh clone', () => {
     // then: the main job and the tests, as the quick start gives them
     expect(readme).toContain('npm ci && npm run synth');
     expect(readme).toContain('npm ci && npm test');
-    const ci = readFileSync('.ci/run', 'utf8');
-    expect(ci).toMatch(/^npm ci\b/m);
-    expect(ci.trim().split('\n').at(-1)).toBe('npm test');
+    // and .ci/run runs the test command here, then both commands in a clone in an empty temporary folder
+    const steps = readFileSync('.ci/run', 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .flatMap((l) => /^(npm ci|npm test|npm run -s synth|git clone|\w+=\$\(mktemp -d\)|npm run -s peers)(?=\s|$)/.exec(l)?.[1] ?? []);
+    expect(steps.map((s) => s.replace(/^\w+=/, ''))).toEqual([
+      'npm ci',
+      'npm test',
+      '$(mktemp -d)',
+      'git clone',
+      'npm ci',
+      'npm run -s synth',
+      'npm ci',
+      'npm test',
+      'npm run -s peers',
+    ]);
   });
 });
