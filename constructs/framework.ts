@@ -7,7 +7,7 @@
  * a {@link TerraformStack} from here, which escapes Terraform's template sequences in every
  * literal string its elements synthesize (see {@link escapeTerraformTemplates}).
  */
-import { Lazy, TerraformElement, TerraformRemoteState, TerraformStack as CdktfTerraformStack, Tokenization } from 'cdktf';
+import { Lazy, TerraformElement, TerraformRemoteState, TerraformStack as CdktfTerraformStack, Token, Tokenization } from 'cdktf';
 
 export { App, Fn, GcsBackend, LocalBackend, TerraformOutput, Testing, Token, Annotations } from 'cdktf';
 export type { TerraformResource, ITerraformDependable } from 'cdktf';
@@ -39,6 +39,32 @@ const LITERAL_INTERPOLATION_START = Lazy.stringValue({ produce: () => '$${' });
  */
 export function escapeTerraformTemplates(text: string): string {
   return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}
+
+/** cdktf's markers of a string, list or map token inside a string (encoding.js). */
+const TOKEN_SYNTAX = /[$#&]\{TfToken\[/;
+/** How cdktf finds a number token inside a string (`NUMBER_TOKEN_REGEX` in encoding.js). */
+const NUMBER_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/g;
+
+/**
+ * Fields of plain input data (an environment, an SLO catalog) that cdktf would take for one of its
+ * tokens: text holding `${TfToken[…]}` (or a list or map marker), or a number, alone or written in
+ * a string, that encodes a number token. cdktf substitutes such text with the value the token
+ * names, e.g. a cross-stack reference to a secret, so it is refused before any construct sees it;
+ * escaping cannot help, since a real token looks the same once it is part of a string.
+ */
+export function tokenLookalikes(value: unknown, path: string): string[] {
+  if (typeof value === 'string') {
+    const numbers = [...value.matchAll(NUMBER_IN_STRING)].some((m) => Token.isUnresolved(parseFloat(m[0])));
+    return TOKEN_SYNTAX.test(value) || numbers ? [path] : [];
+  }
+  if (typeof value === 'number') return Token.isUnresolved(value) ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => tokenLookalikes(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => [
+    ...tokenLookalikes(k, `${path} (key ${JSON.stringify(k)})`).slice(0, 1),
+    ...tokenLookalikes(v, `${path}.${k}`),
+  ]);
 }
 
 /** `s` with the template sequences of its literal parts escaped and its tokens left as they are. */

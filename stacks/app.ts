@@ -2,7 +2,7 @@
  * Composes every stack of one environment into a cdktf App. Regions come from the config, so
  * adding a region is a config change only.
  */
-import type { App } from '../constructs/framework';
+import { type App, tokenLookalikes } from '../constructs/framework';
 import type { EnvironmentConfig } from '../environments/schema';
 import type { SloCatalog } from '../slos/model';
 import { addInfrastructureStacks } from './infrastructure';
@@ -18,6 +18,15 @@ export interface EnvironmentInputs {
 
 /** Adds the stacks of one environment to `app`. */
 export function composeEnvironment(app: App, inputs: EnvironmentInputs): void {
+  const lookalikes = [
+    ...tokenLookalikes(inputs.env, 'environment'),
+    ...inputs.catalog.slos.flatMap((slo) => tokenLookalikes(slo, `slo ${slo.id}`)),
+  ];
+  if (lookalikes.length > 0) {
+    throw new Error(
+      `${lookalikes.join(', ')}: cdktf would read this text as one of its own tokens (\`\${TfToken[…]}\` or an encoded number) and put an internal reference in its place; allowed: text without that syntax`,
+    );
+  }
   // The state bucket exists before any stack that keeps its state there is initialised.
   const state = addStateBootstrapStack(app, inputs.env);
   const infrastructure = addInfrastructureStacks(app, inputs);

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, escapeTerraformTemplates, TerraformStack, Testing } from '../../constructs/framework';
+import { App, escapeTerraformTemplates, Fn, TerraformStack, Testing, Token, tokenLookalikes } from '../../constructs/framework';
 import { GoogleProvider, ProjectIamMember, ServiceAccount } from '../../constructs/google/bindings';
 import { checkStacks, formatDiagnostic, terraformReadBack, type TfJson } from '../../scripts/terraform-shadow';
 
@@ -100,5 +100,23 @@ describe('a stack synthesizes literal text literally and references as reference
     new GoogleProvider(stack, 'Google', {});
     new ServiceAccount(stack, 'Account', { accountId: 'runtime', displayName: HOSTILE[1] });
     expect(Testing.synth(stack)).toContain('"display_name": "%%{ if true }x%%{ endif }"');
+  });
+});
+
+describe('tokenLookalikes', () => {
+  const numberToken = Token.asNumber(Fn.abs(-1));
+  test.each([
+    ['a string marker', '${TfToken[TOKEN.1]}', ['x']],
+    ['a list marker', '#{TfToken[TOKEN.1]}', ['x']],
+    ['a map marker', '&{TfToken[TOKEN.1]}', ['x']],
+    ['a number token written in text', `within ${numberToken} ms`, ['x']],
+    ['a number token', numberToken, ['x']],
+    ['a key holding a marker', { '${TfToken[TOKEN.1]}': 1 }, ['x (key "${TfToken[TOKEN.1]}")']],
+    ['a nested field', { a: [{ b: 'x ${TfToken[TOKEN.2]}' }] }, ['x.a[0].b']],
+    ['a Terraform template', '${file("/etc/hostname")}', []],
+    ['an ordinary exponent', 'within 1e5 ms', []],
+    ['an ordinary number', 1e300, []],
+  ])('names %s', (_, value, expected) => {
+    expect(tokenLookalikes(value, 'x')).toEqual(expected);
   });
 });

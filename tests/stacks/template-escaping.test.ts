@@ -6,7 +6,12 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Testing } from '../../constructs/framework';
+import { loadEnvironmentOrThrow } from '../../environments/load';
 import { checkStacks, formatDiagnostic, synthesizeEnvironment, terraformReadBack, type TfJson } from '../../scripts/terraform-shadow';
+import { loadCatalog } from '../../slos/load';
+import type { SloCatalog } from '../../slos/model';
+import { composeEnvironment } from '../../stacks/app';
 
 const FILE_CALL = '${file("/etc/hostname")}';
 const DIRECTIVE = '%{ if true }light%{ endif }';
@@ -110,5 +115,26 @@ describe('spec and environment text with Terraform templates', () => {
   test('terraform validates every stack holding the hostile text', async () => {
     const check = await checkStacks(stacks, join(dir, 'shadow'));
     expect(check.diagnostics.map(formatDiagnostic)).toEqual([]);
+  });
+});
+
+describe("spec and environment text in cdktf's own token syntax", () => {
+  const catalog = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
+  const env = loadEnvironmentOrThrow('example', catalog);
+
+  test('rejects a spec owner holding ${TfToken[…]} instead of replacing it with an internal reference', () => {
+    // given the catalog with one SLO's team naming a token of the app (without the check, cdktf
+    // puts a cross-stack reference to the Redis AUTH secret version in the alert labels)
+    const [first, ...rest] = catalog.slos;
+    const forged: SloCatalog = { ...catalog, slos: [{ ...first!, team: 'x-${TfToken[TOKEN.40]}' }, ...rest] };
+    // when / then
+    expect(() => composeEnvironment(Testing.app(), { env, catalog: forged })).toThrow(
+      new RegExp(`^slo ${first!.id}\\.team: cdktf would read this text as one of its own tokens`),
+    );
+  });
+
+  test('rejects an environment field holding a list-token marker', () => {
+    const forged = { ...env, service: { ...env.service, image: '#{TfToken[TOKEN.7]}' } };
+    expect(() => composeEnvironment(Testing.app(), { env: forged, catalog })).toThrow(/^environment\.service\.image: cdktf would read/);
   });
 });
