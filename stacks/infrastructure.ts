@@ -143,6 +143,8 @@ function addRegion(scope: Construct, env: EnvironmentConfig, region: RegionConfi
             retainedBackups: db.backupRetentionDays,
             transactionLogRetentionDays: db.transactionLogRetentionDays,
           },
+          // The API logs in with its own identity (IAM database authentication), not a password.
+          iamServiceAccountUsers: [resourceIds.serviceAccountEmail(env)],
         }
       : { masterInstanceName: names.sqlPrimary(env) }),
   });

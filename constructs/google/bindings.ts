@@ -37,4 +37,5 @@ export { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-au
 export { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
 export { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
 export { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
+export { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 export { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';

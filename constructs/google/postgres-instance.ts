@@ -4,7 +4,7 @@
  * require client certificates, carry the CIS / checkov logging flags and refuse deletion.
  */
 import { Construct, type ITerraformDependable } from '../framework';
-import { SqlDatabaseInstance, type SqlDatabaseInstanceSettingsDatabaseFlags } from './bindings';
+import { SqlDatabaseInstance, type SqlDatabaseInstanceSettingsDatabaseFlags, SqlUser } from './bindings';
 
 /** Backups of the primary. */
 export interface PostgresBackupProps {
@@ -91,6 +91,14 @@ export interface PostgresInstanceProps {
    * @default - Google-managed encryption
    */
   readonly encryptionKeyName?: string;
+  /**
+   * Service account e-mails that log in with IAM database authentication
+   * (`CLOUD_IAM_SERVICE_ACCOUNT` users). Created on a primary only: users replicate to replicas.
+   * Each account also needs `roles/cloudsql.instanceUser`, and its privileges are granted in SQL.
+   *
+   * @default - no IAM users
+   */
+  readonly iamServiceAccountUsers?: readonly string[];
 }
 
 /**
@@ -160,6 +168,8 @@ export class PostgresInstance extends Construct {
   readonly resource: SqlDatabaseInstance;
   /** Whether this is a replica. */
   readonly isReplica: boolean;
+  /** IAM database users, by service account e-mail. */
+  readonly iamUsers: ReadonlyMap<string, SqlUser>;
 
   constructor(scope: Construct, id: string, props: PostgresInstanceProps) {
     super(scope, id);
@@ -181,6 +191,15 @@ export class PostgresInstance extends Construct {
       // Cloud SQL keeps 1–365 automated backups (retention_unit COUNT).
       if (!Number.isInteger(backup.retainedBackups) || backup.retainedBackups < 1 || backup.retainedBackups > 365) {
         problems.push(`retainedBackups must be 1–365, got ${backup.retainedBackups}`);
+      }
+    }
+    const iamUsers = props.iamServiceAccountUsers ?? [];
+    if (iamUsers.length > 0 && props.masterInstanceName !== undefined) {
+      problems.push('iamServiceAccountUsers are created on the primary only (users replicate to replicas)');
+    }
+    for (const email of iamUsers) {
+      if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z0-9-]+\.iam\.gserviceaccount\.com$/.test(email)) {
+        problems.push(`iam database user ${email} is not a service account e-mail <id>@<project>.iam.gserviceaccount.com`);
       }
     }
     if (problems.length > 0) throw new Error(`postgres instance ${props.name}: ${problems.join('; ')}`);
@@ -239,5 +258,17 @@ export class PostgresInstance extends Construct {
         userLabels: { role: this.isReplica ? 'replica' : 'primary' },
       },
     });
+    // Cloud SQL for PostgreSQL names an IAM service account user by its e-mail without the
+    // `.gserviceaccount.com` suffix ("Manage users with IAM database authentication").
+    this.iamUsers = new Map(
+      iamUsers.map((email) => [
+        email,
+        new SqlUser(this, `IamUser-${email.split('@')[0]}`, {
+          instance: this.resource.name,
+          name: email.replace(/\.gserviceaccount\.com$/, ''),
+          type: 'CLOUD_IAM_SERVICE_ACCOUNT',
+        }),
+      ]),
+    );
   }
 }

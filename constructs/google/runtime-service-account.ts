@@ -29,6 +29,7 @@ export interface RuntimeServiceAccountProps {
 /** Project roles of the runtime account, each with why it is needed. */
 export const RUNTIME_PROJECT_ROLES: readonly string[] = [
   'roles/cloudsql.client', // connect to Cloud SQL with IAM-authorised connections
+  'roles/cloudsql.instanceUser', // log in to the database with IAM database authentication
   'roles/logging.logWriter', // structured logs
   'roles/monitoring.metricWriter', // custom metrics
   'roles/cloudtrace.agent', // traces

@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { at, resourcesOf, synthesizeInfrastructure, type SynthesizedInfrastructure, type TfJson } from '../constructs/google/tf-json';
 import { Testing } from '../../constructs/framework';
 import { loadEnvironmentOrThrow } from '../../environments/load';
-import { CMEK_KEYS, names, securityNames } from '../../environments/naming';
+import { CMEK_KEYS, names, primaryRegion, securityNames } from '../../environments/naming';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { addStateBootstrapStack } from '../../stacks/state';
 
@@ -98,6 +98,20 @@ describe.each(ENVIRONMENTS)('%s: data stores', (file) => {
       const [sql] = resourcesOf(stack(file, region), 'google_sql_database_instance');
       expect(at(sql, 'settings.database_flags')).toContainEqual({ name: 'cloudsql.iam_authentication', value: 'on' });
     }
+  });
+
+  test('the API logs in to the primary as an IAM database user of its own runtime account', () => {
+    const { env } = of(file);
+    const account = `${names.serviceAccount(env)}@${env.gcp.project}.iam`;
+    const users = stacksOf(file).flatMap((s) => resourcesOf(s, 'google_sql_user'));
+    expect(users).toHaveLength(1);
+    expect(users[0]).toMatchObject({ name: account, type: 'CLOUD_IAM_SERVICE_ACCOUNT' });
+    expect(resourcesOf(stack(file, primaryRegion(of(file).env).name), 'google_sql_user')).toHaveLength(1);
+    // the runtime account's project roles (its member is a reference to the account's e-mail)
+    const roles = resourcesOf(stack(file, 'network'), 'google_project_iam_member').filter((m) =>
+      /^serviceAccount:\$\{google_service_account\.RuntimeServiceAccount_/.test(String(m.member)),
+    );
+    expect(roles.map((r) => r.role)).toContain('roles/cloudsql.instanceUser');
   });
 
   test('Data Access audit logs record admin reads, data reads and data writes of every service that holds or guards data', () => {

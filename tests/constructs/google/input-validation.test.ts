@@ -191,6 +191,19 @@ describe('constructor input checks', () => {
     );
   });
 
+  test('rejects IAM database users on a replica and an e-mail that is not a service account', () => {
+    // given a replica with an IAM user, and a person's e-mail
+    const replica = {
+      ...POSTGRES,
+      masterInstanceName: 'primary',
+      iamServiceAccountUsers: ['api-run@acme-prod.iam.gserviceaccount.com', 'ops@acme.io'],
+    };
+    // then both are named
+    expect(() => new PostgresInstance(stack(), 'pg', replica)).toThrow(
+      'postgres instance pg: iamServiceAccountUsers are created on the primary only (users replicate to replicas); iam database user ops@acme.io is not a service account e-mail <id>@<project>.iam.gserviceaccount.com',
+    );
+  });
+
   test('rejects a Postgres instance that is both a primary and a replica', () => {
     const both = {
       ...POSTGRES,
