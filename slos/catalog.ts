@@ -5,7 +5,7 @@
 import { burnWindows, errorBudgetRatio } from './burn-rate';
 import { defaultAlertName } from './conventions';
 import { parseDuration } from './duration';
-import type { CloudMonitoringSli, PromSli, Slo, SloCatalog, SourceRef } from './model';
+import { errorQueryFromGood, type CloudMonitoringSli, type PromSli, type Slo, type SloCatalog, type SourceRef } from './model';
 import type { Problem } from './problems';
 import { sortProblems } from './problems';
 import { fileRules, setRules } from './rules';
@@ -74,8 +74,9 @@ function toModel(source: YamlSource, spec: SpecFile, index: number): Slo {
       }
     : {
         kind: 'ratio',
-        errorQuery: s.sli.ratio!.errorQuery ?? `(${s.sli.ratio!.totalQuery}) - (${s.sli.ratio!.goodQuery})`,
+        errorQuery: s.sli.ratio!.errorQuery ?? errorQueryFromGood(s.sli.ratio!.goodQuery!, s.sli.ratio!.totalQuery),
         totalQuery: s.sli.ratio!.totalQuery,
+        ...(s.sli.ratio!.goodQuery !== undefined ? { goodQuery: s.sli.ratio!.goodQuery } : {}),
       };
   const cm = s.sli.cloudMonitoring;
   const cloudMonitoring: CloudMonitoringSli | undefined = cm?.goodTotalRatio

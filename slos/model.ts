@@ -18,10 +18,12 @@ export interface SourceRef {
 /** Ratio SLI in PromQL; both queries carry the `{{.window}}` placeholder. */
 export interface RatioSli {
   readonly kind: 'ratio';
-  /** Rate of bad events (derived as total − good when the spec gives good events). */
+  /** Rate of bad events (derived from the good and total queries when the spec gives good events, see `errorQueryFromGood`). */
   readonly errorQuery: string;
   /** Rate of all events. */
   readonly totalQuery: string;
+  /** Rate of good events, when the spec gives the SLI that way; `errorQuery` is then derived from it. */
+  readonly goodQuery?: string;
 }
 
 /** Latency SLI on a Prometheus histogram. */
@@ -146,13 +148,67 @@ export function errorRatioQuery(sli: PromSli, window: string): string {
   }
   if (sli.kind === 'raw') return `(${sli.errorRatioQuery.trim().replaceAll('{{.window}}', window)})`;
   const sel = sli.selector.trim();
-  const withLe = [sel, `le="${formatLe(sli.thresholdSeconds)}"`].filter(Boolean).join(', ');
+  const withLe = [sel, leMatcher(sli.thresholdSeconds)].filter(Boolean).join(', ');
   const count = `sum(rate(${sli.histogram}_count{${sel}}[${window}]))`;
   const good = `sum(rate(${sli.histogram}_bucket{${withLe}}[${window}]))`;
   return `(${count} - ${good})\n/\n${count}`;
 }
 
-/** Formats a bucket boundary the way Prometheus client libraries write `le` (0.05 → "0.05", 2 → "2"). */
+/**
+ * The error query of a ratio SLI given as good events: total − good, where a missing good series
+ * counts as zero good events. A plain `total - good` is empty when no good series exists — exactly
+ * during a total outage, when every request fails and no 2xx series was ever exported — and the
+ * SLI would read 0 % errors. `good or (total * 0)` fills in a zero for every label set of the
+ * total that has no good series, with the total's own labels, so the subtraction matches one to
+ * one whatever the aggregation labels of both queries are (`sum(...)` or `sum by (region)(...)`).
+ * With no total series at all the result stays absent, as before.
+ */
+export function errorQueryFromGood(goodQuery: string, totalQuery: string): string {
+  return `(${totalQuery}) - ((${goodQuery}) or ((${totalQuery}) * 0))`;
+}
+
+/**
+ * The `le` matcher of a latency SLI's threshold bucket, matching every spelling the bucket may
+ * have in a TSDB: the spec's own number (`2`, `0.05`), Go's shortest `%g` that the Go client and
+ * Prometheus 2 write (`2`, `1e-05`), and the float form Prometheus 3 normalizes every classic
+ * histogram's `le` to at ingestion (`2.0`; an integer gets `.0`, other values keep `%g`), see
+ * https://prometheus.io/docs/prometheus/latest/migration/ ("le and quantile label values"). One
+ * value written one way gives an equality matcher; otherwise an anchored regex of the spellings,
+ * each escaped, so `le=~"2|2\\.0"` matches the same bucket on Prometheus 2 and 3 and never
+ * another one (`2.0` does not match `20`: PromQL regexes are fully anchored).
+ */
+export function leMatcher(seconds: number): string {
+  const spellings = leSpellings(seconds);
+  if (spellings.length === 1) return `le="${spellings[0]!}"`;
+  // The regex is written inside a PromQL double-quoted string, so each backslash is doubled.
+  const re = spellings.map((s) => s.replace(/[.+*?()[\]{}|^$\\]/g, (c) => `\\\\${c}`)).join('|');
+  return `le=~"${re}"`;
+}
+
+/** Every spelling of a bucket boundary in `le`, the spec's own first: spec number, Go `%g`, Prometheus 3 float form. */
+export function leSpellings(seconds: number): string[] {
+  return [...new Set([formatLe(seconds), goFloat(seconds), prometheus3Le(seconds)])];
+}
+
+/** Formats a bucket boundary as the spec writes it (0.05 → "0.05", 2 → "2"). */
 export function formatLe(seconds: number): string {
   return String(seconds);
+}
+
+/** The `le` Prometheus 3 stores for a boundary: Go's `%g`, plus `.0` when that has neither `.` nor an exponent. */
+export function prometheus3Le(seconds: number): string {
+  const g = goFloat(seconds);
+  return /[.e]/.test(g) ? g : `${g}.0`;
+}
+
+/**
+ * Go's `strconv.FormatFloat(x, 'g', -1, 64)`: the shortest digits that read back as `x`, in
+ * exponent form (sign always, at least two exponent digits) when the decimal exponent is below −4
+ * or at least 6 (Go uses precision 6 for that choice when formatting the shortest digits).
+ */
+function goFloat(x: number): string {
+  const [mantissa, expText] = x.toExponential().split('e') as [string, string];
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 6) return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return String(x);
 }

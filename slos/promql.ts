@@ -66,3 +66,85 @@ function templateOffset(queryOffset: number, parts: readonly string[], placehold
   }
   return templatePos;
 }
+
+/** One label matcher of a vector selector: `code=~"5.."` is `{ name: 'code', op: '=~', value: '5..' }`. */
+export interface LabelMatcher {
+  readonly name: string;
+  readonly op: '=' | '!=' | '=~' | '!~';
+  readonly value: string;
+}
+
+/** A vector selector of a PromQL expression, with the function its range is passed to (if any). */
+export interface SelectorUse {
+  /** Metric name; empty when the selector only has label matchers. */
+  readonly metric: string;
+  readonly matchers: readonly LabelMatcher[];
+  /** Name of the function called on the selector's range (`rate`, `count_over_time`, …), if any. */
+  readonly rangeFunction?: string;
+}
+
+/**
+ * Every vector selector of a PromQL expression (which must parse), in order: the metric, its
+ * label matchers and the function its range vector goes to. The promtool scenario generator reads
+ * these to synthesize raw series that an SLI's queries select.
+ */
+export function vectorSelectors(expr: string): SelectorUse[] {
+  const out: SelectorUse[] = [];
+  parser.parse(expr).iterate({
+    enter(node) {
+      if (node.name !== 'VectorSelector') return undefined;
+      let metric = '';
+      const matchers: LabelMatcher[] = [];
+      const cursor = node.node.cursor();
+      cursor.firstChild();
+      do {
+        if (cursor.name === 'Identifier') metric = expr.slice(cursor.from, cursor.to);
+        if (cursor.name === 'LabelMatchers') {
+          for (let m = cursor.node.firstChild; m; m = m.nextSibling) {
+            const name = m.getChild('LabelName');
+            const op = m.getChild('MatchOp');
+            const value = m.getChild('StringLiteral');
+            if (!name || !op || !value) continue;
+            matchers.push({
+              name: expr.slice(name.from, name.to),
+              op: expr.slice(op.from, op.to) as LabelMatcher['op'],
+              value: stringLiteral(expr.slice(value.from, value.to)),
+            });
+          }
+        }
+      } while (cursor.nextSibling());
+      const call = node.node.parent?.name === 'MatrixSelector' ? node.node.parent.parent?.parent : undefined;
+      const fn = call?.name === 'FunctionCall' ? call.getChild('FunctionIdentifier') : null;
+      out.push({ metric, matchers, ...(fn ? { rangeFunction: expr.slice(fn.from, fn.to) } : {}) });
+      return false;
+    },
+  });
+  return out;
+}
+
+/** The value of a PromQL string literal (double- or single-quoted with Go escapes, or a raw backtick string). */
+function stringLiteral(text: string): string {
+  if (text.startsWith('`')) return text.slice(1, -1);
+  const body = text.slice(1, -1);
+  const quoted = text.startsWith("'") ? body.replace(/\\'/g, "'").replace(/"/g, '\\"') : body;
+  return JSON.parse(`"${quoted}"`) as string;
+}
+
+/** True when `value` matches `m` (PromQL regexes are fully anchored). */
+export function matcherMatches(m: LabelMatcher, value: string): boolean {
+  switch (m.op) {
+    case '=':
+      return value === m.value;
+    case '!=':
+      return value !== m.value;
+    default: {
+      let re: RegExp;
+      try {
+        re = new RegExp(`^(?:${m.value})$`);
+      } catch {
+        return false;
+      }
+      return re.test(value) === (m.op === '=~');
+    }
+  }
+}

@@ -77,13 +77,28 @@ export interface AlertRuleTest {
   readonly exp_alerts: readonly ExpectedAlert[];
 }
 
-/** A promtool test group: input series and the alert assertions over them. */
+/** One expected sample of a PromQL expression: its series (`name{a="1"}`) and value. */
+export interface ExpectedSample {
+  readonly labels: string;
+  readonly value: number;
+}
+
+/** An assertion that `expr` evaluates to exactly `exp_samples` at `eval_time`. */
+export interface PromqlExprTest {
+  readonly expr: string;
+  readonly eval_time: string;
+  readonly exp_samples: readonly ExpectedSample[];
+}
+
+/** A promtool test group: input series and the alert (and expression) assertions over them. */
 export interface TestGroup {
   readonly name: string;
   /** Spacing of the input samples. */
   readonly interval: string;
   readonly input_series: readonly InputSeries[];
   readonly alert_rule_test: readonly AlertRuleTest[];
+  /** Assertions on expression values, e.g. a recorded SLI series computed from raw input series. */
+  readonly promql_expr_test?: readonly PromqlExprTest[];
 }
 
 /** A promtool test file (`promtool test rules`). */

@@ -43,12 +43,14 @@ export function recordedRatio(slo: Slo, window: string): string {
  * without the fallback its ratio (and so its remaining budget) would be absent — "no data" on the
  * dashboards of exactly the healthiest services — instead of 0. `vector(0)` costs nothing (unlike
  * repeating the total query) and matches the label-less `sum(...)` an SLO's total is; a grouped
- * total simply keeps the old behaviour. With no traffic the ratio is 0 / 0 = NaN, which no alert
+ * total simply keeps the old behaviour. An SLI given as good events needs no fallback: its error
+ * query already counts a missing good series as zero good events (`errorQueryFromGood`), so a
+ * total outage reads 1, not 0. With no traffic the ratio is 0 / 0 = NaN, which no alert
  * comparison matches, so an idle service never pages; with no series at all it stays absent.
  */
 export function recordedErrorRatioExpr(slo: Slo, window: string): string {
   const sli = slo.sli;
-  if (sli.kind !== 'ratio') return errorRatioQuery(sli, window);
+  if (sli.kind !== 'ratio' || sli.goodQuery !== undefined) return errorRatioQuery(sli, window);
   return errorRatioQuery({ ...sli, errorQuery: `(${sli.errorQuery}) or vector(0)` }, window);
 }
 

@@ -22,6 +22,7 @@ import { timeline, windowedAverage, type Timeline } from './private/timeline';
 import type { AlertingRule, AlertRuleTest, ExpectedAlert, TestFile, TestGroup } from './rules';
 import { EVENTS_PER_SAMPLE, evaluationInterval, expectedAlert, quantize, sliInputs, type Scenario, type ScenarioCase } from './scenario';
 import { budgetConsumedAlerts, burnRateAlerts } from './slo-alerts';
+import { sliExpressionTests } from './sli-scenarios';
 import { sloSeriesLabels } from './sli-rules';
 import { symptomScenarios } from './symptom-scenarios';
 import type { SymptomInputs } from './symptoms';
@@ -299,6 +300,6 @@ export function promtoolTestFile(
     rule_files: [ruleFile],
     evaluation_interval: formatDuration(step),
     group_eval_order: groupNames,
-    tests: scenarios.flatMap(packScenario),
+    tests: [...scenarios.flatMap(packScenario), ...slos.flatMap((slo) => sliExpressionTests(slo, step))],
   };
 }
