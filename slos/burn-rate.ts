@@ -138,6 +138,25 @@ export function budgetSpentAtDetection(w: BurnWindow, objectivePercent: number, 
   return t / (errorBudgetRatio(objectivePercent) * periodSeconds);
 }
 
+/**
+ * The fewest bad events that fire `w` for an SLI counting `eventsPerHour` events: k bad events in
+ * the long window are an error ratio of k / (eventsPerHour × long window in hours) there (and more
+ * in the shorter window, if they fall inside it), so the alert fires once that ratio reaches the
+ * threshold. 1 means a single bad event fires it — for a page, a page on noise. Infinity when the
+ * threshold is 1 or more (the alert can never fire).
+ */
+export function badEventsToFire(w: Pick<BurnWindow, 'errorRatioThreshold' | 'longWindowSeconds'>, eventsPerHour: number): number {
+  if (w.errorRatioThreshold >= 1) return Infinity;
+  const eventsInLongWindow = (eventsPerHour * w.longWindowSeconds) / 3600;
+  // the smallest k with k / eventsInLongWindow >= threshold, guarded against float noise (1.44 × 100 = 143.99999…)
+  return Math.max(1, Math.ceil(roundSignificant(w.errorRatioThreshold * eventsInLongWindow)));
+}
+
+/** The error ratio one bad event makes in `w`'s long window, for an SLI counting `eventsPerHour` events. */
+export function oneEventErrorRatio(w: Pick<BurnWindow, 'longWindowSeconds'>, eventsPerHour: number): number {
+  return roundSignificant(3600 / (eventsPerHour * w.longWindowSeconds));
+}
+
 /** Rounds away binary floating-point noise (0.1 × 3 → 0.3) so rendered numbers stay readable. */
 export function roundSignificant(x: number): number {
   return Number(x.toPrecision(12));

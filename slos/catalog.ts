@@ -7,7 +7,7 @@ import { defaultAlertName } from './conventions';
 import { parseDuration } from './duration';
 import { errorQueryFromGood, type CloudMonitoringSli, type PromSli, type Slo, type SloCatalog, type SourceRef } from './model';
 import type { Problem } from './problems';
-import { sortProblems } from './problems';
+import { isWarning, sortProblems } from './problems';
 import { fileRules, setRules } from './rules';
 import { specFileSchema, type SpecFile } from './schema';
 import { fromSloth, isSlothSpec } from './sloth';
@@ -23,7 +23,10 @@ export type InputFile =
 export interface CatalogResult {
   /** Present only when there are no problems. */
   readonly catalog?: SloCatalog;
+  /** Errors: any of them makes the set invalid. */
   readonly problems: readonly Problem[];
+  /** Warnings: valid but suspicious input, reported whether or not there are errors. */
+  readonly warnings?: readonly Problem[];
 }
 
 /** Validates every file and the whole set; returns the catalog or all problems found. */
@@ -43,10 +46,12 @@ export function buildCatalog(files: readonly InputFile[]): CatalogResult {
     slos.push(...result.slos);
   }
   problems.push(...setRules(slos));
-  if (problems.length > 0) return { problems: sortProblems(problems) };
+  const warnings = sortProblems(problems.filter(isWarning));
+  const errors = problems.filter((p) => !isWarning(p));
+  if (errors.length > 0) return { problems: sortProblems(errors), warnings };
   slos.sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
   const catalog: SloCatalog = deepFreeze({ slos, services: [...new Set(slos.map((s) => s.service))].sort() });
-  return { catalog, problems: [] };
+  return { catalog, problems: [], warnings };
 }
 
 /** Shape-checks a native spec file and maps it to SLO models. */
@@ -54,8 +59,8 @@ export function fromNative(source: YamlSource): { slos: Slo[]; problems: Problem
   const parsed = specFileSchema.safeParse(source.value, { reportInput: true });
   if (!parsed.success) return { slos: [], problems: parsed.error.issues.flatMap((i) => zodProblems(source, i, specFileSchema)) };
   const problems = fileRules(source, parsed.data);
-  if (problems.length > 0) return { slos: [], problems };
-  return { slos: parsed.data.slos.map((_, i) => toModel(source, parsed.data, i)), problems: [] };
+  if (problems.some((p) => !isWarning(p))) return { slos: [], problems };
+  return { slos: parsed.data.slos.map((_, i) => toModel(source, parsed.data, i)), problems };
 }
 
 function toModel(source: YamlSource, spec: SpecFile, index: number): Slo {
@@ -97,6 +102,7 @@ function toModel(source: YamlSource, spec: SpecFile, index: number): Slo {
     windowSeconds,
     labels: { ...spec.labels, team: spec.owner, ...s.labels },
     sli,
+    ...(s.sli.expectedEventsPerHour !== undefined ? { expectedEventsPerHour: s.sli.expectedEventsPerHour } : {}),
     ...(cloudMonitoring ? { cloudMonitoring } : {}),
     alerting: {
       name: s.alerting.name ?? defaultAlertName(spec.service, s.name),

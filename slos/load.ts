@@ -87,14 +87,15 @@ export function loadCatalog(opts: ValidateOptions): CatalogResult {
   if (dir.problems.length > 0) return { problems: dir.problems };
   const result = buildCatalog(dir.files);
   if (!opts.docsFile) return result;
+  const warnings = result.warnings ?? [];
   const docs = readUtf8(opts.docsFile);
   if ('error' in docs) {
     const problem: Problem = { file: displayPath(opts.docsFile), line: 1, col: 1, field: '', message: docs.error, rule: 'docs' };
-    return { problems: sortProblems([...result.problems, problem]) };
+    return { problems: sortProblems([...result.problems, problem]), warnings };
   }
   if (!result.catalog) return result;
   const problems = checkDocs(displayPath(opts.docsFile), docs.text, result.catalog);
-  return problems.length > 0 ? { problems: sortProblems(problems) } : result;
+  return problems.length > 0 ? { problems: sortProblems(problems), warnings } : result;
 }
 
 /** Offset of the first byte that breaks UTF-8 (a bad lead byte or a missing continuation byte). */

@@ -107,6 +107,8 @@ export interface Slo {
   /** Service labels, `team`, and the SLO's own labels, merged in that order. */
   readonly labels: Readonly<Record<string, string>>;
   readonly sli: PromSli;
+  /** Events the SLI counts in a typical hour, when the spec declares it (`sli.expectedEventsPerHour`). */
+  readonly expectedEventsPerHour?: number;
   readonly cloudMonitoring?: CloudMonitoringSli;
   readonly alerting: SloAlerting;
   /** Where the SLO is declared (its `name` field) and where its objective, window and threshold are. */

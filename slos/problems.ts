@@ -14,11 +14,21 @@ export interface Problem {
   readonly message: string;
   /** Short id of the rule that found it, e.g. `schema`, `yaml`, `docs-mismatch`. */
   readonly rule: string;
+  /**
+   * `warning` for input that is valid but suspicious (it is reported, and fails nothing); absent
+   * for an error.
+   */
+  readonly severity?: 'warning';
 }
 
-/** `file:line:col: message` — the text format of `slo validate` (the message names its field). */
+/** True for a warning: reported, but the input is still valid. */
+export function isWarning(p: Problem): boolean {
+  return p.severity === 'warning';
+}
+
+/** `file:line:col: message` (`file:line:col: warning: message` for a warning) — the text format of `slo validate`. */
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.col}: ${p.message}`;
+  return `${p.file}:${p.line}:${p.col}: ${isWarning(p) ? 'warning: ' : ''}${p.message}`;
 }
 
 /** Sorts problems by file, line and column so output is stable. */

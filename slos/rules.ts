@@ -3,7 +3,7 @@
  * PromQL syntax, runbooks for pages, alerts that could never fire, unique names). Every rule
  * reports all it finds.
  */
-import { burnWindows } from './burn-rate';
+import { badEventsToFire, burnWindows, oneEventErrorRatio, roundSignificant } from './burn-rate';
 import { CLOUD_MONITORING_FILTER_PLACEHOLDERS } from './conventions';
 import { parseDuration } from './duration';
 import type { Slo } from './model';
@@ -163,6 +163,8 @@ export const SLO_RULES: Readonly<Record<string, SloRule>> = {
     return [at(['alerting'], 'alerting.runbookUrl is missing but this slo pages; every paging alert needs a runbook url')];
   },
   'alerts-can-fire': (s, at) => {
+    // an objective written as a fraction gets its own message (objective-fraction), not this hint
+    if (s.objective <= FRACTION_LIMIT) return [];
     const out: Problem[] = [];
     const windows = burnWindows(s.objective, parseDuration(s.window), { page: 'page', ticket: 'warning' });
     for (const w of windows) {
@@ -177,7 +179,92 @@ export const SLO_RULES: Readonly<Record<string, SloRule>> = {
     }
     return out;
   },
+  'histogram-base-name': (s, at) => {
+    const l = s.sli.latency;
+    const suffix = l && HISTOGRAM_SERIES_SUFFIXES.find((x) => l.histogram.endsWith(x));
+    if (!l || !suffix) return [];
+    const base = l.histogram.slice(0, -suffix.length);
+    return [
+      at(
+        ['sli', 'latency', 'histogram'],
+        `sli.latency.histogram "${l.histogram}" ends with ${suffix}, so the sli would select ${l.histogram}_bucket and ${l.histogram}_count, which do not exist; allowed: the histogram's base name, without _bucket, _count or _sum: use the base name "${base}"`,
+        true,
+      ),
+    ];
+  },
+  'objective-fraction': (s, at) => {
+    if (s.objective > FRACTION_LIMIT) return [];
+    return [
+      at(
+        ['objective'],
+        `objective is ${s.objective}, which looks like a fraction: did you mean ${asPercent(s.objective)}? allowed: a percentage greater than ${FRACTION_LIMIT} and less than 100 (an objective of ${s.objective} % would leave a budget of ${roundSignificant(100 - s.objective)} % of events)`,
+        true,
+      ),
+    ];
+  },
+  'budget-thresholds-fraction': (s, at) => {
+    const given = s.alerting.budgetConsumed.thresholdsPercent;
+    if (!given.some((t) => t < FRACTION_LIMIT)) return [];
+    const meant = given.map((t) => (t < FRACTION_LIMIT ? asPercent(t) : t));
+    return [
+      at(
+        ['alerting', 'budgetConsumed', 'thresholdsPercent'],
+        `alerting.budgetConsumed.thresholdsPercent is [${given.join(', ')}], which looks like fractions: did you mean ${meant.join(', ')}? allowed: percentages of the error budget, each at least ${FRACTION_LIMIT} and less than 100`,
+        true,
+      ),
+    ];
+  },
+  'latency-milliseconds': (s, at) => {
+    const l = s.sli.latency;
+    if (!l) return [];
+    const largest = Math.max(...l.buckets);
+    if (l.thresholdSeconds < MILLISECONDS_THRESHOLD && largest < MILLISECONDS_BUCKET) return [];
+    return [
+      {
+        ...at(
+          ['sli', 'latency', 'thresholdSeconds'],
+          `sli.latency.thresholdSeconds is ${l.thresholdSeconds} and sli.latency.buckets go up to ${largest}, which look like milliseconds; allowed: seconds, as prometheus histograms are (${l.thresholdSeconds} ms is ${roundSignificant(l.thresholdSeconds / 1000)}); keep them if the latency really is ${l.thresholdSeconds} s`,
+          true,
+        ),
+        severity: 'warning',
+      },
+    ];
+  },
+  'low-traffic-page': (s, at) => {
+    const perHour = s.sli.expectedEventsPerHour;
+    if (perHour === undefined || !s.alerting.page.enabled || s.objective <= FRACTION_LIMIT) return [];
+    const out: Problem[] = [];
+    for (const w of burnWindows(s.objective, parseDuration(s.window), { page: 'page', ticket: 'warning' })) {
+      if (w.kind !== 'page' || badEventsToFire(w, perHour) > 1) continue;
+      out.push(
+        at(
+          ['alerting', 'page'],
+          `alerting.page would fire on a single bad event: with sli.expectedEventsPerHour ${perHour}, one bad event in the ${w.longWindow} window is an error ratio of ${percent(oneEventErrorRatio(w, perHour))}, at or above its threshold ${w.factor} × ${roundSignificant(100 - s.objective)} % = ${percent(w.errorRatioThreshold)}; allowed: a page that needs at least 2 bad events: disable alerting.page (and page on a symptom), or lower the objective`,
+        ),
+      );
+    }
+    return out;
+  },
 };
+
+/** Objectives and budget thresholds at or below this many percent are read as fractions written by mistake. */
+export const FRACTION_LIMIT = 1;
+/** A latency threshold of this many "seconds" or more, or … */
+export const MILLISECONDS_THRESHOLD = 10;
+/** … a bucket this large, is probably written in milliseconds (a warning: batch jobs can be this slow). */
+export const MILLISECONDS_BUCKET = 1000;
+/** Series names of a classic histogram that are not its base name. */
+const HISTOGRAM_SERIES_SUFFIXES = ['_bucket', '_count', '_sum'] as const;
+
+/** A fraction as the percentage it probably meant: 0.9995 → 99.95. */
+function asPercent(fraction: number): number {
+  return roundSignificant(fraction * 100);
+}
+
+/** A ratio as a percentage for messages: 0.0277777 → "2.78 %". */
+function percent(ratio: number): string {
+  return `${roundSignificant(Number((ratio * 100).toPrecision(3)))} %`;
+}
 
 /** Says where a PromQL text stops parsing: inside it, or at its end (an unclosed bracket, usually). */
 function whereItFails(text: string, offset: number): string {

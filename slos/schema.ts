@@ -94,6 +94,13 @@ export const sliSchema = z
     ratio: ratioSliSchema.optional(),
     latency: latencySliSchema.optional(),
     cloudMonitoring: cloudMonitoringSliSchema.optional(),
+    expectedEventsPerHour: z
+      .number()
+      .positive()
+      .optional()
+      .describe(
+        'Events the SLI counts in a typical hour (requests, probe results). When given, `slo validate` rejects a page that one bad event would fire, and `slo explain` shows how many bad events each alert needs.',
+      ),
   })
   .describe('The service level indicator: exactly one of ratio or latency, plus an optional Cloud Monitoring form.');
 

@@ -41,15 +41,11 @@ export function testFileYaml(file: TestFile): string {
       name: t.name,
       interval: t.interval,
       input_series: t.input_series.map((s) => ({ series: s.series, values: s.values })),
-      ...(t.alert_rule_test.length > 0 || !t.promql_expr_test
-        ? {
-            alert_rule_test: t.alert_rule_test.map((a) => ({
-              eval_time: a.eval_time,
-              alertname: a.alertname,
-              exp_alerts: a.exp_alerts.map((e) => ({ exp_labels: sorted(e.exp_labels), exp_annotations: sorted(e.exp_annotations) })),
-            })),
-          }
-        : {}),
+      alert_rule_test: t.alert_rule_test.map((a) => ({
+        eval_time: a.eval_time,
+        alertname: a.alertname,
+        exp_alerts: a.exp_alerts.map((e) => ({ exp_labels: sorted(e.exp_labels), exp_annotations: sorted(e.exp_annotations) })),
+      })),
       ...(t.promql_expr_test
         ? {
             promql_expr_test: t.promql_expr_test.map((e) => ({

@@ -4,6 +4,7 @@
  * so the explanation cannot drift from the alerts.
  */
 import {
+  badEventsToFire,
   budgetSpentAtDetection,
   detectionSeconds,
   fullOutageDetectionSeconds,
@@ -58,6 +59,11 @@ export interface ExplainedWindow {
   readonly budgetSpentAtDetection: number | null;
   /** From the end of a long full outage to the alert resolving. */
   readonly resetSeconds: number;
+  /**
+   * The fewest bad events in the long window that fire this alert, at the SLI's expected events
+   * per hour; `null` when the spec declares no expected events (or the alert can never fire).
+   */
+  readonly badEventsToFire: number | null;
 }
 
 /** An SLO, explained: the document `slo explain --json` prints. */
@@ -69,6 +75,8 @@ export interface Explanation {
   readonly objectivePercent: number;
   readonly window: string;
   readonly windowSeconds: number;
+  /** Events the SLI counts in a typical hour, as the spec declares (`sli.expectedEventsPerHour`); `null` when it does not. */
+  readonly expectedEventsPerHour: number | null;
   readonly errorBudget: {
     /** Share (0–1) of events that may fail: 1 − objective. */
     readonly ratio: number;
@@ -92,6 +100,7 @@ export function explainSlo(slo: Slo): Explanation {
     objectivePercent: slo.objectivePercent,
     window: slo.window,
     windowSeconds: slo.windowSeconds,
+    expectedEventsPerHour: slo.expectedEventsPerHour ?? null,
     errorBudget: { ratio: slo.errorBudget, fullOutageSeconds: roundSignificant(slo.errorBudget * slo.windowSeconds) },
     alerts: slo.alerting.windows.map((w: BurnWindow) => ({
       kind: w.kind,
@@ -107,6 +116,7 @@ export function explainSlo(slo: Slo): Explanation {
       detectionAtFactorSeconds: finite(Math.round(detectionSeconds(w, w.errorRatioThreshold * JUST_ABOVE))),
       budgetSpentAtDetection: finite(budgetSpentAtDetection(w, slo.objectivePercent, slo.windowSeconds)),
       resetSeconds: roundSignificant(resetSeconds(w)),
+      badEventsToFire: slo.expectedEventsPerHour === undefined ? null : finite(badEventsToFire(w, slo.expectedEventsPerHour)),
     })),
     budgetConsumed: {
       thresholdsPercent: slo.alerting.budgetConsumed.thresholdsPercent,
@@ -135,6 +145,12 @@ export function renderExplanation(e: Explanation): string {
       `  a burn just above ${a.burnRateFactor}× caught after ${duration(a.detectionAtFactorSeconds)} (when the long window fills)`,
       `  resets ${duration(a.resetSeconds)} after recovery (the short window drops below the threshold)`,
     );
+    if (a.badEventsToFire !== null && e.expectedEventsPerHour !== null) {
+      const n = a.badEventsToFire;
+      lines.push(
+        `  at ${e.expectedEventsPerHour} events an hour, ${n} bad event${n === 1 ? '' : 's'} in ${a.longWindow} ${a.kind === 'page' ? 'page' : 'fire it'}${n === 1 ? ' (one bad event is enough)' : ''}`,
+      );
+    }
   }
   const b = e.budgetConsumed;
   if (b.thresholdsPercent.length > 0) {

@@ -1,7 +1,7 @@
 /** `slo validate [--slos DIR] [--docs FILE] [--format text|github|json]`: never writes a file. */
 import { join } from 'node:path';
 import { loadCatalog } from '../../slos/load';
-import { formatProblem, type Problem } from '../../slos/problems';
+import { formatProblem, isWarning, sortProblems, type Problem } from '../../slos/problems';
 import { oneOf, parseCommandArgs } from '../args';
 import { EXIT, type CliIo } from '../io';
 
@@ -33,25 +33,36 @@ export function validate(args: string[], io: CliIo): number {
   const format = oneOf('format', values.format, ['text', 'github', 'json'] as const, 'text');
   const slosDir = values.slos ?? DEFAULT_SLOS_DIR;
   const docsFile = values['no-docs'] ? undefined : (values.docs ?? DEFAULT_DOCS_FILE);
-  const { catalog, problems } = loadCatalog({ slosDir, ...(docsFile ? { docsFile } : {}) });
-  io.out(render(format, problems, catalog ? catalog.slos.length : 0));
+  const { catalog, problems, warnings = [] } = loadCatalog({ slosDir, ...(docsFile ? { docsFile } : {}) });
+  io.out(render(format, problems, catalog ? catalog.slos.length : 0, warnings));
   return problems.length > 0 ? EXIT.invalid : EXIT.ok;
 }
 
-/** Renders problems in one of the output formats. */
-export function render(format: 'text' | 'github' | 'json', problems: readonly Problem[], sloCount: number): string {
-  if (format === 'json') return JSON.stringify({ valid: problems.length === 0, sloCount, problems }, null, 2);
+/**
+ * Renders problems (errors) and warnings in one of the output formats. Warnings are shown in every
+ * format but never make the specs invalid.
+ */
+export function render(
+  format: 'text' | 'github' | 'json',
+  problems: readonly Problem[],
+  sloCount: number,
+  warnings: readonly Problem[] = [],
+): string {
+  if (format === 'json') return JSON.stringify({ valid: problems.length === 0, sloCount, problems, warnings }, null, 2);
   if (format === 'github') {
-    if (problems.length === 0) return `::notice::${sloCount} slos valid`;
-    return problems
-      .map(
-        (p) =>
-          `::error file=${esc(p.file, true)},line=${p.line},col=${p.col},title=${esc(`slo ${p.rule}`, true)}::${esc(p.message, false)}`,
-      )
-      .join('\n');
+    const annotate = (p: Problem) =>
+      `::${isWarning(p) ? 'warning' : 'error'} file=${esc(p.file, true)},line=${p.line},col=${p.col},title=${esc(`slo ${p.rule}`, true)}::${esc(p.message, false)}`;
+    const lines = [...warnings, ...problems].map(annotate);
+    if (problems.length === 0) lines.push(`::notice::${sloCount} slos valid`);
+    return lines.join('\n');
   }
-  if (problems.length === 0) return `ok: ${sloCount} slos valid`;
-  return `${problems.map(formatProblem).join('\n')}\n${problems.length} problem${problems.length === 1 ? '' : 's'} found`;
+  const lines = sortProblems([...warnings, ...problems]).map(formatProblem);
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  if (problems.length === 0) {
+    return [...lines, `ok: ${sloCount} slos valid${warnings.length > 0 ? ` (${count(warnings.length, 'warning')})` : ''}`].join('\n');
+  }
+  const tail = `${count(problems.length, 'problem')} found${warnings.length > 0 ? `, and ${count(warnings.length, 'warning')}` : ''}`;
+  return [...lines, tail].join('\n');
 }
 
 /** GitHub workflow-command escaping (data and, for properties, also `:` and `,`). */

@@ -172,6 +172,37 @@ describe('slo explain', () => {
     expect(err.trim()).toEqual(message);
   });
 
+  test('with expected events per hour, shows the fewest bad events that fire each alert', async () => {
+    // given a low-traffic SLO: 120 events an hour, 99 % over 30 days
+    const own = join(dir, 'low-traffic');
+    mkdirSync(own);
+    const spec = nativeSpec('probes', [['availability', 99, '30d']]).replace('    sli:\n', '    sli:\n      expectedEventsPerHour: 120\n');
+    writeFileSync(join(own, 'probes.yaml'), spec);
+    // when
+    const { code, out } = await run('explain', 'probes/availability', '--slos', own, '--json');
+    const text = await run('explain', 'probes/availability', '--slos', own);
+    // then: k bad events reach each threshold and k − 1 do not
+    expect(code).toBe(0);
+    const e = JSON.parse(out) as Explanation;
+    expect(e.expectedEventsPerHour).toBe(120);
+    for (const a of e.alerts) {
+      const events = (120 * a.longWindowSeconds) / 3600;
+      expect(a.badEventsToFire).toBeGreaterThanOrEqual(1);
+      expect(a.badEventsToFire! / events).toBeGreaterThanOrEqual(a.errorRatioThreshold * (1 - 1e-12));
+      expect((a.badEventsToFire! - 1) / events).toBeLessThan(a.errorRatioThreshold);
+      const verb = a.kind === 'page' ? 'page' : 'fire it';
+      expect(text.out).toContain(`at 120 events an hour, ${a.badEventsToFire} bad events in ${a.longWindow} ${verb}`);
+    }
+  });
+
+  test('without expected events per hour, shows no bad-event counts', async () => {
+    // when
+    const e = await explainJson('checkout/availability');
+    // then
+    expect(e.expectedEventsPerHour).toBeNull();
+    expect(e.alerts.map((a) => a.badEventsToFire)).toEqual(e.alerts.map(() => null));
+  });
+
   test('fails with the spec problems when the specs are invalid', async () => {
     // given a directory with a broken spec
     const bad = join(dir, 'bad');

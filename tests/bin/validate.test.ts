@@ -44,6 +44,44 @@ describe('slo validate', () => {
 `);
   });
 
+  test('shows a warning in every format and still exits 0', async () => {
+    // given only a valid spec whose latency looks like milliseconds
+    cpSync('tests/fixtures/slos/warnings/latency-in-milliseconds.yaml', join(tmp, 'checkout.yaml'));
+    // when
+    const text = await run('validate', '--slos', tmp, '--no-docs');
+    const github = await run('validate', '--slos', tmp, '--no-docs', '--format', 'github');
+    const json = await run('validate', '--slos', tmp, '--no-docs', '--format', 'json');
+    // then
+    expect(text.code).toBe(0);
+    expect(text.out.replaceAll(tmp, '<tmp>')).toMatch(
+      /^<tmp>\/checkout\.yaml:\d+:\d+: warning: slo "latency": sli\.latency\.thresholdSeconds is 250 and sli\.latency\.buckets go up to 1000, which look like milliseconds; .*\nok: 1 slos valid \(1 warning\)\n$/,
+    );
+    expect(github.code).toBe(0);
+    expect(github.out).toMatch(
+      /^::warning file=[^\n]*checkout\.yaml,line=\d+,col=\d+,title=slo latency-milliseconds::slo "latency": [^\n]*\n::notice::1 slos valid\n$/,
+    );
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toMatchObject({
+      valid: true,
+      problems: [],
+      warnings: [{ rule: 'latency-milliseconds', severity: 'warning' }],
+    });
+  });
+
+  test('rejects the shipped availability slo with its burn-rate page enabled: one failed probe would page', async () => {
+    // given the shipped specs, with the availability page (disabled for exactly this reason) enabled
+    cpSync('slos', tmp, { recursive: true });
+    const api = readFileSync(join(tmp, 'api.yaml'), 'utf8');
+    writeFileSync(join(tmp, 'api.yaml'), api.replace(/\n\s+page:\n\s+enabled: false\n?$/, '\n'));
+    // when
+    const r = await run('validate', '--slos', tmp, '--no-docs');
+    // then
+    expect(r.code).toBe(1);
+    expect(r.out.replaceAll(tmp, '<tmp>')).toMatch(
+      /^<tmp>\/api\.yaml:\d+:\d+: slo "availability": alerting\.page would fire on a single bad event: with sli\.expectedEventsPerHour 36, one bad event in the 1h window is an error ratio of 2\.78 %, at or above its threshold 14\.4 × 0\.1 % = 1\.44 %; allowed: .*\n1 problem found\n$/,
+    );
+  });
+
   test('reports all three mistakes of a file in one run, sorted, with exit 1', async () => {
     // given the three-errors fixture as the only spec
     cpSync('tests/fixtures/slos/invalid/three-errors.yaml', join(tmp, 'three-errors.yaml'));
@@ -107,7 +145,7 @@ describe('slo validate', () => {
     const r = await run('validate', '--format', 'json');
     // then
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toEqual({ valid: true, sloCount: expect.any(Number), problems: [] });
+    expect(JSON.parse(r.out)).toEqual({ valid: true, sloCount: expect.any(Number), problems: [], warnings: [] });
   });
 
   test.each([

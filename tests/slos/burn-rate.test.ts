@@ -1,4 +1,11 @@
-import { burnWindows, fullOutageDetectionSeconds, resetSeconds, WORKBOOK_WINDOWS } from '../../slos/burn-rate';
+import {
+  badEventsToFire,
+  burnWindows,
+  fullOutageDetectionSeconds,
+  oneEventErrorRatio,
+  resetSeconds,
+  WORKBOOK_WINDOWS,
+} from '../../slos/burn-rate';
 
 const sev = { page: 'page', ticket: 'warning' } as const;
 const DAY = 86400;
@@ -44,5 +51,31 @@ describe('burn-rate arithmetic', () => {
       ['page', 0.05, 21600, 1800],
       ['ticket', 0.1, 259200, 21600],
     ]);
+  });
+});
+
+describe('badEventsToFire', () => {
+  test.each([
+    [36, 99.9],
+    [36, 99],
+    [120, 99.5],
+    [1000, 99.9],
+  ])('at %p events an hour and a %p %% objective, the count reaches each threshold and one fewer does not', (perHour, objective) => {
+    // given
+    for (const w of burnWindows(objective, 30 * 86400, { page: 'page', ticket: 'warning' })) {
+      // when
+      const k = badEventsToFire(w, perHour);
+      const events = (perHour * w.longWindowSeconds) / 3600;
+      // then
+      expect(k).toBeGreaterThanOrEqual(1);
+      expect(k / events).toBeGreaterThanOrEqual(w.errorRatioThreshold * (1 - 1e-12));
+      if (k > 1) expect((k - 1) / events).toBeLessThan(w.errorRatioThreshold);
+      expect(oneEventErrorRatio(w, perHour)).toBeCloseTo(1 / events, 12);
+    }
+  });
+
+  test('is infinite when the threshold is 100 % or more (the alert can never fire)', () => {
+    // when / then
+    expect(badEventsToFire({ errorRatioThreshold: 1, longWindowSeconds: 3600 }, 36)).toBe(Infinity);
   });
 });

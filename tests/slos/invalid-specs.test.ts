@@ -1,7 +1,8 @@
 /**
  * Every kind of bad spec input that `slo validate` must catch, from the fixtures in
  * tests/fixtures/slos/invalid/. Each fixture states the problems it expects in its header, as
- * `# expect: line:col: message` lines, so the fixture and its expectation are read together.
+ * `# expect: line:col: message` lines, so the fixture and its expectation are read together. The
+ * fixtures in tests/fixtures/slos/warnings/ are valid but suspicious: they state their warnings.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { buildCatalog } from '../../slos/catalog';
 import { formatProblem } from '../../slos/problems';
 
 const FIXTURES = 'tests/fixtures/slos/invalid';
+const WARNING_FIXTURES = 'tests/fixtures/slos/warnings';
 
 /** The fixture's own statement of what it expects, as full `file:line:col: message` lines. */
 function expectedOf(file: string, text: string): string[] {
@@ -31,10 +33,14 @@ describe('invalid spec fixtures', () => {
     // then: one fixture per kind of mistake (a yaml syntax error is below, as prettier cannot
     // format such a fixture; the file-level mistakes are in load.test.ts)
     expect(fixtures).toEqual([
+      'budget-thresholds-as-fractions.yaml',
       'duplicate-name.yaml',
+      'histogram-series-name.yaml',
       'missing-field.yaml',
+      'objective-as-fraction.yaml',
       'objective-not-a-number.yaml',
       'objective-out-of-range.yaml',
+      'page-on-one-bad-event.yaml',
       'paging-without-runbook.yaml',
       'promql-does-not-parse.yaml',
       'three-errors.yaml',
@@ -55,6 +61,33 @@ describe('invalid spec fixtures', () => {
     const problems = validateText(file, text);
     // then
     expect(problems).toEqual(expected);
+  });
+
+  test.each(readdirSync(WARNING_FIXTURES).filter((f) => f.endsWith('.yaml')))(
+    'accepts %s with exactly the warnings its header states',
+    (name) => {
+      // given valid but suspicious input
+      const file = join(WARNING_FIXTURES, name);
+      const text = readFileSync(file, 'utf8');
+      const expected = expectedOf(file, text);
+      expect(expected.length).toBeGreaterThan(0);
+      // when
+      const result = buildCatalog([{ file, text }]);
+      // then: a catalog, and the warnings
+      expect(result.problems).toEqual([]);
+      expect(result.catalog).toBeDefined();
+      expect((result.warnings ?? []).map(formatProblem)).toEqual(expected);
+    },
+  );
+
+  test('accepts a low-traffic page that needs at least two bad events', () => {
+    // given the low-traffic fixture with its 1h/5m page row unreachable: a 99 % objective gives a
+    // 14.4 % threshold, one failed probe of 36 an hour is 2.78 %
+    const text = readFileSync(join(FIXTURES, 'page-on-one-bad-event.yaml'), 'utf8');
+    // when
+    const result = buildCatalog([{ file: 's.yaml', text: text.replace('objective: 99.9', 'objective: 99') }]);
+    // then
+    expect(result.problems).toEqual([]);
   });
 
   test('rejects a yaml syntax error with one problem at its line, not a cascade', () => {
