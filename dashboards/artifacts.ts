@@ -1,7 +1,7 @@
 /** Grafana artifacts of `slo generate`: one JSON file per dashboard. */
-import type { EnvironmentConfig } from '../environments/schema';
 import type { Artifact } from '../slos/artifact';
 import type { SloCatalog } from '../slos/model';
+import { NO_DASHBOARD_LAYERS, type DashboardInputs } from './layer';
 import { renderDashboards } from './render';
 
 /** Directory of the dashboard files inside the output directory. */
@@ -34,8 +34,8 @@ function sortKeys(value: unknown): unknown {
  * (dashboards/private/scaffold.ts `plainJson`), so they are printed without sorting again, which
  * keeps large catalogs fast; the tests check the output equals `stableJson`.
  */
-export function grafanaArtifacts(catalog: SloCatalog, env: EnvironmentConfig): Artifact[] {
-  return renderDashboards(catalog, env).map((d) => ({
+export function grafanaArtifacts(catalog: SloCatalog, inputs: DashboardInputs = NO_DASHBOARD_LAYERS): Artifact[] {
+  return renderDashboards(catalog, inputs).map((d) => ({
     path: `${GRAFANA_DIR}/${d.uid}.json`,
     content: `${JSON.stringify(d.json, null, 2)}\n`,
   }));

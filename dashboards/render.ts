@@ -1,7 +1,7 @@
 /** Renders every dashboard of a catalog as plain Grafana dashboard JSON. */
-import type { EnvironmentConfig } from '../environments/schema';
 import type { SloCatalog } from '../slos/model';
 import { goldenSignalsDashboard } from './golden-signals';
+import { NO_DASHBOARD_LAYERS, type DashboardInputs } from './layer';
 import type { BuiltDashboard } from './panels/common';
 import { sloDashboard } from './slo-overview';
 
@@ -15,11 +15,11 @@ export interface RenderedDashboard {
 }
 
 /** Every dashboard with the provenance of its thresholds (for tests and checks). */
-export function buildDashboards(catalog: SloCatalog, env: EnvironmentConfig): BuiltDashboard[] {
-  return [...catalog.services.map((service) => goldenSignalsDashboard(catalog, env, service)), sloDashboard(catalog, env)];
+export function buildDashboards(catalog: SloCatalog, inputs: DashboardInputs = NO_DASHBOARD_LAYERS): BuiltDashboard[] {
+  return [...catalog.services.map((service) => goldenSignalsDashboard(catalog, service, inputs)), sloDashboard(catalog)];
 }
 
 /** All dashboards: one golden-signals dashboard per service and the SLO dashboard. */
-export function renderDashboards(catalog: SloCatalog, env: EnvironmentConfig): RenderedDashboard[] {
-  return buildDashboards(catalog, env).map(({ uid, title, json }) => ({ uid, title, json }));
+export function renderDashboards(catalog: SloCatalog, inputs: DashboardInputs = NO_DASHBOARD_LAYERS): RenderedDashboard[] {
+  return buildDashboards(catalog, inputs).map(({ uid, title, json }) => ({ uid, title, json }));
 }

@@ -4,7 +4,6 @@
  * under an overview of every SLO's compliance.
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import type { EnvironmentConfig } from '../environments/schema';
 import { sloDashboardUid } from '../slos/conventions';
 import { type SloCatalog, slosOfService } from '../slos/model';
 import { type BuiltDashboard, PanelContext } from './panels/common';
@@ -17,7 +16,7 @@ import { datasourceVariable } from './variables';
 export const SLO_DASHBOARD_TITLE = `${TITLE_PREFIX} / SLOs`;
 
 /** Renders the SLO dashboard of a catalog. */
-export function sloDashboard(catalog: SloCatalog, _env: EnvironmentConfig): BuiltDashboard {
+export function sloDashboard(catalog: SloCatalog): BuiltDashboard {
   const uid = sloDashboardUid();
   const ctx = new PanelContext();
   const builder = scaffold(

@@ -1,7 +1,6 @@
-/** Template variables: the Prometheus data source, the regions, and the Cloud Run service. */
+/** Template variables: the Prometheus data source, and the list variables layers add. */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import type { EnvironmentConfig } from '../environments/schema';
-import { cloudRunServices, VAR } from './queries';
+import { VAR } from './queries';
 
 /** Value of a multi-value variable's "All" option: every value, as a regex. */
 const ALL_REGEX = '.*';
@@ -12,7 +11,7 @@ export function datasourceVariable(): dashboard.DatasourceVariableBuilder {
 }
 
 /** A multi-value variable over fixed `values`, "All" selected. */
-function listVariable(name: string, label: string, values: readonly string[]): dashboard.CustomVariableBuilder {
+export function listVariable(name: string, label: string, values: readonly string[]): dashboard.CustomVariableBuilder {
   return new dashboard.CustomVariableBuilder(name)
     .label(label)
     .values(values.join(','))
@@ -21,18 +20,4 @@ function listVariable(name: string, label: string, values: readonly string[]): d
     .includeAll(true)
     .allValue(ALL_REGEX)
     .current({ text: ['All'], value: ['$__all'] });
-}
-
-/** The environment's regions, from its config (adding a region is a config change). */
-export function regionVariable(env: EnvironmentConfig): dashboard.CustomVariableBuilder {
-  return listVariable(
-    VAR.region,
-    'Region',
-    env.gcp.regions.map((r) => r.name),
-  );
-}
-
-/** The environment's Cloud Run services, one per region (names from environments/naming.ts). */
-export function serviceVariable(env: EnvironmentConfig): dashboard.CustomVariableBuilder {
-  return listVariable(VAR.service, 'Cloud Run service', cloudRunServices(env));
 }

@@ -9,6 +9,7 @@ import { fieldPath, sortProblems } from '../slos/problems';
 import { parseYaml, problemAt, type YamlSource } from '../slos/yaml-source';
 import { zodProblems } from '../slos/zod-problem';
 import type { SloCatalog } from '../slos/model';
+import { platformSlos, type PlatformSlos } from './platform-slos';
 import { environmentSchema, type EnvironmentConfig } from './schema';
 import { supplyChainProblems } from './production-supply-chain';
 
@@ -144,9 +145,12 @@ export function platformSloProblems(source: YamlSource, env: EnvironmentConfig, 
 
 /**
  * Reads, parses and validates `environments/<name>.yaml` (or any path). With a catalog, also
- * checks that the platform SLOs it names exist there.
+ * checks that the platform SLOs it names exist there and resolves them, once.
  */
-export function loadEnvironment(nameOrPath: string, catalog?: SloCatalog): { env?: EnvironmentConfig; problems: Problem[] } {
+export function loadEnvironment(
+  nameOrPath: string,
+  catalog?: SloCatalog,
+): { env?: EnvironmentConfig; platform?: PlatformSlos; problems: Problem[] } {
   const path = /\.ya?ml$/.test(nameOrPath) ? nameOrPath : join(ENVIRONMENTS_DIR, `${nameOrPath}.yaml`);
   const file = displayPath(path);
   const read = readUtf8(path);
@@ -156,7 +160,7 @@ export function loadEnvironment(nameOrPath: string, catalog?: SloCatalog): { env
   const result = parseEnvironment(parsed.source);
   if (!result.env || !catalog) return result;
   const problems = platformSloProblems(parsed.source, result.env, catalog);
-  return problems.length > 0 ? { problems } : result;
+  return problems.length > 0 ? { problems } : { ...result, platform: platformSlos(result.env, catalog) };
 }
 
 /** Loads an environment or throws one error listing every problem as `file:line:col: message`. */

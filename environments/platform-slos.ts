@@ -3,11 +3,10 @@
  * Symptom alerts, dashboard threshold lines and Cloud Monitoring policies take their numbers
  * from these SLOs, never from literals.
  */
-import type { LatencySli, Slo, SloCatalog } from '../slos/model';
+import type { LatencySlo, Slo, SloCatalog } from '../slos/model';
 import type { EnvironmentConfig } from './schema';
 
-/** A latency SLO with its histogram SLI. */
-export type LatencySlo = Slo & { readonly sli: LatencySli };
+export type { LatencySlo } from '../slos/model';
 
 /** The platform SLOs of an environment. */
 export interface PlatformSlos {

@@ -31,6 +31,7 @@ import { ruleFileYaml } from '../alerts/prometheus/serialize';
 import { sliRecordingGroup } from '../alerts/prometheus/sli-rules';
 import { sloAlertGroup } from '../alerts/prometheus/slo-alerts';
 import { loadEnvironmentOrThrow } from '../environments/load';
+import { environmentLinks } from '../layers/platform/layer';
 import { fullOutageDetectionSeconds } from '../slos/burn-rate';
 import { parseDuration } from '../slos/duration';
 import { loadCatalog } from '../slos/load';
@@ -278,7 +279,7 @@ async function main(argv: readonly string[]): Promise<number> {
 /** Our rule file for a catalog of one service, as `slo generate` renders it. */
 function ourRules(catalog: SloCatalog, env: ReturnType<typeof loadEnvironmentOrThrow>): string {
   if (catalog.services.length !== 1) throw new Error(`expected one service, got ${catalog.services.join(', ')}`);
-  return ruleFileYaml(serviceRuleFile(catalog, catalog.services[0]!, env));
+  return ruleFileYaml(serviceRuleFile(catalog, catalog.services[0]!, { links: environmentLinks(env), layers: [] }));
 }
 
 /** Differences between a shaped rule file and Sloth's: groups, rule names, labels, SLI queries, alert conditions. */

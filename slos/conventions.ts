@@ -40,11 +40,6 @@ export function sloAlertGroupName(service: string, slo: string): string {
   return `slo-alerts-${service}-${slo}`;
 }
 
-/** Rule group of a service's symptom alerts. */
-export function symptomGroupName(service: string): string {
-  return `symptoms-${service}`;
-}
-
 /** CamelCase of kebab-case parts: (`api`, `light-endpoint-latency`) → `ApiLightEndpointLatency`. */
 export function camelCase(...parts: string[]): string {
   return parts

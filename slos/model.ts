@@ -120,6 +120,14 @@ export interface Slo {
   };
 }
 
+/** A latency SLO with its histogram SLI. */
+export type LatencySlo = Slo & { readonly sli: LatencySli };
+
+/** True for an SLO whose SLI is a latency histogram. */
+export function isLatencySlo(slo: Slo): slo is LatencySlo {
+  return slo.sli.kind === 'latency';
+}
+
 /** The validated set of SLOs: the single input of every renderer. */
 export interface SloCatalog {
   /** All SLOs, sorted by service then name. */

@@ -22,6 +22,8 @@ import { SloRuleGroup } from '../constructs/grafana/slo-rule-group';
 import { addStateBackend } from '../constructs/state-backend';
 import { panelKey } from '../dashboards/panels/common';
 import { buildDashboards } from '../dashboards/render';
+import { platformSlos } from '../environments/platform-slos';
+import { platformEngineInputs } from '../layers/platform/layer';
 import { primaryRegion } from '../environments/naming';
 import type { EnvironmentConfig, NotificationTarget } from '../environments/schema';
 import { LABEL } from '../slos/conventions';
@@ -74,7 +76,7 @@ export function addObservabilityStack(app: App, inputs: EnvironmentInputs): Terr
     project: env.gcp.project,
   });
 
-  const dashboards = buildDashboards(catalog, env);
+  const dashboards = buildDashboards(catalog, platformEngineInputs(catalog, env, platformSlos(env, catalog)));
   for (const d of dashboards) {
     // Keyed by UID: the UID is derived from a stable name, so the construct id is stable too.
     new GrafanaDashboard(stack, `Dashboard-${d.uid}`, { folderUid: folder.uid, uid: d.uid, json: d.json });

@@ -1,8 +1,9 @@
 /**
  * The architecture, checked on the import graph of every TypeScript file in the repository
  * (STYLE §1, §10; DESIGN "Rules of the house"): no cycles, imports only go downstream
- * (slos/ → alerts/ + dashboards/ → constructs/ → stacks/), only constructs/framework.ts touches
- * cdktf, provider classes by deep path only, and the `slo` CLI never reaches cdktf.
+ * (slos/ → alerts/ + dashboards/ → layers/ → constructs/ → stacks/), the generic SLO engine never
+ * reaches an environment or the platform layer, only constructs/framework.ts touches cdktf,
+ * provider classes by deep path only, and the `slo` CLI never reaches cdktf.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -143,8 +144,8 @@ describe('architecture', () => {
     expect(cycles).toEqual([]);
   });
 
-  test('slos/ imports nothing downstream (alerts, dashboards, constructs, stacks, bin)', () => {
-    const downstream = /^(alerts|dashboards|constructs|stacks|bin)\//;
+  test('slos/ imports nothing downstream (alerts, dashboards, layers, constructs, stacks, bin)', () => {
+    const downstream = /^(alerts|dashboards|layers|constructs|stacks|bin)\//;
     expect(
       violations(
         (f) => layer(f) === 'slos',
@@ -162,10 +163,42 @@ describe('architecture', () => {
     ).toEqual([]);
   });
 
-  test('alerts/ and dashboards/ import no constructs/, stacks/ or cdktf', () => {
+  test('alerts/ and dashboards/ import no layers/, constructs/, stacks/ or cdktf', () => {
     expect(
       violations(
         (f) => ['alerts', 'dashboards'].includes(layer(f)),
+        (e) => (e.kind === 'file' && /^(layers|constructs|stacks|bin)\//.test(e.to)) || (e.kind === 'package' && LOADS_CDKTF.test(e.to)),
+      ),
+    ).toEqual([]);
+  });
+
+  test('the generic SLO engine never imports an environment or the platform layer, even by type', () => {
+    // given the engine: specs and model, Prometheus rules and tests, dashboards, and the layer seam
+    const engine = (f: string) => /^(slos|alerts\/prometheus|dashboards)\//.test(f) || f === 'layers/layer.ts';
+    // then: no import (run-time or type-only) reaches environments/ or layers/platform/
+    expect(
+      violations(
+        // slos/export-json-schema.ts is a script that writes both schemas, not part of the engine
+        (f) => engine(f) && f !== 'slos/export-json-schema.ts',
+        (e) => e.kind === 'file' && /^(environments|layers\/platform)\//.test(e.to),
+      ),
+    ).toEqual([]);
+    expect(files.filter(engine).length).toBeGreaterThan(20);
+  });
+
+  test('the platform layer is reached only downstream of the engine (layers/platform/, stacks/, bin/, scripts/, main.ts)', () => {
+    expect(
+      violations(
+        (f) => !/^(layers\/platform|stacks|bin|scripts|tests|bench)\//.test(f) && f !== 'main.ts',
+        (e) => e.kind === 'file' && /^layers\/platform\//.test(e.to),
+      ),
+    ).toEqual([]);
+  });
+
+  test('layers/ import no constructs/, stacks/, bin/ or cdktf', () => {
+    expect(
+      violations(
+        (f) => layer(f) === 'layers',
         (e) => (e.kind === 'file' && /^(constructs|stacks|bin)\//.test(e.to)) || (e.kind === 'package' && LOADS_CDKTF.test(e.to)),
       ),
     ).toEqual([]);

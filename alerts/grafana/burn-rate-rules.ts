@@ -178,7 +178,7 @@ function burnRateRule(slo: Slo, w: BurnWindow, prometheusUid: string): GrafanaAl
 function withPolicy(rule: GrafanaAlertRule, slo: Slo, env: EnvironmentConfig): GrafanaAlertRule {
   const applied = withAlertPolicy(
     { alert: slo.alerting.name, expr: '', labels: rule.labels, annotations: rule.annotations, routing: sloRouting(slo) },
-    env,
+    { runbookBaseUrl: env.runbookBaseUrl, grafanaUrl: env.grafana.url },
   );
   return { ...rule, labels: applied.labels, annotations: applied.annotations };
 }

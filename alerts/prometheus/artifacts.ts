@@ -1,13 +1,12 @@
 /** Prometheus artifacts of `slo generate`: rule files and promtool test files per service. */
-import type { EnvironmentConfig } from '../../environments/schema';
 import type { Artifact } from '../../slos/artifact';
 import { slosOfService, type SloCatalog } from '../../slos/model';
+import { ENGINE_ONLY, type RuleInputs } from './layer';
 import { applyAlertPolicy } from './policy';
 import type { RuleFile } from './rules';
 import { ruleFileYaml, testFileYaml } from './serialize';
 import { sliRecordingGroup } from './sli-rules';
 import { sloAlertGroup } from './slo-alerts';
-import { symptomGroup, symptomInputs, type SymptomInputs } from './symptoms';
 import { promtoolTestFile } from './unit-tests';
 
 /** Path of a service's rule file inside the output directory. */
@@ -21,26 +20,24 @@ export function testFilePath(service: string): string {
 }
 
 /**
- * The rule groups of one service, policy applied: per SLO its SLI group and its alert group, and
- * in the platform service's file the symptom group.
+ * The rule groups of one service, policy applied: per SLO its SLI group and its alert group, then
+ * the groups each layer adds (e.g. the platform's symptom group in its service's file).
  */
-export function serviceRuleFile(catalog: SloCatalog, service: string, env: EnvironmentConfig, symptoms?: SymptomInputs): RuleFile {
+export function serviceRuleFile(catalog: SloCatalog, service: string, inputs: RuleInputs = ENGINE_ONLY): RuleFile {
   const slos = slosOfService(catalog, service);
   const groups = slos.flatMap((slo) => [sliRecordingGroup(slo), sloAlertGroup(slo)]);
-  if (symptoms && symptoms.service === service) groups.push(symptomGroup(symptoms));
-  return { groups: applyAlertPolicy(groups, env) };
+  for (const layer of inputs.layers) groups.push(...(layer.ruleGroups?.(service) ?? []));
+  return { groups: applyAlertPolicy(groups, inputs.links) };
 }
 
 /** `prometheus/<service>.rules.yaml` and `prometheus/<service>.test.yaml` for every service. */
-export function prometheusArtifacts(catalog: SloCatalog, env: EnvironmentConfig): Artifact[] {
-  const symptoms = symptomInputs(catalog, env);
+export function prometheusArtifacts(catalog: SloCatalog, inputs: RuleInputs = ENGINE_ONLY): Artifact[] {
   return catalog.services.flatMap((service) => {
-    const rules = serviceRuleFile(catalog, service, env, symptoms);
+    const rules = serviceRuleFile(catalog, service, inputs);
     const tests = promtoolTestFile(
       service,
       slosOfService(catalog, service),
-      env,
-      symptoms,
+      inputs,
       ruleFilePath(service).split('/').pop()!,
       rules.groups.map((g) => g.name),
     );

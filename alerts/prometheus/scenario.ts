@@ -1,6 +1,7 @@
 /**
  * Building blocks of the generated promtool scenarios: scenario shapes, SLI input series and
- * expected alerts. Shared by the SLO scenarios (`unit-tests.ts`) and the symptom scenarios.
+ * expected alerts. Shared by the SLO scenarios (`unit-tests.ts`) and the scenarios layers add
+ * (alerts/prometheus/layer.ts), which also get the series and timeline helpers re-exported here.
  */
 import { errorRatioRecord } from '../../slos/conventions';
 import { parseDuration } from '../../slos/duration';
@@ -10,6 +11,9 @@ import { expandTemplate } from './private/template';
 import { ratioAfter, windowedAverage, type Timeline } from './private/timeline';
 import type { AlertingRule, ExpectedAlert, InputSeries } from './rules';
 import { recordedWindows, sloSeriesLabels } from './sli-rules';
+
+export { expandingNotation, seriesSelector } from './private/series';
+export { timeline, windowedAverage, type Timeline } from './private/timeline';
 
 /** Events per sample interval of a synthesized histogram; error ratios are multiples of its inverse. */
 export const EVENTS_PER_SAMPLE = 1_000_000;
@@ -35,14 +39,14 @@ const EVALUATION_INTERVALS = [60, 300, 900, 1800] as const;
 
 /**
  * The evaluation interval (and sample spacing) of a service's test file: the longest of 1 m, 5 m,
- * 15 m and 30 m that still puts six samples in the shortest alert window, and 1 m when the file
- * holds the symptom alerts. promtool evaluates every rule of the file at every step, so a file
- * whose fastest alert window is 6 h runs 30 times fewer steps at 30 m than at 1 m.
+ * 15 m and 30 m that still puts six samples in the shortest alert window and is at most
+ * `maxSeconds` (what the file's layers tolerate; 1 m for the platform's symptom alerts). promtool
+ * evaluates every rule of the file at every step, so a file whose fastest alert window is 6 h runs
+ * 30 times fewer steps at 30 m than at 1 m.
  */
-export function evaluationInterval(slos: readonly Slo[], withSymptoms: boolean): number {
-  if (withSymptoms) return EVALUATION_INTERVALS[0];
+export function evaluationInterval(slos: readonly Slo[], maxSeconds = Infinity): number {
   const shortest = Math.min(...slos.flatMap((s) => s.alerting.windows.map((w) => w.shortWindowSeconds)));
-  return [...EVALUATION_INTERVALS].reverse().find((i) => i * 6 <= shortest) ?? EVALUATION_INTERVALS[0];
+  return [...EVALUATION_INTERVALS].reverse().find((i) => i * 6 <= shortest && i <= maxSeconds) ?? EVALUATION_INTERVALS[0];
 }
 
 /** Quantizes an error ratio to what a synthesized histogram can express, rounding `up` or down. */

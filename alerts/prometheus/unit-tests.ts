@@ -5,18 +5,18 @@
  *
  * Per service: a full outage that pages (or tickets) no later than the computed detection time
  * and resolves within the computed reset time; a burn just above and just below each window's
- * factor; a steady burn at 1× that never pages; the budget-consumption thresholds. In the file of
- * the platform service, one scenario per symptom alert, including the chaos cases of targets.md §2.
+ * factor; a steady burn at 1× that never pages; the budget-consumption thresholds. Layers add
+ * their own scenarios (the platform layer: one per symptom alert and chaos case).
  *
  * Cost: promtool evaluates every rule of the file at every evaluation step, so scenarios are kept
  * as short as their windows allow (see `evaluationInterval` and the history lengths below).
  */
-import type { EnvironmentConfig } from '../../environments/schema';
 import { LABEL } from '../../slos/conventions';
 import { fullOutageDetectionSeconds, resetSeconds, type BurnWindow } from '../../slos/burn-rate';
 import { formatDuration } from '../../slos/duration';
 import type { Slo } from '../../slos/model';
-import { withAlertPolicy } from './policy';
+import type { RuleInputs } from './layer';
+import { withAlertPolicy, type AlertLinks } from './policy';
 import { nearRoundingTie, printfDecimals } from './private/template';
 import { timeline, windowedAverage, type Timeline } from './private/timeline';
 import type { AlertingRule, AlertRuleTest, ExpectedAlert, TestFile, TestGroup } from './rules';
@@ -24,8 +24,6 @@ import { EVENTS_PER_SAMPLE, evaluationInterval, expectedAlert, quantize, sliInpu
 import { budgetConsumedAlerts, burnRateAlerts } from './slo-alerts';
 import { sliExpressionTests } from './sli-scenarios';
 import { sloSeriesLabels } from './sli-rules';
-import { symptomScenarios } from './symptom-scenarios';
-import type { SymptomInputs } from './symptoms';
 
 /** How far "just above" and "just below" a window's threshold the burn scenarios run (2 %). */
 export const THRESHOLD_MARGIN = 0.02;
@@ -49,12 +47,12 @@ interface KindAlert {
 }
 
 /** The burn-rate alerts of an SLO, policy applied, with their windows. */
-function kindAlerts(slo: Slo, env: EnvironmentConfig): KindAlert[] {
+function kindAlerts(slo: Slo, links: AlertLinks): KindAlert[] {
   return burnRateAlerts(slo).map((r) => {
     const kind = r.labels[LABEL.alertKind] as 'page' | 'ticket';
     return {
       kind,
-      rule: withAlertPolicy(r, env),
+      rule: withAlertPolicy(r, links),
       windows: slo.alerting.windows.filter((w) => w.kind === kind && Number.isFinite(fullOutageDetectionSeconds(w))),
     };
   });
@@ -87,9 +85,9 @@ function predictable(rule: AlertingRule, value: number): boolean {
  * about for `kind`; a disagreement with the arithmetic is a generator bug. Nothing is asserted
  * when any value is too close to a threshold or a rounding tie to predict.
  */
-function burnAssert(slo: Slo, env: EnvironmentConfig, tl: Timeline, t: number, kind: 'page' | 'ticket', expect: 'firing' | 'inactive') {
+function burnAssert(slo: Slo, links: AlertLinks, tl: Timeline, t: number, kind: 'page' | 'ticket', expect: 'firing' | 'inactive') {
   const alerts: ExpectedAlert[] = [];
-  for (const a of kindAlerts(slo, env)) {
+  for (const a of kindAlerts(slo, links)) {
     const s = burnState(slo, a.windows, tl, t);
     if (s.state === 'tie') return [];
     if (a.kind === kind && s.state !== expect)
@@ -118,8 +116,8 @@ const MAX_RESET_STEPS = 400;
  * must then resolve within its computed reset time after recovery (up to `MAX_RESET_STEPS`
  * steps after recovery: the 6 h ticket short window even at a 1 m evaluation interval).
  */
-export function fullOutageCase(slo: Slo, env: EnvironmentConfig, step: number): ScenarioCase | undefined {
-  const alerts = kindAlerts(slo, env).filter((a) => a.windows.length > 0);
+export function fullOutageCase(slo: Slo, links: AlertLinks, step: number): ScenarioCase | undefined {
+  const alerts = kindAlerts(slo, links).filter((a) => a.windows.length > 0);
   if (alerts.length === 0) return undefined;
   const all = alerts.flatMap((a) => a.windows);
   const pages = all.filter((w) => w.kind === 'page');
@@ -145,12 +143,12 @@ export function fullOutageCase(slo: Slo, env: EnvironmentConfig, step: number): 
     const detect = Math.min(...a.windows.map(fullOutageDetectionSeconds));
     const lastQuiet = start + (Math.ceil(detect / step) - 1) * step;
     if (start >= Math.max(...a.windows.map((w) => w.longWindowSeconds)) && lastQuiet > start)
-      asserts.push(...burnAssert(slo, env, tl, lastQuiet, a.kind, 'inactive'));
-    asserts.push(...burnAssert(slo, env, tl, firstFiring.get(a)!, a.kind, 'firing'));
-    asserts.push(...burnAssert(slo, env, tl, recovery, a.kind, 'firing'));
+      asserts.push(...burnAssert(slo, links, tl, lastQuiet, a.kind, 'inactive'));
+    asserts.push(...burnAssert(slo, links, tl, firstFiring.get(a)!, a.kind, 'firing'));
+    asserts.push(...burnAssert(slo, links, tl, recovery, a.kind, 'firing'));
     const resetSteps = Math.floor(Math.max(...a.windows.map(resetSeconds)) / step) + 1;
     if (resetSteps > MAX_RESET_STEPS) continue;
-    asserts.push(...burnAssert(slo, env, tl, recovery + resetSteps * step, a.kind, 'inactive'));
+    asserts.push(...burnAssert(slo, links, tl, recovery + resetSteps * step, a.kind, 'inactive'));
     end = Math.max(end, recovery + resetSteps * step);
   }
   return { intervalSeconds: step, inputs: sliInputs(slo, tl, step, end + step), asserts: mergeAsserts(asserts) };
@@ -163,8 +161,8 @@ export function fullOutageCase(slo: Slo, env: EnvironmentConfig, step: number): 
  * history just long enough that the sibling's ratio stays under its own threshold, so only `w`
  * decides; the arithmetic confirms it or the case is dropped.
  */
-export function thresholdCase(slo: Slo, env: EnvironmentConfig, w: BurnWindow, above: boolean, step: number): ScenarioCase | undefined {
-  const alert = kindAlerts(slo, env).find((a) => a.windows.includes(w));
+export function thresholdCase(slo: Slo, links: AlertLinks, w: BurnWindow, above: boolean, step: number): ScenarioCase | undefined {
+  const alert = kindAlerts(slo, links).find((a) => a.windows.includes(w));
   if (!alert) return undefined;
   const ratio = quantize(w.errorRatioThreshold * (above ? 1 + THRESHOLD_MARGIN : 1 - THRESHOLD_MARGIN), above);
   if (ratio >= 1 || ratio <= 0) return undefined;
@@ -178,7 +176,7 @@ export function thresholdCase(slo: Slo, env: EnvironmentConfig, w: BurnWindow, a
   const at = history + burn;
   const tl = timeline([history, 0], [Infinity, ratio]);
   if (burnState(slo, alert.windows, tl, at).state !== (above ? 'firing' : 'inactive')) return undefined;
-  const asserts = burnAssert(slo, env, tl, at, alert.kind, above ? 'firing' : 'inactive');
+  const asserts = burnAssert(slo, links, tl, at, alert.kind, above ? 'firing' : 'inactive');
   return asserts.length === 0 ? undefined : { intervalSeconds: step, inputs: sliInputs(slo, tl, step, at + step), asserts };
 }
 
@@ -186,22 +184,22 @@ export function thresholdCase(slo: Slo, env: EnvironmentConfig, w: BurnWindow, a
  * A steady burn at 1× the budget (one event in a million under it, so a 1× ticket window is not a
  * float tie): the page alert stays quiet, checked at each page short window (at most 10 steps in).
  */
-export function steadyBudgetCase(slo: Slo, env: EnvironmentConfig, step: number): ScenarioCase | undefined {
-  const page = kindAlerts(slo, env).find((a) => a.kind === 'page' && a.windows.length > 0);
+export function steadyBudgetCase(slo: Slo, links: AlertLinks, step: number): ScenarioCase | undefined {
+  const page = kindAlerts(slo, links).find((a) => a.kind === 'page' && a.windows.length > 0);
   if (!page) return undefined;
   const times = [...new Set(page.windows.map((w) => Math.min(ceilTo(w.shortWindowSeconds, step), STEADY_STEPS * step)))].sort(
     (a, b) => a - b,
   );
   const tl = timeline([Infinity, quantize(slo.errorBudget, false) - 1 / EVENTS_PER_SAMPLE]);
-  const asserts = times.flatMap((t) => burnAssert(slo, env, tl, t, 'page', 'inactive'));
+  const asserts = times.flatMap((t) => burnAssert(slo, links, tl, t, 'page', 'inactive'));
   return asserts.length === 0
     ? undefined
     : { intervalSeconds: step, inputs: sliInputs(slo, tl, step, times[times.length - 1]! + step), asserts };
 }
 
 /** Budget consumption: a steady error ratio that spends a share of the budget over the data so far. */
-export function budgetCase(slo: Slo, env: EnvironmentConfig, above: boolean, step: number): ScenarioCase | undefined {
-  const rule = budgetConsumedAlerts(slo).map((r) => withAlertPolicy(r, env))[0];
+export function budgetCase(slo: Slo, links: AlertLinks, above: boolean, step: number): ScenarioCase | undefined {
+  const rule = budgetConsumedAlerts(slo).map((r) => withAlertPolicy(r, links))[0];
   const thresholds = slo.alerting.budgetConsumed.thresholdsPercent;
   if (!rule) return undefined;
   const percent = above ? (thresholds[thresholds.length - 1]! + 100) / 2 : thresholds[0]! / 2;
@@ -256,14 +254,14 @@ export function packScenario(s: Scenario): TestGroup[] {
 }
 
 /** The SLO scenarios of a service, one named scenario per kind of check. */
-function sloScenarios(slos: readonly Slo[], env: EnvironmentConfig, step: number): Scenario[] {
+function sloScenarios(slos: readonly Slo[], links: AlertLinks, step: number): Scenario[] {
   const byName = new Map<string, ScenarioCase[]>();
   const add = (name: string, c: ScenarioCase | undefined) => {
     if (!c || c.asserts.length === 0) return;
     byName.set(name, [...(byName.get(name) ?? []), c]);
   };
   for (const slo of slos)
-    add('full outage alerts within the detection time and resolves within the reset time', fullOutageCase(slo, env, step));
+    add('full outage alerts within the detection time and resolves within the reset time', fullOutageCase(slo, links, step));
   for (const slo of slos) {
     for (const w of slo.alerting.windows) {
       for (const above of [true, false]) {
@@ -271,31 +269,35 @@ function sloScenarios(slos: readonly Slo[], env: EnvironmentConfig, step: number
         const outcome = above ? 'fires' : 'does not fire';
         add(
           `a burn just ${verb} the ${w.factor}x factor of the ${w.longWindow}/${w.shortWindow} ${w.kind} window ${outcome}`,
-          thresholdCase(slo, env, w, above, step),
+          thresholdCase(slo, links, w, above, step),
         );
       }
     }
   }
-  for (const slo of slos) add('a steady burn of 1x never pages', steadyBudgetCase(slo, env, step));
+  for (const slo of slos) add('a steady burn of 1x never pages', steadyBudgetCase(slo, links, step));
   for (const slo of slos) {
-    add('spending more than the highest budget threshold fires every budget alert', budgetCase(slo, env, true, step));
-    add('spending less than the lowest budget threshold fires no budget alert', budgetCase(slo, env, false, step));
+    add('spending more than the highest budget threshold fires every budget alert', budgetCase(slo, links, true, step));
+    add('spending less than the lowest budget threshold fires no budget alert', budgetCase(slo, links, false, step));
   }
   return [...byName].map(([name, cases]) => ({ name, cases }));
 }
 
-/** The promtool test file of one service; `groupNames` are the rule file's groups in file order. */
+/**
+ * The promtool test file of one service: the SLO scenarios, then each layer's; `groupNames` are
+ * the rule file's groups in file order.
+ */
 export function promtoolTestFile(
   service: string,
   slos: readonly Slo[],
-  env: EnvironmentConfig,
-  symptoms: SymptomInputs | undefined,
+  inputs: RuleInputs,
   ruleFile: string,
   groupNames: readonly string[],
 ): TestFile {
-  const withSymptoms = symptoms !== undefined && symptoms.service === service;
-  const step = evaluationInterval(slos, withSymptoms);
-  const scenarios = [...sloScenarios(slos, env, step), ...(withSymptoms ? symptomScenarios(symptoms) : [])];
+  const { links, layers } = inputs;
+  const bound = Math.min(...layers.map((l) => l.maxEvaluationIntervalSeconds?.(service) ?? Infinity));
+  const step = evaluationInterval(slos, bound);
+  const withPolicy = (rule: AlertingRule) => withAlertPolicy(rule, links);
+  const scenarios = [...sloScenarios(slos, links, step), ...layers.flatMap((l) => l.scenarios?.(service, withPolicy) ?? [])];
   return {
     rule_files: [ruleFile],
     evaluation_interval: formatDuration(step),

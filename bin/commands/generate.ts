@@ -2,29 +2,28 @@
  * `slo generate [--slos DIR] [--env NAME|FILE] --out DIR [--adopt]`: writes every artifact as one
  * unit, never destroying a file it did not write (bin/generated-output.ts holds the policy).
  */
-import { prometheusArtifacts } from '../../alerts/prometheus/artifacts';
-import { grafanaArtifacts } from '../../dashboards/artifacts';
-import { loadEnvironment } from '../../environments/load';
+import { engineArtifacts } from '../../layers/layer';
 import { loadCatalog } from '../../slos/load';
 import { parseCommandArgs } from '../args';
+import { ENGINE_HELP, ENGINE_OPTIONS, engineInputs } from '../engine-inputs';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { checkOutputDir, OutputBusyError, writeGeneratedOutput } from '../generated-output';
 import { DEFAULT_SLOS_DIR, render } from './validate';
 
-const HELP = `usage: slo generate [--slos DIR] [--env NAME|FILE] --out DIR [--adopt]
+const HELP = `usage: slo generate [--slos DIR] [--env NAME|FILE] [--grafana-url URL] [--runbook-base-url URL] --out DIR [--adopt]
 
 Writes DIR/prometheus/<service>.rules.yaml, DIR/prometheus/<service>.test.yaml and
-DIR/grafana/<dashboard-uid>.json. Invalid specs write nothing (exit 1).
-  --slos DIR   spec directory (default: slos)
-  --env NAME   environment for thresholds and links (default: example)
-  --out DIR    output directory. Only files slo generate wrote there (listed in
-               DIR/.slo-manifest.json, unchanged since) are replaced or removed; all
-               others are kept. Refused (exit 2): the repository root or a folder
-               holding it, the spec directory, a folder holding it or inside it,
-               the home directory, /, and a non-empty directory without a manifest
-  --adopt      write into a non-empty directory without a manifest, and overwrite
-               files at generated paths that slo generate did not write or that
-               were edited since
+DIR/grafana/<dashboard-uid>.json for exactly the specs given. Invalid specs write nothing (exit 1).
+  --slos DIR              spec directory (default: slos)
+${ENGINE_HELP}
+  --out DIR               output directory. Only files slo generate wrote there (listed in
+                          DIR/.slo-manifest.json, unchanged since) are replaced or removed; all
+                          others are kept. Refused (exit 2): the repository root or a folder
+                          holding it, the spec directory, a folder holding it or inside it,
+                          the home directory, /, and a non-empty directory without a manifest
+  --adopt                 write into a non-empty directory without a manifest, and overwrite
+                          files at generated paths that slo generate did not write or that
+                          were edited since
 exit: 0 written, 1 invalid specs or another run kept DIR locked (nothing written),
       2 usage error or a refused --out (nothing written)`;
 
@@ -32,7 +31,7 @@ exit: 0 written, 1 invalid specs or another run kept DIR locked (nothing written
 export function generate(args: string[], io: CliIo): number {
   const { values } = parseCommandArgs(args, {
     slos: { type: 'string' },
-    env: { type: 'string' },
+    ...ENGINE_OPTIONS,
     out: { type: 'string' },
     adopt: { type: 'boolean' },
   });
@@ -44,13 +43,13 @@ export function generate(args: string[], io: CliIo): number {
   const target = { slosDir: values.slos ?? DEFAULT_SLOS_DIR, adopt: values.adopt ?? false };
   checkOutputDir(values.out, target);
   const { catalog, problems } = loadCatalog({ slosDir: values.slos ?? DEFAULT_SLOS_DIR });
-  const envResult = loadEnvironment(values.env ?? 'example', catalog);
-  const all = [...problems, ...envResult.problems];
-  if (!catalog || !envResult.env) {
+  const resolved = catalog ? engineInputs(values, catalog) : { problems: [] };
+  const all = [...problems, ...resolved.problems];
+  if (!catalog || !resolved.inputs) {
     io.err(render('text', all, 0));
     return EXIT.invalid;
   }
-  const artifacts = [...prometheusArtifacts(catalog, envResult.env), ...grafanaArtifacts(catalog, envResult.env)];
+  const artifacts = engineArtifacts(catalog, resolved.inputs);
   try {
     const written = writeGeneratedOutput(values.out, artifacts, target);
     for (const note of written.notes) io.err(`slo generate: ${note}`);

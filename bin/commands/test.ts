@@ -9,17 +9,18 @@ import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } f
 import { availableParallelism, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parseCommandArgs } from '../args';
+import { ENGINE_HELP, ENGINE_OPTIONS, engineArgs } from '../engine-inputs';
 import { isMidSwap } from '../generated-output';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { generate } from './generate';
 
-const HELP = `usage: slo test [--out DIR] [--slos DIR] [--env NAME|FILE]
+const HELP = `usage: slo test [--out DIR] [--slos DIR] [--env NAME|FILE] [--grafana-url URL] [--runbook-base-url URL]
 
 Runs promtool check rules and promtool test rules on the generated Prometheus files.
-  --out DIR    test the files slo generate wrote to DIR/prometheus (default: generate
-               into a temporary directory from --slos and --env first)
-  --slos DIR   spec directory when generating (default: slos)
-  --env NAME   environment when generating (default: example)
+  --out DIR               test the files slo generate wrote to DIR/prometheus (default: generate
+                          into a temporary directory from the options below first)
+  --slos DIR              spec directory when generating (default: slos)
+${ENGINE_HELP}
 promtool is found through $PROMTOOL, then PATH.
 exit: 0 all passed, 1 a check or test failed (or promtool is missing), 2 usage error`;
 
@@ -91,13 +92,13 @@ export async function checkAndTest(promtool: string, dir: string): Promise<Promt
 
 /** Runs `slo test`. */
 export async function test(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { out: { type: 'string' }, slos: { type: 'string' }, env: { type: 'string' } });
+  const { values } = parseCommandArgs(args, { out: { type: 'string' }, slos: { type: 'string' }, ...ENGINE_OPTIONS });
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;
   }
-  if (values.out && (values.slos || values.env))
-    throw new UsageError('--slos and --env only apply without --out (they choose what to generate)');
+  if (values.out && (values.slos || engineArgs(values).length > 0))
+    throw new UsageError('--slos and --env only apply without --out (they, --grafana-url and --runbook-base-url choose what to generate)');
   const promtool = findPromtool();
   if (!promtool) {
     io.err(`slo test: ${PROMTOOL_INSTALL_HINT}`);
@@ -109,10 +110,7 @@ export async function test(args: string[], io: CliIo): Promise<number> {
     scratch = mkdtempSync(join(tmpdir(), 'slo-test-'));
     outDir = join(scratch, 'out');
     const quiet: CliIo = { out: () => undefined, err: io.err };
-    const code = generate(
-      ['--out', outDir, ...(values.slos ? ['--slos', values.slos] : []), ...(values.env ? ['--env', values.env] : [])],
-      quiet,
-    );
+    const code = generate(['--out', outDir, ...(values.slos ? ['--slos', values.slos] : []), ...engineArgs(values)], quiet);
     if (code !== EXIT.ok) {
       rmSync(scratch, { recursive: true, force: true });
       return code;

@@ -47,6 +47,12 @@ export const COLOR = Object.freeze({ ok: 'green', warn: 'yellow', high: 'orange'
  */
 export class PanelContext {
   private nextId = 1;
+  /**
+   * @param filter matchers added to every SLI query of the dashboard (a layer's `queryMatchers`,
+   *   e.g. the platform's region filter); none by default
+   */
+  constructor(readonly filter: readonly string[] = []) {}
+
   private readonly recorded: PanelThreshold[] = [];
   private readonly named = new Map<string, number>();
 

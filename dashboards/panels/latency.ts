@@ -1,6 +1,6 @@
 /** Latency panels: quantiles of an SLO's histogram with the SLO's latency threshold as a line. */
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import type { LatencySlo } from '../../environments/platform-slos';
+import type { LatencySlo } from '../../slos/model';
 import { latencyQuantile, RATE_WINDOW } from '../queries';
 import { COLOR, type PanelContext, timeseriesPanel } from './common';
 
@@ -19,7 +19,7 @@ export function latencyPanel(ctx: PanelContext, slo: LatencySlo, quantiles: read
     title,
     description: `${qs.map(quantileLabel).join(', ')} of ${slo.id}. The SLO holds while ${quantileLabel(slo.objective)} stays under the dashed line (${slo.sli.thresholdSeconds} s).`,
     unit: units.Seconds,
-    queries: qs.map((q) => ({ expr: latencyQuantile(slo.sli, q, RATE_WINDOW), legend: quantileLabel(q) })),
+    queries: qs.map((q) => ({ expr: latencyQuantile(slo.sli, q, RATE_WINDOW, ctx.filter), legend: quantileLabel(q) })),
     span,
     min: 0,
     thresholds: {

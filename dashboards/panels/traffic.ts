@@ -1,15 +1,8 @@
-/** Traffic and errors: request rate, error rate, rate-limited requests and total requests. */
+/** Traffic and errors: request rate, error rate and total requests. */
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { RATE_LIMITED_CODE } from '../../alerts/prometheus/platform-metrics';
 import type { Slo } from '../../slos/model';
-import { RATE_WINDOW, sliErrorRatio, sliTotalCount, sliTotalRate, sliTotalRateWhere } from '../queries';
+import { RATE_WINDOW, sliErrorRatio, sliTotalCount, sliTotalRate } from '../queries';
 import { COLOR, type PanelContext, statPanel, timeseriesPanel } from './common';
-
-/**
- * Matcher of responses refused by the platform's rate limiter (HTTP 429 Too Many Requests), on
- * the `code` label of the platform's request counter (docs/alerting.md, "Platform metrics").
- */
-export const RATE_LIMITED_MATCHER = `code="${RATE_LIMITED_CODE}"`;
 
 /**
  * Requests per second: the rate of all events of each SLO's SLI, one series per SLO (undefined
@@ -17,7 +10,7 @@ export const RATE_LIMITED_MATCHER = `code="${RATE_LIMITED_CODE}"`;
  */
 export function requestRatePanel(ctx: PanelContext, slos: readonly Slo[], span: number) {
   const queries = slos.flatMap((s) => {
-    const expr = sliTotalRate(s, RATE_WINDOW);
+    const expr = sliTotalRate(s, RATE_WINDOW, ctx.filter);
     return expr === undefined ? [] : [{ expr, legend: slos.length === 1 ? 'requests' : s.name }];
   });
   if (queries.length === 0) return undefined;
@@ -37,7 +30,7 @@ export function errorRatePanel(ctx: PanelContext, slo: Slo, span: number, title 
     title,
     description: `Share of bad events of ${slo.id}. The dashed line is its error budget (1 − objective ${slo.objectivePercent} %): above it the SLO is burning faster than it may.`,
     unit: units.PercentUnit,
-    queries: [{ expr: sliErrorRatio(slo, RATE_WINDOW), legend: 'error ratio' }],
+    queries: [{ expr: sliErrorRatio(slo, RATE_WINDOW, ctx.filter), legend: 'error ratio' }],
     span,
     min: 0,
     thresholds: {
@@ -47,23 +40,9 @@ export function errorRatePanel(ctx: PanelContext, slo: Slo, span: number, title 
   });
 }
 
-/** Requests refused with 429 by the service and at the edge (Cloud Armor), per second. */
-export function rateLimitPanel(ctx: PanelContext, slo: Slo, edgeQuery: string, span: number) {
-  const app = sliTotalRateWhere(slo, [RATE_LIMITED_MATCHER], RATE_WINDOW);
-  return timeseriesPanel(ctx, {
-    title: 'Rate limits (429s)',
-    description:
-      'Requests refused with HTTP 429: by the service (per-workspace execution limit) and by the load balancer (Cloud Armor per-client limit).',
-    unit: units.RequestsPerSecond,
-    queries: [...(app === undefined ? [] : [{ expr: app, legend: 'service 429' }]), { expr: edgeQuery, legend: 'edge 429' }],
-    span,
-    min: 0,
-  });
-}
-
 /** Number of requests over the selected time range (undefined when the SLI has no total). */
 export function totalRequestsPanel(ctx: PanelContext, slo: Slo, span: number) {
-  const expr = sliTotalCount(slo);
+  const expr = sliTotalCount(slo, ctx.filter);
   if (expr === undefined) return undefined;
   return statPanel(ctx, {
     title: 'Total requests',

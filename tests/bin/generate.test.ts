@@ -124,20 +124,48 @@ describe('slo generate', () => {
     expect(readdirSync(out)).toEqual(['marker']);
   });
 
-  test('fails with exit 1 naming the environment field when a platform slo is not in the catalog', async () => {
+  test('fails with exit 1 naming the environment field when --env names platform slos that are not in the catalog', async () => {
     // given the shipped specs without the api service, so the example's platform slos are missing
     const slos = join(tmp, 'no-api');
     mkdirSync(slos);
     for (const f of ['auth.yaml', 'reports.yaml']) writeFileSync(join(slos, f), readFileSync(join('slos', f), 'utf8'));
     const out = join(tmp, 'never');
     // when
-    const result = await run('generate', '--slos', slos, '--out', out);
+    const result = await run('generate', '--slos', slos, '--env', 'example', '--out', out);
     // then
     expect(result.code).toBe(1);
     expect(result.err).toMatch(
       /environments\/example\.yaml:\d+:\d+: platformSlos\.lightLatency names slo "api\/light-endpoint-latency", which is not in the catalog; allowed: one of auth\/bulk-revoke/,
     );
     expect(existsSync(out)).toBe(false);
+  });
+
+  test('generates the same specs without --env: no environment, no platform layer', async () => {
+    // given the shipped specs without the api service
+    const slos = join(tmp, 'no-api-no-env');
+    mkdirSync(slos);
+    for (const f of ['auth.yaml', 'reports.yaml']) writeFileSync(join(slos, f), readFileSync(join('slos', f), 'utf8'));
+    const out = join(tmp, 'no-api-out');
+    // when
+    const result = await run('generate', '--slos', slos, '--out', out);
+    // then
+    expect([result.code, result.err]).toEqual([0, '']);
+    expect(readdirSync(join(out, 'prometheus')).sort()).toEqual([
+      'auth.rules.yaml',
+      'auth.test.yaml',
+      'reports.rules.yaml',
+      'reports.test.yaml',
+    ]);
+  });
+
+  test.each([
+    ['--grafana-url', 'grafana.internal'],
+    ['--runbook-base-url', 'ftp://runbooks.example.org'],
+  ])('rejects %s %s (not an http or https url) as a usage error', async (flag, value) => {
+    const result = await run('generate', flag, value, '--out', join(tmp, 'never-written'));
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`${flag} must be an http or https url; got "${value}"`);
+    expect(existsSync(join(tmp, 'never-written'))).toBe(false);
   });
 
   test('rejects a call without --out as a usage error', async () => {

@@ -28,7 +28,7 @@ describe('slo validate', () => {
     // when
     const r = await run('validate');
     // then
-    expect(r).toEqual({ code: 0, out: expect.stringMatching(/^ok: \d+ slos valid\n$/), err: '' });
+    expect(r).toEqual({ code: 0, out: expect.stringMatching(/^ok: \d+ slos valid; checked targets table docs\/SLOs\.md\n$/), err: '' });
   });
 
   test('fails with exit 1 and one text line per problem, path:line:col first', async () => {
@@ -54,11 +54,11 @@ describe('slo validate', () => {
     // then
     expect(text.code).toBe(0);
     expect(text.out.replaceAll(tmp, '<tmp>')).toMatch(
-      /^<tmp>\/checkout\.yaml:\d+:\d+: warning: slo "latency": sli\.latency\.thresholdSeconds is 250 and sli\.latency\.buckets go up to 1000, which look like milliseconds; .*\nok: 1 slos valid \(1 warning\)\n$/,
+      /^<tmp>\/checkout\.yaml:\d+:\d+: warning: slo "latency": sli\.latency\.thresholdSeconds is 250 and sli\.latency\.buckets go up to 1000, which look like milliseconds; .*\nok: 1 slos valid \(1 warning\); targets table not checked \(--no-docs\)\n$/,
     );
     expect(github.code).toBe(0);
     expect(github.out).toMatch(
-      /^::warning file=[^\n]*checkout\.yaml,line=\d+,col=\d+,title=slo latency-milliseconds::slo "latency": [^\n]*\n::notice::1 slos valid\n$/,
+      /^::warning file=[^\n]*checkout\.yaml,line=\d+,col=\d+,title=slo latency-milliseconds::slo "latency": [^\n]*\n::notice::1 slos valid; targets table not checked \(--no-docs\)\n$/,
     );
     expect(json.code).toBe(0);
     expect(JSON.parse(json.out)).toMatchObject({
@@ -145,7 +145,7 @@ describe('slo validate', () => {
     const r = await run('validate', '--format', 'json');
     // then
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toEqual({ valid: true, sloCount: expect.any(Number), problems: [], warnings: [] });
+    expect(JSON.parse(r.out)).toEqual({ valid: true, sloCount: expect.any(Number), docsTable: 'docs/SLOs.md', problems: [], warnings: [] });
   });
 
   test.each([
@@ -194,10 +194,52 @@ describe('node bin/slo.js validate as a process', () => {
       encoding: 'utf8',
     });
     // then
-    expect([ok.status, ok.stdout, ok.stderr]).toEqual([0, expect.stringMatching(/^ok: \d+ slos valid\n$/), '']);
+    expect([ok.status, ok.stdout, ok.stderr]).toEqual([
+      0,
+      expect.stringMatching(/^ok: \d+ slos valid; checked targets table docs\/SLOs\.md\n$/),
+      '',
+    ]);
     expect(bad.status).toBe(1);
     expect(bad.stdout.split('\n')[0]).toBe(
       `::error file=${tmp}/checkout.yaml,line=10,col=16,title=slo schema::slos[0].objective is 100; allowed: a percentage greater than 0 and less than 100`,
     );
+  });
+});
+
+describe('the targets-table check outside this repository', () => {
+  const NEW_TEAM = join(process.cwd(), 'tests/fixtures/slos/new-team');
+  const CLI = join(process.cwd(), 'bin/slo.js');
+
+  test('is off, and says so, in a directory without docs/SLOs.md', () => {
+    // given a working directory with no docs table, as in another team's repository
+    // when
+    const r = spawnSync(process.execPath, [CLI, 'validate', '--slos', NEW_TEAM], { cwd: tmp, encoding: 'utf8' });
+    // then
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      0,
+      'ok: 3 slos valid; targets table not checked (no docs/SLOs.md; name one with --docs)\n',
+      '',
+    ]);
+  });
+
+  test('is on, and says so, when the working directory has docs/SLOs.md', async () => {
+    // when: this repository's own table
+    const r = await run('validate');
+    // then
+    expect(r.out).toContain('checked targets table docs/SLOs.md');
+  });
+
+  test('fails with exit 1 naming the file when --docs names a missing one', () => {
+    // when
+    const r = spawnSync(process.execPath, [CLI, 'validate', '--slos', NEW_TEAM, '--docs', 'missing.md'], { cwd: tmp, encoding: 'utf8' });
+    // then
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('missing.md:1:1: cannot read missing.md: no such file\n1 problem found\n');
+  });
+
+  test('rejects --docs with --no-docs as a usage error', async () => {
+    const r = await run('validate', '--docs', 'docs/SLOs.md', '--no-docs');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--docs and --no-docs exclude each other');
   });
 });

@@ -4,13 +4,13 @@ import { GENERATED_HEADER } from '../../slos/conventions';
 import { loadBundled } from './dashboard-json';
 
 // given the bundled specs and the example environment
-const { catalog, env } = loadBundled();
-const artifacts = grafanaArtifacts(catalog, env);
+const { catalog, inputs } = loadBundled();
+const artifacts = grafanaArtifacts(catalog, inputs);
 
 describe('grafana artifacts', () => {
   test('writes grafana/<uid>.json for every dashboard', () => {
     // then
-    expect(artifacts.map((a) => a.path)).toEqual(renderDashboards(catalog, env).map((d) => `grafana/${d.uid}.json`));
+    expect(artifacts.map((a) => a.path)).toEqual(renderDashboards(catalog, inputs).map((d) => `grafana/${d.uid}.json`));
   });
 
   test('each file is the dashboard model, pretty-printed with sorted keys and a trailing newline', () => {

@@ -1,6 +1,7 @@
 /** Test helpers: load the bundled catalog and environment, and walk Grafana dashboard JSON. */
-import { loadEnvironmentOrThrow } from '../../environments/load';
 import type { EnvironmentConfig } from '../../environments/schema';
+import type { EngineInputs } from '../../layers/layer';
+import { exampleEnv, platformInputs } from '../layers/platform/example';
 import { loadCatalog } from '../../slos/load';
 import type { SloCatalog } from '../../slos/model';
 
@@ -20,11 +21,17 @@ export interface JsonPanel {
   gridPos?: { x: number; y: number; w: number; h: number };
 }
 
-/** The specs of `slosDir` (checked against `docsFile` unless it is null) and the example environment. */
-export function loadBundled(slosDir = 'slos', docsFile: string | null = 'docs/SLOs.md'): { catalog: SloCatalog; env: EnvironmentConfig } {
+/**
+ * The specs of `slosDir` (checked against `docsFile` unless it is null), the example environment
+ * and its engine inputs (the platform layer).
+ */
+export function loadBundled(
+  slosDir = 'slos',
+  docsFile: string | null = 'docs/SLOs.md',
+): { catalog: SloCatalog; env: EnvironmentConfig; inputs: EngineInputs } {
   const result = loadCatalog({ slosDir, ...(docsFile ? { docsFile } : {}) });
   if (!result.catalog) throw new Error(`fixture specs do not load: ${JSON.stringify(result.problems)}`);
-  return { catalog: result.catalog, env: loadEnvironmentOrThrow('example') };
+  return { catalog: result.catalog, env: exampleEnv, inputs: platformInputs(result.catalog) };
 }
 
 /** Every panel of a dashboard, rows and the panels inside collapsed rows included. */

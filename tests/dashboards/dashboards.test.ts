@@ -1,12 +1,14 @@
+import { platformInputs } from '../layers/platform/example';
 import { buildDashboards, renderDashboards } from '../../dashboards/render';
 import { VAR } from '../../dashboards/queries';
+import { PLATFORM_VAR } from '../../layers/platform/queries';
 import { goldenSignalsUid, sloDashboardUid } from '../../slos/conventions';
 import { promqlSyntaxError } from '../../slos/promql';
 import { allPanels, dataPanels, interpolate, loadBundled } from './dashboard-json';
 
 // given the bundled specs and the example environment, rendered once for the file
-const { catalog, env } = loadBundled();
-const dashboards = renderDashboards(catalog, env);
+const { catalog, env, inputs } = loadBundled();
+const dashboards = renderDashboards(catalog, inputs);
 const sloDashboard = dashboards.find((d) => d.uid === sloDashboardUid())!;
 
 describe('rendered dashboards', () => {
@@ -26,7 +28,7 @@ describe('rendered dashboards', () => {
 
   test('uids do not change from one render to the next', () => {
     // when rendered again
-    const again = renderDashboards(catalog, env);
+    const again = renderDashboards(catalog, inputs);
     // then
     expect(again.map((d) => d.uid)).toEqual(dashboards.map((d) => d.uid));
     expect(again.map((d) => JSON.stringify(d.json))).toEqual(dashboards.map((d) => JSON.stringify(d.json)));
@@ -82,7 +84,7 @@ describe('rendered dashboards', () => {
       // when
       const list = (d.json.templating as { list: { name: string; query?: string }[] }).list;
       // then
-      expect(list.map((v) => v.name)).toEqual([VAR.datasource, VAR.region, VAR.service]);
+      expect(list.map((v) => v.name)).toEqual([VAR.datasource, PLATFORM_VAR.region, PLATFORM_VAR.service]);
       expect(list[1]!.query).toBe(env.gcp.regions.map((r) => r.name).join(','));
     }
   });
@@ -150,7 +152,7 @@ describe('the SLO dashboard', () => {
 
   test('records a threshold origin for every built dashboard', () => {
     // when
-    const built = buildDashboards(catalog, env);
+    const built = buildDashboards(catalog, inputs);
     // then
     expect(built.every((d) => d.thresholds.length > 0)).toBe(true);
   });
@@ -169,7 +171,7 @@ describe('a service whose only SLI is a raw error-ratio query', () => {
     };
     const withRaw = { slos: [...catalog.slos, raw], services: [...catalog.services, 'billing'].sort() };
     // when
-    const billing = renderDashboards(withRaw, env).find((d) => d.uid === goldenSignalsUid('billing'))!;
+    const billing = renderDashboards(withRaw, platformInputs(withRaw)).find((d) => d.uid === goldenSignalsUid('billing'))!;
     // then
     const panels = dataPanels(billing.json);
     expect(panels.map((p) => p.title)).toEqual(['SLO compliance', 'charge-errors error ratio']);

@@ -14,8 +14,8 @@ const GOLDEN_DIR = join(__dirname, '__golden__');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 // given the bundled specs and the example environment
-const { catalog, env } = loadBundled();
-const dashboards = renderDashboards(catalog, env);
+const { catalog, env, inputs } = loadBundled();
+const dashboards = renderDashboards(catalog, inputs);
 
 describe('golden dashboards', () => {
   test.each([

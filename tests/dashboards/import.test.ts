@@ -5,14 +5,15 @@
  * that filters the right region label for each kind of metric.
  */
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { GOOGLE_REGION_LABEL, REGION_LABEL, VAR } from '../../dashboards/queries';
+import { VAR } from '../../dashboards/queries';
+import { GOOGLE_REGION_LABEL, PLATFORM_VAR, REGION_LABEL } from '../../layers/platform/queries';
 import { renderDashboards } from '../../dashboards/render';
 import { goldenSignalsUid, sloDashboardUid } from '../../slos/conventions';
 import { dataPanels, type JsonPanel, loadBundled } from './dashboard-json';
 
 // given the bundled specs and the example environment, rendered once for the file
-const { catalog, env } = loadBundled();
-const dashboards = renderDashboards(catalog, env);
+const { catalog, env, inputs } = loadBundled();
+const dashboards = renderDashboards(catalog, inputs);
 const byUid = (uid: string) => dashboards.find((d) => d.uid === uid)!;
 const each = dashboards.map((d) => [d.uid, d] as const);
 
@@ -219,7 +220,7 @@ describe('dashboard PromQL', () => {
     const own = all.filter((s) => !s.metric.includes(':') && s.metric !== 'probe_success');
     expect(own.length).toBeGreaterThan(0);
     // then: the platform exports `region` (docs/alerting.md)
-    for (const s of own) expect(s.matchers).toContain(`${REGION_LABEL}=~"$${VAR.region}"`);
+    for (const s of own) expect(s.matchers).toContain(`${REGION_LABEL}=~"$${PLATFORM_VAR.region}"`);
     expect(REGION_LABEL).toBe('region');
     // and each Google resource type carries the region under its own label; the global load balancer has none to filter
     const label = (s: { matchers: string }) => {
@@ -235,7 +236,7 @@ describe('dashboard PromQL', () => {
       if (l)
         expect({ panel: s.panel, matchers: s.matchers }).toEqual({
           panel: s.panel,
-          matchers: expect.stringContaining(`${l}=~"$${VAR.region}"`),
+          matchers: expect.stringContaining(`${l}=~"$${PLATFORM_VAR.region}"`),
         });
       else expect(s.matchers).toContain('monitored_resource="https_lb_rule"');
     }

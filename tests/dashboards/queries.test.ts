@@ -1,5 +1,6 @@
 import { addMatchers } from '../../dashboards/private/matchers';
-import { burnRateWindows, googleMetric, REGION_FILTER, RATE_WINDOW, sliErrorRatio } from '../../dashboards/queries';
+import { burnRateWindows, RATE_WINDOW, sliErrorRatio } from '../../dashboards/queries';
+import { googleMetric, REGION_FILTER } from '../../layers/platform/queries';
 import { promqlSyntaxError } from '../../slos/promql';
 import { AVAILABILITY_ID, pagingAvailability, pagingCatalog } from '../alerts/prometheus/paging-catalog';
 import { interpolate, loadBundled } from './dashboard-json';
@@ -39,7 +40,7 @@ describe('queries', () => {
     const { catalog } = loadBundled();
     for (const slo of catalog.slos) {
       // when
-      const expr = sliErrorRatio(slo, RATE_WINDOW);
+      const expr = sliErrorRatio(slo, RATE_WINDOW, REGION_FILTER);
       // then
       const selectors = expr.match(/\w+\{[^}]*\}/g) ?? [];
       expect(selectors.length).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import { platformInputs } from '../layers/platform/example';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,9 @@ import type { SloCatalog } from '../../slos/model';
 import { dataPanels, type JsonPanel, loadBundled, thresholdValues } from './dashboard-json';
 
 // given the bundled specs, the documented targets and the example environment
-const { catalog, env } = loadBundled();
+const { catalog, env, inputs } = loadBundled();
 const docs = parseDocTable('docs/SLOs.md', readFileSync('docs/SLOs.md', 'utf8')).rows;
-const built = buildDashboards(catalog, env);
+const built = buildDashboards(catalog, inputs);
 
 /** A documented quantity in its base unit: "50 ms" → 0.05 (s), "99.9 %" → 0.999, "1 % = 1h 40m" → 0.01. */
 function parseDocQuantity(text: string): number {
@@ -145,7 +146,7 @@ describe('changing an SLO threshold in a spec', () => {
     expect(light.sli.thresholdSeconds).toBe(0.04);
 
     // when
-    const again = buildDashboards(changed, env);
+    const again = buildDashboards(changed, platformInputs(changed));
 
     // then the light-latency line is at 0.04 s
     const api = again.find((d) => d.uid === goldenSignalsUid(light.service))!;

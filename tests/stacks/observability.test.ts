@@ -8,6 +8,7 @@ import { Testing } from '../../constructs/framework';
 import { GRAFANA_PROVIDER_ADDRESS, GRAFANA_SCHEMA_FILE, readTrimmedSchema } from '../../scripts/trim-grafana-schema';
 import { renderDashboards } from '../../dashboards/render';
 import { loadEnvironmentOrThrow } from '../../environments/load';
+import { platformInputs } from '../layers/platform/example';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { sloDashboardUid } from '../../slos/conventions';
 import { errorRatioQuery } from '../../slos/model';
@@ -114,7 +115,7 @@ describe('observability stack', () => {
 
   test('deploys every rendered dashboard into the folder with its rendered JSON', () => {
     // given
-    const rendered = renderDashboards(catalog, env);
+    const rendered = renderDashboards(catalog, platformInputs(catalog));
     const folderRef = `\${grafana_folder.${Object.keys(out.resource.grafana_folder)[0]}.uid}`;
     const deployed = resources(out, 'grafana_dashboard');
     // then

@@ -5,7 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { burnRateFactor, burnWindows, fullOutageDetectionSeconds, WORKBOOK_WINDOWS } from '../../../slos/burn-rate';
-import { availabilityThreshold, availabilityWindow, symptomInputs } from '../../../alerts/prometheus/symptoms';
+import { availabilityThreshold, availabilityWindow } from '../../../layers/platform/symptoms';
+import { exampleSymptoms } from '../../layers/platform/example';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
 import { humanDuration, parseDuration } from '../../../slos/duration';
 import { loadCatalog } from '../../../slos/load';
@@ -84,7 +85,7 @@ describe('docs/alerting.md', () => {
   test('the availability-symptom paragraph states the probe counts and shares the example environment implies', () => {
     // given the example environment's probes and the availability symptom's window and threshold
     const env = loadEnvironmentOrThrow('example');
-    const inputs = symptomInputs(loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog, env)!;
+    const inputs = exampleSymptoms(loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog, env);
     const period = env.monitoring.uptimePeriodSeconds;
     const window = parseDuration(availabilityWindow(inputs));
     const rounds = window / period;

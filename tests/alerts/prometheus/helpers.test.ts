@@ -10,6 +10,7 @@ import { expandTemplate, nearRoundingTie } from '../../../alerts/prometheus/priv
 import { timeline, windowedAverage } from '../../../alerts/prometheus/private/timeline';
 import { toYaml } from '../../../alerts/prometheus/private/yaml';
 import { evaluationInterval } from '../../../alerts/prometheus/scenario';
+import { SYMPTOM_EVALUATION_INTERVAL_SECONDS } from '../../../layers/platform/symptom-scenarios';
 import { loadCatalog } from '../../../slos/load';
 import type { SloCatalog } from '../../../slos/model';
 
@@ -109,13 +110,14 @@ describe('evaluation interval of a test file', () => {
   const catalog = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
 
   test.each([
-    ['api', true, 60],
-    ['auth', false, 1800],
-  ])('the %s file (symptoms: %p) is evaluated every %p s', (service, withSymptoms, expected) => {
+    ['api', SYMPTOM_EVALUATION_INTERVAL_SECONDS, 60],
+    ['auth', Infinity, 1800],
+    ['auth', 900, 900],
+  ])('the %s file (layers tolerate at most %p s) is evaluated every %p s', (service, maxSeconds, expected) => {
     expect(
       evaluationInterval(
         catalog.slos.filter((s) => s.service === service),
-        withSymptoms,
+        maxSeconds,
       ),
     ).toBe(expected);
   });

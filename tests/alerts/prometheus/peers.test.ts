@@ -7,7 +7,8 @@
  */
 import { serviceRuleFile } from '../../../alerts/prometheus/artifacts';
 import { ruleFileYaml } from '../../../alerts/prometheus/serialize';
-import { loadEnvironmentOrThrow } from '../../../environments/load';
+import { environmentLinks } from '../../../layers/platform/layer';
+import { exampleEnv } from '../../layers/platform/example';
 import { fullOutageDetectionSeconds } from '../../../slos/burn-rate';
 import type { Slo, SloCatalog } from '../../../slos/model';
 import { readSloth, SLOTH_FIXTURES, slothCatalog, type SlothFixture } from '../../slos/sloth-fixtures';
@@ -17,7 +18,7 @@ import { burnScenarioName, differences, firingSets, scenariosFor, type Firing, t
 /** Our rule file for a catalog of one service, as `slo generate` renders it. */
 function ourRules(catalog: SloCatalog): string {
   expect(catalog.services).toHaveLength(1);
-  return ruleFileYaml(serviceRuleFile(catalog, catalog.services[0]!, loadEnvironmentOrThrow('example')));
+  return ruleFileYaml(serviceRuleFile(catalog, catalog.services[0]!, { links: environmentLinks(exampleEnv), layers: [] }));
 }
 
 /** The fixtures whose alerting SLO reads the counters the scenarios feed. */

@@ -18,7 +18,9 @@ import { isAlertingRule, type AlertingRule, type TestFile } from '../../../alert
 import { expectedAlert } from '../../../alerts/prometheus/scenario';
 import { testFileYaml } from '../../../alerts/prometheus/serialize';
 import { sloSeriesLabels } from '../../../alerts/prometheus/sli-rules';
-import { availabilityWindow, SYMPTOM, SYMPTOM_SEVERITY, symptomGroup, symptomInputs } from '../../../alerts/prometheus/symptoms';
+import { availabilityWindow, SYMPTOM, SYMPTOM_SEVERITY, symptomGroup } from '../../../layers/platform/symptoms';
+import { environmentLinks } from '../../../layers/platform/layer';
+import { exampleSymptoms, platformInputs } from '../../layers/platform/example';
 import { fullOutageDetectionSeconds } from '../../../slos/burn-rate';
 import { parseDuration } from '../../../slos/duration';
 import { checkAndTest, findPromtool, PROMTOOL_INSTALL_HINT, runPromtool, type PromtoolRun } from '../../../bin/commands/test';
@@ -29,7 +31,7 @@ import type { SloCatalog } from '../../../slos/model';
 const GOLDEN = join(__dirname, '__golden__', 'api.rules.yaml');
 const env = loadEnvironmentOrThrow('example');
 const catalog = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
-const artifacts = prometheusArtifacts(catalog, env);
+const artifacts = prometheusArtifacts(catalog, platformInputs(catalog));
 const content = (path: string) => artifacts.find((a) => a.path === path)!.content;
 
 let tmp: string;
@@ -45,11 +47,11 @@ let traffic: PromtoolRun;
  * availability symptom must stay quiet through the blip and page on the outage's second round.
  */
 function probeTestFile(): string {
-  const inputs = symptomInputs(catalog, env)!;
+  const inputs = exampleSymptoms(catalog);
   const slo = inputs.platform.availability;
   const rule = withAlertPolicy(
     symptomGroup(inputs).rules.find((r) => isAlertingRule(r) && r.alert === SYMPTOM.availability) as AlertingRule,
-    env,
+    environmentLinks(env),
   );
   const period = env.monitoring.uptimePeriodSeconds;
   const perWindow = parseDuration(availabilityWindow(inputs)) / period;
@@ -65,7 +67,7 @@ function probeTestFile(): string {
   const file: TestFile = {
     rule_files: ['api.rules.yaml'],
     evaluation_interval: '1m',
-    group_eval_order: serviceRuleFile(catalog, 'api', env, inputs).groups.map((g) => g.name),
+    group_eval_order: serviceRuleFile(catalog, 'api', platformInputs(catalog)).groups.map((g) => g.name),
     tests: [
       {
         name: 'one failed probe round in every region stays quiet; an outage pages at its second round',
@@ -103,7 +105,7 @@ function writeDir(name: string, files: Record<string, string>): string {
  * first must record an error ratio of 0 and a full budget, not "no data"; neither may alert.
  */
 function trafficTestFile(): string {
-  const inputs = symptomInputs(catalog, env)!;
+  const inputs = exampleSymptoms(catalog);
   const slo = inputs.platform.errorRate;
   const job = { job: env.service.name };
   const quiet = (at: string) =>
@@ -114,7 +116,7 @@ function trafficTestFile(): string {
   return stringify({
     rule_files: ['api.rules.yaml'],
     evaluation_interval: '1m',
-    group_eval_order: serviceRuleFile(catalog, 'api', env, inputs).groups.map((g) => g.name),
+    group_eval_order: serviceRuleFile(catalog, 'api', platformInputs(catalog)).groups.map((g) => g.name),
     tests: [
       {
         name: 'traffic that never failed records an error ratio of 0 and a whole budget, and alerts nothing',

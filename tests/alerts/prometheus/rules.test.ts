@@ -10,7 +10,8 @@ import { prometheusArtifacts, serviceRuleFile } from '../../../alerts/prometheus
 import { isAlertingRule, type AlertingRule, type RecordingRule, type Rule } from '../../../alerts/prometheus/rules';
 import { recordedErrorRatioExpr, recordedWindows, sliRecordingGroup, sloSeriesLabels } from '../../../alerts/prometheus/sli-rules';
 import { sloAlertGroup } from '../../../alerts/prometheus/slo-alerts';
-import { SYMPTOM, symptomGroup, symptomInputs } from '../../../alerts/prometheus/symptoms';
+import { SYMPTOM, symptomGroup } from '../../../layers/platform/symptoms';
+import { exampleSymptoms, platformInputs } from '../../layers/platform/example';
 import { pagingAvailability } from './paging-catalog';
 import { readSloth } from '../../slos/sloth-fixtures';
 import { documentedWindows, shapedRuleCount, slothDocs, slothShapedRules } from '../../slos/sloth-reference';
@@ -23,7 +24,7 @@ import type { Slo, SloCatalog } from '../../../slos/model';
 const env = loadEnvironmentOrThrow('example');
 const catalog = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
 const allRules: Rule[] = catalog.services.flatMap((s) =>
-  serviceRuleFile(catalog, s, env, symptomInputs(catalog, env)).groups.flatMap((g) => g.rules),
+  serviceRuleFile(catalog, s, platformInputs(catalog)).groups.flatMap((g) => g.rules),
 );
 const alerts = allRules.filter(isAlertingRule);
 
@@ -184,7 +185,9 @@ describe('mixtool-style lint of every alert', () => {
     const slo: Slo = { ...base, alerting: { ...base.alerting, runbookUrl: undefined } };
     const one: SloCatalog = { slos: [slo], services: ['api'] };
     // when
-    const rule = serviceRuleFile(one, 'api', env).groups[1]!.rules.find(isAlertingRule)!;
+    const rule = serviceRuleFile(one, 'api', { links: { runbookBaseUrl: env.runbookBaseUrl }, layers: [] }).groups[1]!.rules.find(
+      isAlertingRule,
+    )!;
     // then
     expect(rule.annotations.runbook_url).toBe(`${env.runbookBaseUrl}/slos.md#error-rate`);
   });
@@ -210,15 +213,15 @@ describe('rules per SLO', () => {
 });
 
 describe('symptom alerts', () => {
-  const inputs = symptomInputs(catalog, env)!;
+  const inputs = exampleSymptoms(catalog);
   const group = symptomGroup(inputs);
   const rules = group.rules.filter(isAlertingRule);
 
   test('eight alerts cover the four severities and live in the api rule file', () => {
     expect(new Set(rules.map((r) => r.alert))).toEqual(new Set(Object.values(SYMPTOM)));
     expect(new Set(rules.map((r) => r.labels.severity))).toEqual(new Set(['page', 'critical', 'warning', 'info']));
-    expect(serviceRuleFile(catalog, 'api', env, inputs).groups.map((g) => g.name)).toContain('symptoms-api');
-    expect(serviceRuleFile(catalog, 'auth', env, inputs).groups.map((g) => g.name)).not.toContain('symptoms-api');
+    expect(serviceRuleFile(catalog, 'api', platformInputs(catalog)).groups.map((g) => g.name)).toContain('symptoms-api');
+    expect(serviceRuleFile(catalog, 'auth', platformInputs(catalog)).groups.map((g) => g.name)).not.toContain('symptoms-api');
   });
 
   test('SLO-based symptoms compare the recorded ratio with each platform SLO error budget', () => {
@@ -256,7 +259,7 @@ describe('symptom alerts', () => {
     ]);
     expect(group.rules.slice(0, recordings.length)).toEqual(recordings);
     // and every series of the api rule file is recorded by exactly one rule
-    const file = serviceRuleFile(catalog, 'api', env, inputs).groups.flatMap((g) => g.rules);
+    const file = serviceRuleFile(catalog, 'api', platformInputs(catalog)).groups.flatMap((g) => g.rules);
     const series = file.filter((r): r is RecordingRule => !isAlertingRule(r)).map((r) => `${r.record}${JSON.stringify(r.labels)}`);
     expect(new Set(series).size).toBe(series.length);
   });
@@ -330,7 +333,7 @@ describe('runbook links', () => {
 
   test('every runbook_url of every generated alert that points into docs/runbooks names an existing heading', () => {
     // given the alerts of every generated rule file, policy applied
-    const generated = prometheusArtifacts(catalog, env)
+    const generated = prometheusArtifacts(catalog, platformInputs(catalog))
       .filter((a) => a.path.endsWith('.rules.yaml'))
       .flatMap((a) => (parse(a.content) as { groups: { rules: { alert?: string; annotations?: Record<string, string> }[] }[] }).groups)
       .flatMap((g) => g.rules.filter((r) => r.alert));
@@ -343,8 +346,8 @@ describe('runbook links', () => {
 
 describe('rule files', () => {
   test('every service gets a rule file and a test file with the generated header, the same on every run', () => {
-    const first = prometheusArtifacts(catalog, env);
-    const second = prometheusArtifacts(catalog, env);
+    const first = prometheusArtifacts(catalog, platformInputs(catalog));
+    const second = prometheusArtifacts(catalog, platformInputs(catalog));
     expect(first.map((a) => a.path)).toEqual(catalog.services.flatMap((s) => [`prometheus/${s}.rules.yaml`, `prometheus/${s}.test.yaml`]));
     for (const a of first) expect(a.content.startsWith(`# ${GENERATED_HEADER}\n`)).toBe(true);
     expect(second).toEqual(first);

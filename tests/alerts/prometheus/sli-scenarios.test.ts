@@ -14,6 +14,7 @@ import { hasExpressionScenarios, sliExpressionTests, solveLabels } from '../../.
 import { promtoolTestFile } from '../../../alerts/prometheus/unit-tests';
 import { checkAndTest, findPromtool, PROMTOOL_INSTALL_HINT, type PromtoolRun } from '../../../bin/commands/test';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
+import { environmentLinks } from '../../../layers/platform/layer';
 import { buildCatalog } from '../../../slos/catalog';
 import { loadCatalog } from '../../../slos/load';
 import { findSlo, type Slo, type SloCatalog } from '../../../slos/model';
@@ -21,6 +22,8 @@ import { vectorSelectors } from '../../../slos/promql';
 
 const FIXTURE = 'tests/fixtures/slos/sli-forms/shop.yaml';
 const env = loadEnvironmentOrThrow('example');
+/** The example's links and no layer: the shop catalog holds no platform SLO. */
+const inputs = { links: environmentLinks(env), layers: [] };
 const shop = buildCatalog([{ file: FIXTURE, text: readFileSync(FIXTURE, 'utf8') }]).catalog as SloCatalog;
 const shipped = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
 
@@ -34,8 +37,8 @@ const runs: Record<string, PromtoolRun> = {};
 
 /** The shop's generated expression scenarios only (the burn-rate scenarios are checked for the shipped specs). */
 function expressionTestFile(): string {
-  const groups = serviceRuleFile(shop, 'shop', env).groups.map((g) => g.name);
-  const file = promtoolTestFile('shop', shop.slos, env, undefined, 'shop.rules.yaml', groups);
+  const groups = serviceRuleFile(shop, 'shop', inputs).groups.map((g) => g.name);
+  const file = promtoolTestFile('shop', shop.slos, inputs, 'shop.rules.yaml', groups);
   return testFileYaml({ ...file, tests: file.tests.filter((t) => t.promql_expr_test !== undefined) });
 }
 
@@ -60,7 +63,7 @@ beforeAll(async () => {
     const sli = { kind: 'ratio' as const, errorQuery: `(${slo.sli.totalQuery}) - (${slo.sli.goodQuery})`, totalQuery: slo.sli.totalQuery };
     return replaced(catalog, { ...slo, sli });
   }, shop);
-  const rules = (catalog: SloCatalog) => ruleFileYaml(serviceRuleFile(catalog, 'shop', env));
+  const rules = (catalog: SloCatalog) => ruleFileYaml(serviceRuleFile(catalog, 'shop', inputs));
   const [generated, oldGoodForm, oneLe] = await Promise.all([
     run('generated', rules(shop)),
     run('old-good-form', rules(oldGood)),

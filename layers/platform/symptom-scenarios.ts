@@ -4,19 +4,31 @@
  * each asserting the alert that catches it and its severity. Healthy first, then the fault; the
  * alert must be quiet before and firing once its window and pending period have passed.
  */
+import { isAlertingRule, type AlertingRule, type InputSeries } from '../../alerts/prometheus/rules';
+import {
+  expandingNotation,
+  expectedAlert,
+  quantize,
+  seriesSelector,
+  sliInputs as sliSeries,
+  timeline,
+  windowedAverage,
+  type Scenario,
+  type ScenarioCase,
+  type Timeline,
+} from '../../alerts/prometheus/scenario';
+import { sloSeriesLabels } from '../../alerts/prometheus/sli-rules';
 import { parseDuration } from '../../slos/duration';
 import type { Slo } from '../../slos/model';
 import { DEPENDENCY, PLATFORM_METRICS as M, RATE_LIMITED_CODE } from './platform-metrics';
-import { withAlertPolicy } from './policy';
-import { expandingNotation, seriesSelector } from './private/series';
-import { timeline, windowedAverage, type Timeline } from './private/timeline';
-import { isAlertingRule, type AlertingRule, type InputSeries } from './rules';
-import { sloSeriesLabels } from './sli-rules';
 import { availabilityWindow, REASON_LABEL, SYMPTOM, symptomGroup, symptomReads, symptomWindow, type SymptomInputs } from './symptoms';
-import { expectedAlert, quantize, sliInputs as sliSeries, type Scenario, type ScenarioCase } from './scenario';
 
-/** Sample spacing of every symptom scenario (one evaluation interval). */
-const STEP = 60;
+/**
+ * Sample spacing of every symptom scenario, and the longest evaluation interval of the file that
+ * holds the symptom alerts: their `for:` durations and scenarios are written in one-minute steps.
+ */
+export const SYMPTOM_EVALUATION_INTERVAL_SECONDS = 60;
+const STEP = SYMPTOM_EVALUATION_INTERVAL_SECONDS;
 /** When the fault starts: after ten healthy minutes. */
 const FAULT_AT = 10 * STEP;
 /** How far above or below an SLO's error budget the near-budget symptom scenarios run (10 %). */
@@ -24,12 +36,13 @@ const NEAR = 0.1;
 /** A counter's or gauge's value before the fault; far from 0 so rate() extrapolates cleanly. */
 const BASE = 1_000_000;
 
-/** The scenarios of the symptom alerts of `inputs.service`. */
-export function symptomScenarios(inputs: SymptomInputs): Scenario[] {
+/**
+ * The scenarios of the symptom alerts of `inputs.service`; `withPolicy` is the engine's alert
+ * policy, so expected annotations match the rule file.
+ */
+export function symptomScenarios(inputs: SymptomInputs, withPolicy: (rule: AlertingRule) => AlertingRule): Scenario[] {
   const { platform, env } = inputs;
-  const rules = symptomGroup(inputs)
-    .rules.filter(isAlertingRule)
-    .map((r) => withAlertPolicy(r, env));
+  const rules = symptomGroup(inputs).rules.filter(isAlertingRule).map(withPolicy);
   /** An SLI's inputs, with the ratios the symptoms record for themselves given directly too. */
   const reads = symptomReads(inputs);
   const sliInputs = (slo: Slo, tl: Timeline, step: number, until: number) =>

@@ -1,19 +1,18 @@
 /**
  * The platform's symptom alerts (targets.md §2): eight alerts across the four severities, each
- * catching one documented failure mode. Thresholds come from the platform SLOs
- * (`platformSlos(env, catalog)`) and the environment config, never from literals.
+ * catching one documented failure mode. Thresholds come from the platform SLOs (resolved once
+ * when the environment is loaded) and the environment config, never from literals.
  */
-import { platformSlos, type LatencySlo, type PlatformSlos } from '../../environments/platform-slos';
+import type { AlertingRule, AlertRouting, RecordingRule, RuleGroup } from '../../alerts/prometheus/rules';
+import { recordedErrorRatioExpr, recordedRatio, recordedWindows, sloSeriesLabels } from '../../alerts/prometheus/sli-rules';
+import type { PlatformSlos } from '../../environments/platform-slos';
 import type { EnvironmentConfig } from '../../environments/schema';
-import { goldenSignalsUid, LABEL, symptomGroupName } from '../../slos/conventions';
 import { roundSignificant, WORKBOOK_WINDOWS } from '../../slos/burn-rate';
-import { errorRatioRecord } from '../../slos/conventions';
+import { errorRatioRecord, goldenSignalsUid, LABEL } from '../../slos/conventions';
 import { formatDuration, parseDuration } from '../../slos/duration';
+import type { LatencySlo, Slo } from '../../slos/model';
 import type { Severity } from '../../slos/schema';
-import type { Slo, SloCatalog } from '../../slos/model';
 import { DEPENDENCY, PLATFORM_METRICS as M, RATE_LIMITED_CODE } from './platform-metrics';
-import type { AlertingRule, AlertRouting, RecordingRule, RuleGroup } from './rules';
-import { recordedErrorRatioExpr, recordedRatio, recordedWindows, sloSeriesLabels } from './sli-rules';
 
 /** Names of the eight symptom alerts. */
 export const SYMPTOM = Object.freeze({
@@ -50,15 +49,13 @@ export interface SymptomInputs {
   readonly service: string;
 }
 
-/**
- * The inputs of the symptom alerts, or undefined when the catalog holds none of the SLOs the
- * environment names as platform SLOs (e.g. a catalog of Sloth specs for another system).
- * A catalog holding only some of them is a configuration error: `platformSlos` throws naming it.
- */
-export function symptomInputs(catalog: SloCatalog, env: EnvironmentConfig): SymptomInputs | undefined {
-  const ids = new Set(catalog.slos.map((s) => s.id));
-  if (!Object.values(env.platformSlos).some((id) => ids.has(id))) return undefined;
-  const platform = platformSlos(env, catalog);
+/** Rule group of a service's symptom alerts. */
+export function symptomGroupName(service: string): string {
+  return `symptoms-${service}`;
+}
+
+/** The inputs of the symptom alerts: the resolved platform SLOs and the environment. */
+export function symptomInputs(platform: PlatformSlos, env: EnvironmentConfig): SymptomInputs {
   return { platform, env, service: platform.errorRate.service };
 }
 

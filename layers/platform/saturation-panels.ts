@@ -3,10 +3,10 @@
  * connections and replication lag. Lines come from the environment's configured limits.
  */
 import * as units from '@grafana/grafana-foundation-sdk/units';
+import { COLOR, type PanelContext, timeseriesPanel } from '../../dashboards/panels/common';
+import { quantileLabel } from '../../dashboards/panels/latency';
 import type { EnvironmentConfig } from '../../environments/schema';
-import { GOOGLE_REGION_LABEL, saturationQueries, SATURATION_QUANTILE } from '../queries';
-import { COLOR, type PanelContext, timeseriesPanel } from './common';
-import { quantileLabel } from './latency';
+import { GOOGLE_REGION_LABEL, saturationQueries, SATURATION_QUANTILE } from './queries';
 
 /** Widths of the saturation panels: three on the first line (Cloud Run, Redis), two on the second (Postgres). */
 const SPANS = Object.freeze({ compute: 8, database: 12 });
