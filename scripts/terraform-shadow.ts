@@ -32,11 +32,17 @@ export const TERRAFORM_INSTALL_HINT =
   'terraform not found: set TERRAFORM to its path or put it on PATH. Install Terraform >= 1.5 from ' +
   'https://developer.hashicorp.com/terraform/install (one binary; this check downloads no provider).';
 
+/** Binaries already found to run, so one process probes each once. */
+const found = new Set<string>();
+
 /** The terraform CLI to run (`TERRAFORM` or `terraform` on PATH); throws the install hint when absent. */
 export function terraformBinary(): string {
   const bin = process.env.TERRAFORM ?? 'terraform';
-  const probe = spawnSync(bin, ['version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) throw new Error(TERRAFORM_INSTALL_HINT);
+  if (!found.has(bin)) {
+    const probe = spawnSync(bin, ['version'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    if (probe.error || probe.status !== 0) throw new Error(TERRAFORM_INSTALL_HINT);
+    found.add(bin);
+  }
   return bin;
 }
 

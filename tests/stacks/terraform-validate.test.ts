@@ -17,6 +17,8 @@ import {
   type ShadowCheck,
   shadowStack,
   synthesizeEnvironment,
+  TERRAFORM_INSTALL_HINT,
+  terraformBinary,
   type TfJson,
 } from '../../scripts/terraform-shadow';
 
@@ -32,6 +34,21 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'terraform-validate-'));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the terraform CLI', () => {
+  test('fails with an install hint when terraform is missing, never skips', () => {
+    // given a TERRAFORM that does not exist
+    const saved = process.env.TERRAFORM;
+    process.env.TERRAFORM = join(tmpdir(), 'no-such-terraform');
+    try {
+      // when / then
+      expect(() => terraformBinary()).toThrow(TERRAFORM_INSTALL_HINT);
+    } finally {
+      if (saved === undefined) delete process.env.TERRAFORM;
+      else process.env.TERRAFORM = saved;
+    }
+  });
+});
 
 describe('the tested environments', () => {
   test('include the example, a single-region and a production-shaped environment with a state bucket', () => {
