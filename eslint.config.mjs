@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdktf.out/', 'out/', 'providers/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdktf.out/', 'out/', 'providers/', 'coverage/', 'dist/'] },
   ...tseslint.configs.recommended,
   {
     rules: {

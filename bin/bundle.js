@@ -1,80 +1,139 @@
 #!/usr/bin/env node
-// Builds the `slo` CLI bundle that bin/slo.js prefers when fresh: one file for the dispatcher and
-// one per command (so `slo validate` never parses the dashboard or alert code), with esbuild,
-// which tsx already brings. Run by the npm `prepare` script; it never fails an install: without
-// a bundle the CLI runs from the sources through tsx, only slower.
+// Builds dist/, the JavaScript the package ships and the repository runs: one esbuild build of
+// the `slo` CLI (a dispatcher and one file per command, so `slo validate` never parses the
+// dashboard code) and of the synth app (main.ts), each with every dependency bundled in. A
+// consumer therefore installs one tarball with no dependencies and no install scripts, and
+// `cdktf synth` runs one file with plain node instead of TypeScript through tsx (a third of the
+// CPU; bench/synth.bench.ts measures it).
+//
+// Run by `npm run build`, by the npm `prepare` script (npm ci, npm pack, a git dependency) and by
+// bin/synth.js when a source changed since the last build. It skips the build when dist/ is
+// fresh, unless `--force` is given.
 'use strict';
-const { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
-const { dirname, join, relative, resolve } = require('node:path');
+const { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+const { dirname, join, relative, resolve, sep } = require('node:path');
+const { DIST, ROOT, distState } = require('./dist');
 
-const ROOT = resolve(__dirname, '..');
-const CACHE = join(ROOT, 'node_modules', '.cache', 'slo-cli');
+/** The committed JSON Schemas, shipped for editors (the spec modeline can point at them). */
+const SCHEMAS = [
+  { from: join('slos', 'schema.json'), to: join('schema', 'slo.schema.json') },
+  { from: join('environments', 'schema.json'), to: join('schema', 'environment.schema.json') },
+];
+
+/** Repository paths with forward slashes, the same on every platform. */
+const posix = (p) => p.split(sep).join('/');
 
 /**
- * Bundled modules keep the directory of their source for `__dirname` (e.g. the environments
- * directory), instead of the bundle's. The manifest records ROOT, so a moved checkout is stale.
+ * `__dirname` in a source file means that file's folder (e.g. the bundled environments). In a
+ * bundle it would be dist/, so it becomes the source folder's path relative to dist/, which holds
+ * in this checkout, a moved one and an installed package (it ships those folders' data files).
  */
-const keepDirname = {
-  name: 'keep-dirname',
+const sourceDirname = {
+  name: 'source-dirname',
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, (args) => {
-      if (args.path.includes(`${join('node_modules', '')}`)) return undefined;
+      if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
       const text = readFileSync(args.path, 'utf8');
       if (!/\b__dirname\b/.test(text)) return { contents: text, loader: 'ts' };
-      return { contents: text.replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path))), loader: 'ts' };
+      const dir = posix(relative(DIST, dirname(args.path)));
+      return { contents: text.replace(/\b__dirname\b/g, `require("node:path").join(__dirname, ${JSON.stringify(dir)})`), loader: 'ts' };
     });
   },
 };
 
-async function build() {
-  let esbuild;
-  try {
-    esbuild = require('esbuild');
-  } catch {
-    return 'esbuild is not installed';
+/** The dispatcher loads each command lazily from its own file beside it, as the sources do. */
+const lazyCommands = {
+  name: 'lazy-commands',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/commands\/[a-z-]+$/ }, (args) => ({ path: `./slo-${args.path.split('/')[2]}.js`, external: true }));
+  },
+};
+
+/** Entry points: output name (in dist/) → source. */
+function entryPoints() {
+  const entries = { slo: join(ROOT, 'bin', 'slo.ts'), synth: join(ROOT, 'main.ts') };
+  for (const f of readdirSync(join(ROOT, 'bin', 'commands')).filter((n) => n.endsWith('.ts'))) {
+    entries[`slo-${f.replace(/\.ts$/, '')}`] = join(ROOT, 'bin', 'commands', f);
   }
-  const builtAtMs = Date.now();
-  const commands = readdirSync(join(ROOT, 'bin', 'commands')).filter((f) => f.endsWith('.ts'));
-  const entryPoints = { slo: join(ROOT, 'bin', 'slo.ts') };
-  for (const c of commands) entryPoints[`commands/${c.replace(/\.ts$/, '')}`] = join(ROOT, 'bin', 'commands', c);
-  rmSync(CACHE, { recursive: true, force: true });
-  const result = await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints,
-    outdir: CACHE,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    // The dispatcher loads each command from its own file, lazily, as the sources do.
-    // cdktf is never bundled: were a command ever to reach it, it would load from node_modules
-    // where the bench's probe (and a reader of the bundle) can see it.
-    external: ['./commands/*', 'cdktf', 'constructs', '@cdktf/*'],
-    plugins: [keepDirname],
-    metafile: true,
-    logLevel: 'silent',
-  });
-  // The sources of each output file, so a change to one command's code (say, dashboards) leaves
-  // the other commands' bundles in use.
-  const outputs = {};
-  for (const [out, meta] of Object.entries(result.metafile.outputs)) {
-    outputs[relative(CACHE, resolve(ROOT, out))] = Object.keys(meta.inputs)
-      .filter((p) => !p.includes('node_modules/'))
-      .map((p) => relative(ROOT, resolve(ROOT, p)))
-      .sort();
-  }
-  mkdirSync(CACHE, { recursive: true });
-  writeFileSync(join(CACHE, 'manifest.json'), `${JSON.stringify({ root: ROOT, builtAtMs, outputs }, null, 2)}\n`);
-  return undefined;
+  return entries;
 }
 
-build().then(
-  (skipped) => {
-    if (skipped) process.stderr.write(`slo: cli bundle not built (${skipped}); bin/slo.js will run the sources through tsx\n`);
-    else process.stdout.write(`slo: cli bundle built in ${relative(ROOT, CACHE)}\n`);
-  },
-  (e) => {
-    rmSync(CACHE, { recursive: true, force: true });
-    process.stderr.write(`slo: cli bundle not built (${e.message.split('\n')[0]}); bin/slo.js will run the sources through tsx\n`);
-  },
-);
+/**
+ * Builds dist/ from the sources. Files are written to a temporary folder first and moved in one
+ * by one, the manifest last, so a reader never takes a half-written build for a fresh one.
+ */
+async function build() {
+  const esbuild = require('esbuild');
+  const builtAtMs = Date.now();
+  const tmp = join(DIST, `.build-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  try {
+    const result = await esbuild.build({
+      absWorkingDir: ROOT,
+      entryPoints: entryPoints(),
+      outdir: tmp,
+      bundle: true,
+      platform: 'node',
+      // The oldest Node that runs the bundles: the build machine's 20 (engines names 22 and 24).
+      target: 'node20',
+      format: 'cjs',
+      plugins: [sourceDirname, lazyCommands],
+      metafile: true,
+      logLevel: 'silent',
+      legalComments: 'eof',
+    });
+    // The repository sources of each output, for the freshness check: a change to one command's
+    // code leaves the other bundles in use. Dependencies are covered by package-lock.json.
+    const outputs = {};
+    for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+      outputs[posix(relative(tmp, resolve(ROOT, out)))] = Object.keys(meta.inputs)
+        .filter((p) => !p.includes('node_modules/'))
+        .map((p) => posix(relative(ROOT, resolve(ROOT, p))))
+        .concat(['package-lock.json', 'bin/bundle.js'])
+        .sort();
+    }
+    mkdirSync(join(tmp, 'schema'), { recursive: true });
+    for (const s of SCHEMAS) copyFileSync(join(ROOT, s.from), join(tmp, s.to));
+    const synthId = createHash('sha256')
+      .update(readFileSync(join(tmp, 'synth.js')))
+      .digest('hex')
+      .slice(0, 16);
+    mkdirSync(join(DIST, 'schema'), { recursive: true });
+    const keep = new Set(['manifest.json', '.cache', 'schema', tmp.split(sep).pop()]);
+    for (const f of [...Object.keys(outputs), ...SCHEMAS.map((s) => posix(s.to))]) {
+      renameSync(join(tmp, f), join(DIST, f));
+      keep.add(f);
+    }
+    // Outputs of an earlier build that this one no longer makes (say, a removed command).
+    for (const f of readdirSync(DIST)) if (!keep.has(f)) rmSync(join(DIST, f), { recursive: true, force: true });
+    const manifest = { builtAtMs, synthId, outputs };
+    writeFileSync(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    renameSync(join(tmp, 'manifest.json'), join(DIST, 'manifest.json'));
+    return manifest;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+module.exports = { build };
+
+if (require.main === module) {
+  const force = process.argv.includes('--force');
+  const state = distState();
+  if (state === 'packaged') {
+    // An installed package ships dist/ built; were its `prepare` ever run, there is nothing to do.
+    process.stdout.write('slo: installed package, dist/ is already built\n');
+  } else if (!force && state === 'fresh') {
+    process.stdout.write(`slo: ${posix(relative(process.cwd(), DIST)) || '.'} is up to date\n`);
+  } else {
+    const t0 = Date.now();
+    build().then(
+      () => process.stdout.write(`slo: built ${posix(relative(process.cwd(), DIST))} in ${Date.now() - t0} ms\n`),
+      (e) => {
+        process.stderr.write(`slo: build failed: ${e.message}\n`);
+        process.exitCode = 1;
+      },
+    );
+  }
+}

@@ -1,47 +1,28 @@
 #!/usr/bin/env node
-// Entry point of the `slo` CLI. It runs the prebuilt bundle (bin/bundle.js, built by `npm ci`
-// through the `prepare` script) when no source it was built from has changed since, and
+// Entry point of the `slo` CLI. It runs the built bundle in dist/ (bin/bundle.js): always in an
+// installed package, and in a checkout while no source it was built from has changed since;
 // otherwise the TypeScript sources through tsx's CommonJS hook. The bundle starts in about half
 // the time: it skips transforming TypeScript and resolving hundreds of module files. Only the
 // modules a command needs are loaded, never cdktf.
 'use strict';
-const { readFileSync, statSync } = require('node:fs');
-const { join, resolve } = require('node:path');
-
-const ROOT = resolve(__dirname, '..');
-/** Where bin/bundle.js writes the bundle; node_modules keeps it out of git and is rebuilt by npm ci. */
-const CACHE = join(ROOT, 'node_modules', '.cache', 'slo-cli');
+const { join } = require('node:path');
+const { DIST, distState } = require('./dist');
 
 /**
- * The prebuilt bundle's entry when it and the bundle of `command` are fresh (built after every
- * source they contain last changed), or undefined: none, stale, moved, or SLO_NO_BUNDLE set.
+ * The bundle's entry when it may run `command` (see bin/dist.js), or undefined: in a checkout
+ * with no fresh bundle, or with SLO_NO_BUNDLE set.
  */
-function bundlePath(command = 'validate', cache = CACHE) {
-  if (process.env.SLO_NO_BUNDLE) return undefined;
-  try {
-    const manifest = JSON.parse(readFileSync(join(cache, 'manifest.json'), 'utf8'));
-    if (manifest.root !== ROOT) return undefined;
-    const commandOutput = `commands/${command}.js`;
-    const inputs = [...manifest.outputs['slo.js'], ...(manifest.outputs[commandOutput] || [])];
-    for (const input of inputs) {
-      if (statSync(join(ROOT, input)).mtimeMs > manifest.builtAtMs) return undefined;
-    }
-    return join(cache, 'slo.js');
-  } catch {
-    return undefined;
-  }
+function bundlePath(command = 'validate', options = {}) {
+  const state = distState(['slo.js', `slo-${command}.js`], options);
+  if (state === 'packaged') return join(options.dist ?? DIST, 'slo.js');
+  if (process.env.SLO_NO_BUNDLE || state !== 'fresh') return undefined;
+  return join(options.dist ?? DIST, 'slo.js');
 }
 
-/** The CLI module: the bundle when fresh, else the sources through tsx. */
+/** The CLI module: the bundle when it may run, else the sources through tsx. */
 function load(command) {
   const bundle = bundlePath(command);
-  if (bundle) {
-    try {
-      return require(bundle);
-    } catch {
-      // A bundle that cannot load is as good as none: the sources are the truth.
-    }
-  }
+  if (bundle) return require(bundle);
   require('tsx/cjs');
   return require('./slo.ts');
 }

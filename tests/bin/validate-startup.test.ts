@@ -1,70 +1,91 @@
 /**
- * bin/slo.js runs the prebuilt bundle only while it is fresh: built after every source it holds
- * last changed, in this checkout. Otherwise the sources run through tsx, so a stale bundle can
- * never hide an edit.
+ * bin/slo.js runs the built bundle in dist/: always in an installed package (which ships no
+ * sources), and in a checkout only while it is fresh: built after every source it holds last
+ * changed. Otherwise the sources run through tsx, so a stale bundle can never hide an edit.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
+interface DistOptions {
+  readonly root: string;
+  readonly dist: string;
+}
 // The shim is plain CommonJS; its freshness check is not part of the typed CLI surface.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { bundlePath } = require('../../bin/slo.js') as { bundlePath: (command: string, cache?: string) => string | undefined };
+const { bundlePath } = require('../../bin/slo.js') as { bundlePath: (command: string, options: DistOptions) => string | undefined };
 
-const ROOT = resolve(__dirname, '..', '..');
-/** A real source of the bundle, whose modification time the manifests below are set against. */
+/** A source of the bundle, whose modification time the manifests below are set against. */
 const INPUT = 'bin/io.ts';
-const inputMtime = statSync(join(ROOT, INPUT)).mtimeMs;
-let cache: string;
+const SOURCE_MTIME_MS = Date.UTC(2026, 0, 1);
+let root: string;
+let dist: string;
 
 beforeEach(() => {
-  cache = mkdtempSync(join(tmpdir(), 'slo-cache-'));
+  // given a checkout with the CLI's sources and a dist/ holding the bundles of `slo validate`
+  root = mkdtempSync(join(tmpdir(), 'slo-checkout-'));
+  dist = join(root, 'dist');
+  mkdirSync(join(root, 'bin'));
+  mkdirSync(dist);
+  for (const f of ['bin/slo.ts', INPUT]) {
+    writeFileSync(join(root, f), '');
+    utimesSync(join(root, f), SOURCE_MTIME_MS / 1000, SOURCE_MTIME_MS / 1000);
+  }
+  for (const f of ['slo.js', 'slo-validate.js']) writeFileSync(join(dist, f), '');
 });
 afterEach(() => {
-  rmSync(cache, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
   delete process.env.SLO_NO_BUNDLE;
 });
 
-function manifest(builtAtMs: number, { root = ROOT, input = INPUT } = {}): void {
-  const outputs = { 'slo.js': [input], 'commands/validate.js': [input] };
-  writeFileSync(join(cache, 'manifest.json'), JSON.stringify({ root, builtAtMs, outputs }));
+function manifest(builtAtMs: number, { input = INPUT } = {}): void {
+  const outputs = { 'slo.js': [input], 'slo-validate.js': [input] };
+  writeFileSync(join(dist, 'manifest.json'), JSON.stringify({ builtAtMs, outputs }));
 }
 
-describe('the prebuilt CLI bundle', () => {
+describe('the built CLI bundle', () => {
   test('is used when built after its sources last changed', () => {
     // given
-    manifest(inputMtime + 1);
+    manifest(SOURCE_MTIME_MS + 1);
     // then
-    expect(bundlePath('validate', cache)).toBe(join(cache, 'slo.js'));
+    expect(bundlePath('validate', { root, dist })).toBe(join(dist, 'slo.js'));
   });
 
   test('is not used once a source it holds has changed since the build', () => {
     // given
-    manifest(inputMtime - 1);
+    manifest(SOURCE_MTIME_MS - 1);
     // then
-    expect(bundlePath('validate', cache)).toBeUndefined();
+    expect(bundlePath('validate', { root, dist })).toBeUndefined();
   });
 
-  test('is not used when built in another checkout', () => {
+  test('is not used when a source it holds is gone, its command was not built, or there is no manifest', () => {
     // given
-    manifest(inputMtime + 1, { root: '/somewhere/else' });
+    manifest(SOURCE_MTIME_MS + 1, { input: 'bin/no-such-file.ts' });
     // then
-    expect(bundlePath('validate', cache)).toBeUndefined();
+    expect(bundlePath('validate', { root, dist })).toBeUndefined();
+    // given a manifest that does not name the command
+    manifest(SOURCE_MTIME_MS + 1);
+    expect(bundlePath('explain', { root, dist })).toBeUndefined();
+    // given no manifest
+    rmSync(join(dist, 'manifest.json'));
+    expect(bundlePath('validate', { root, dist })).toBeUndefined();
   });
 
-  test('is not used when a source it holds is gone, or there is no manifest', () => {
+  test('is not used in a checkout when SLO_NO_BUNDLE is set', () => {
     // given
-    manifest(inputMtime + 1, { input: 'bin/no-such-file.ts' });
-    // then
-    expect(bundlePath('validate', cache)).toBeUndefined();
-    expect(bundlePath('validate', join(cache, 'none'))).toBeUndefined();
-  });
-
-  test('is not used when SLO_NO_BUNDLE is set', () => {
-    // given
-    manifest(inputMtime + 1);
+    manifest(SOURCE_MTIME_MS + 1);
     process.env.SLO_NO_BUNDLE = '1';
     // then
-    expect(bundlePath('validate', cache)).toBeUndefined();
+    expect(bundlePath('validate', { root, dist })).toBeUndefined();
+  });
+
+  test('is always used in an installed package, which ships no sources to fall back to', () => {
+    // given an installed package: dist/ without its sources, even with an old manifest
+    rmSync(join(root, 'bin', 'slo.ts'));
+    rmSync(join(root, INPUT));
+    manifest(SOURCE_MTIME_MS - 1);
+    process.env.SLO_NO_BUNDLE = '1';
+    // then
+    expect(bundlePath('validate', { root, dist })).toBe(join(dist, 'slo.js'));
   });
 });
