@@ -124,17 +124,20 @@ describe('evaluation interval of a test file', () => {
 });
 
 describe('GitHub workflow', () => {
-  test('runs validate with annotations, generate and slo test on each pull request with node 20 and promtool', () => {
+  test('runs validate with annotations, generate and slo test on each pull request with each supported node and promtool', () => {
     // given
     const wf = parse(readFileSync('.github/workflows/slo.yml', 'utf8')) as {
       on: Record<string, unknown>;
-      jobs: { slo: { steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] } };
+      jobs: { slo: { strategy: { matrix: { node: number[] } }; steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] } };
     };
+    const engines = (JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } }).engines.node;
     const steps = wf.jobs.slo.steps;
     const runs = steps.map((s) => s.run ?? '').join('\n');
     // then
     expect(Object.keys(wf.on)).toContain('pull_request');
-    expect(steps.find((s) => s.uses?.startsWith('actions/setup-node'))?.with?.['node-version']).toBe(20);
+    // the matrix is exactly the majors package.json `engines` supports
+    expect(wf.jobs.slo.strategy.matrix.node.map((v) => `^${v}`).join(' || ')).toBe(engines);
+    expect(steps.find((s) => s.uses?.startsWith('actions/setup-node'))?.with?.['node-version']).toBe('${{ matrix.node }}');
     expect(runs).toContain('npm ci');
     expect(runs).toContain('apt-get install -y -qq --no-install-recommends prometheus');
     const order = ['npx slo validate --format github', 'npx slo generate --out out', 'npx slo test --out out'].map((c) => runs.indexOf(c));
