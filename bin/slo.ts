@@ -21,6 +21,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     load: () => require('./commands/explain').explain,
   },
   test: { summary: 'run promtool check rules and test rules on the generated files', load: () => require('./commands/test').test },
+  schema: {
+    summary: "write the specs' JSON Schema (slos/schema.json) for editors",
+    load: () => require('./commands/schema').schema,
+  },
 };
 
 /** Usage text. */
