@@ -1,0 +1,158 @@
+/**
+ * The package where it is meant to be used (issue 9, items 4-5): `npm pack`, installed offline
+ * into a temporary repository that holds only its own specs (two services of a new team, no
+ * platform SLOs, no docs table), which then runs the steps of `.github/workflows/slo.yml` as the
+ * workflow does: all pass. The same repository with one broken spec gets a GitHub annotation
+ * naming the file and line.
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+/** The workflow's steps that run a command (not `uses:` actions), in order. */
+const workflow = parse(readFileSync(join(ROOT, '.github', 'workflows', 'slo.yml'), 'utf8')) as {
+  jobs: Record<string, { steps: { name?: string; run?: string }[] }>;
+};
+const runSteps = Object.values(workflow.jobs).flatMap((j) => j.steps.filter((s) => s.run !== undefined));
+/** The steps that need this machine's own package manager (apt-get, sudo): promtool is on PATH here. */
+const isSystemStep = (run: string) => /\bsudo\b|apt-get/.test(run);
+
+const CHECKOUT = `# yaml-language-server: $schema=./schema.json
+apiVersion: slo-platform/v1
+kind: ServiceLevelObjectives
+service: checkout
+owner: payments
+slos:
+  - name: error-rate
+    description: At most 0.5 % of checkout requests fail.
+    objective: 99.5
+    window: 28d
+    sli:
+      ratio:
+        errorQuery: sum(rate(checkout_requests_total{code=~"5.."}[{{.window}}]))
+        totalQuery: sum(rate(checkout_requests_total[{{.window}}]))
+    alerting:
+      runbookUrl: https://runbooks.payments.example.org/checkout#error-rate
+`;
+const SEARCH = `# yaml-language-server: $schema=./schema.json
+apiVersion: slo-platform/v1
+kind: ServiceLevelObjectives
+service: search
+owner: discovery
+slos:
+  - name: latency
+    description: 99 % of searches answer within 250 ms.
+    objective: 99
+    window: 30d
+    sli:
+      latency:
+        histogram: search_request_duration_seconds
+        selector: job="search"
+        thresholdSeconds: 0.25
+        buckets: [0.05, 0.1, 0.25, 0.5, 1]
+    alerting:
+      runbookUrl: https://runbooks.discovery.example.org/search#latency
+`;
+
+let work: string;
+let consumer: string;
+
+function sh(command: string, cwd = consumer): SpawnSyncReturns<string> {
+  return spawnSync('bash', ['-eo', 'pipefail', '-c', command], {
+    cwd,
+    encoding: 'utf8',
+    // Offline: the package has no dependencies, and the tarball is a file.
+    env: {
+      ...process.env,
+      npm_config_offline: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+    },
+  });
+}
+
+beforeAll(() => {
+  // given the package packed as `npm pack` packs it (prepack builds dist/ when stale)
+  work = mkdtempSync(join(tmpdir(), 'slo-consumer-'));
+  const pack = sh(`npm pack --silent --pack-destination ${JSON.stringify(work)}`, ROOT);
+  expect({ status: pack.status, stderr: pack.stderr }).toMatchObject({ status: 0 });
+  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
+  // and a repository of its own: two services' specs, the workflow copied in, the package installed
+  consumer = join(work, 'platform-team');
+  mkdirSync(join(consumer, 'slos'), { recursive: true });
+  writeFileSync(join(consumer, 'package.json'), `${JSON.stringify({ name: 'platform-team', private: true }, null, 2)}\n`);
+  writeFileSync(join(consumer, 'slos', 'checkout.yaml'), CHECKOUT);
+  writeFileSync(join(consumer, 'slos', 'search.yaml'), SEARCH);
+  cpSync(join(ROOT, '.github'), join(consumer, '.github'), { recursive: true });
+  const install = sh(`npm install --save-dev ${JSON.stringify(join(work, tarball))}`);
+  expect({ status: install.status, stderr: install.stderr }).toMatchObject({ status: 0 });
+}, 120_000);
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('a repository that installs the packed package', () => {
+  test('installs one package, with no dependencies, whose CLI runs from dist/', () => {
+    // then
+    expect(readdirSync(join(consumer, 'node_modules')).filter((f) => !f.startsWith('.'))).toEqual(['slo-platform']);
+    expect(readdirSync(join(consumer, 'node_modules', 'slo-platform', 'dist'))).toContain('slo.js');
+    expect(readdirSync(join(consumer, 'node_modules', 'slo-platform', 'bin'))).not.toContain('slo.ts');
+  });
+
+  test('writes the schema its specs name in their modeline', () => {
+    // when
+    const r = sh('npx slo schema --out slos');
+    // then
+    expect(r.status).toBe(0);
+    const written = readFileSync(join(consumer, 'slos', 'schema.json'), 'utf8');
+    expect(JSON.parse(written)).toEqual(JSON.parse(readFileSync(join(ROOT, 'slos', 'schema.json'), 'utf8')));
+  });
+
+  test('runs every step of the shipped workflow, as the workflow runs it, and all pass', () => {
+    // given the workflow's commands (its install step is `npm ci`, against the lock just written)
+    const steps = runSteps.filter((s) => !isSystemStep(s.run!));
+    expect(steps.map((s) => s.run!.split(/\s+/).slice(0, 3).join(' '))).toEqual([
+      'npm ci --no-audit',
+      'npx slo validate',
+      'npx slo generate',
+      'npx slo test',
+    ]);
+    // when each runs in the repository
+    for (const step of steps) {
+      const r = sh(step.run!);
+      // then
+      expect({ step: step.name, status: r.status, stderr: r.stderr }).toEqual({ step: step.name, status: 0, stderr: expect.any(String) });
+    }
+    // and the output holds the rules, tests and dashboards of exactly its own two services
+    expect(readdirSync(join(consumer, 'out', 'prometheus')).sort()).toEqual([
+      'checkout.rules.yaml',
+      'checkout.test.yaml',
+      'search.rules.yaml',
+      'search.test.yaml',
+    ]);
+  }, 240_000);
+
+  test('annotates a broken spec with its file and line in the GitHub format', () => {
+    // given one spec with an objective out of range
+    const broken = SEARCH.replace('objective: 99\n', 'objective: 120\n');
+    writeFileSync(join(consumer, 'slos', 'search.yaml'), broken);
+    const line = broken.split('\n').findIndex((l) => l.includes('objective: 120')) + 1;
+    const col = broken.split('\n')[line - 1]!.indexOf('120') + 1;
+    const validate = runSteps.find((s) => s.run!.startsWith('npx slo validate'))!.run!;
+    try {
+      // when
+      const r = sh(validate);
+      // then
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`^::error file=slos/search\\.yaml,line=${line},col=${col},title=[^:]*::.*objective.*120`, 'm'));
+    } finally {
+      writeFileSync(join(consumer, 'slos', 'search.yaml'), SEARCH);
+    }
+  });
+});
