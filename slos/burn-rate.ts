@@ -139,6 +139,17 @@ export function budgetSpentAtDetection(w: BurnWindow, objectivePercent: number, 
 }
 
 /**
+ * Seconds of silence (no events, or no series) after which an SLO's no-data alert fires: the
+ * shortest short window of its enabled burn-rate alerts — the fastest any of them could notice a
+ * full outage — or `fallbackSeconds` (the SLO window) when every burn-rate alert is disabled. The
+ * alert reads the total over this window and waits as long again (its pending period), so a
+ * scrape gap shorter than the window never fires it.
+ */
+export function noDataSeconds(windows: readonly Pick<BurnWindow, 'shortWindowSeconds'>[], fallbackSeconds: number): number {
+  return windows.length > 0 ? Math.min(...windows.map((w) => w.shortWindowSeconds)) : fallbackSeconds;
+}
+
+/**
  * The fewest bad events that fire `w` for an SLI counting `eventsPerHour` events: k bad events in
  * the long window are an error ratio of k / (eventsPerHour × long window in hours) there (and more
  * in the shorter window, if they fall inside it), so the alert fires once that ratio reaches the

@@ -2,9 +2,9 @@
  * Pure validation pipeline: file texts in, a frozen SloCatalog (or every problem) out.
  * Pass 1 checks each file's shape with zod; pass 2 runs the semantic rules over the whole set.
  */
-import { burnWindows, errorBudgetRatio } from './burn-rate';
+import { burnWindows, errorBudgetRatio, noDataSeconds } from './burn-rate';
 import { defaultAlertName } from './conventions';
-import { parseDuration } from './duration';
+import { formatDuration, parseDuration } from './duration';
 import { errorQueryFromGood, type CloudMonitoringSli, type PromSli, type Slo, type SloCatalog, type SourceRef } from './model';
 import type { Problem } from './problems';
 import { isWarning, sortProblems } from './problems';
@@ -111,6 +111,15 @@ function toModel(source: YamlSource, spec: SpecFile, index: number): Slo {
       kindLabels: { page: s.alerting.page.labels, ticket: s.alerting.ticket.labels },
       severities,
       windows,
+      ...(s.alerting.noData.enabled
+        ? {
+            noData: {
+              severity: s.alerting.noData.severity ?? severities.ticket,
+              labels: s.alerting.noData.labels,
+              window: formatDuration(noDataSeconds(windows, windowSeconds)),
+            },
+          }
+        : {}),
       budgetConsumed: {
         thresholdsPercent: [...new Set(s.alerting.budgetConsumed.thresholdsPercent)].sort((a, b) => a - b),
         severity: s.alerting.budgetConsumed.severity,

@@ -54,6 +54,11 @@ export function defaultAlertName(service: string, slo: string): string {
   return `${camelCase(service, slo)}BudgetBurn`;
 }
 
+/** Alert name of the no-data alert of an SLO. */
+export function noDataAlertName(alertName: string): string {
+  return `${alertName.replace(/BudgetBurn$/, '')}NoData`;
+}
+
 /** Alert name of the budget-consumption alerts of an SLO. */
 export function budgetAlertName(alertName: string): string {
   return `${alertName.replace(/BudgetBurn$/, '')}BudgetConsumed`;

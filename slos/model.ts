@@ -82,6 +82,11 @@ export interface SloAlerting {
   readonly severities: { readonly page: Severity; readonly ticket: Severity };
   /** Enabled burn-rate windows, fast first. */
   readonly windows: readonly BurnWindow[];
+  /**
+   * The no-data alert: its severity, extra labels and the window its total is read over (also its
+   * pending period); absent when disabled or when the SLI has no separable total (a raw ratio).
+   */
+  readonly noData?: { readonly severity: Severity; readonly labels: Readonly<Record<string, string>>; readonly window: string };
   /** Budget-consumption alerts; thresholds in percent, ascending; empty when disabled. */
   readonly budgetConsumed: { readonly thresholdsPercent: readonly number[]; readonly severity: Severity };
 }
@@ -162,6 +167,16 @@ export function errorRatioQuery(sli: PromSli, window: string): string {
   const count = `sum(rate(${sli.histogram}_count{${sel}}[${window}]))`;
   const good = `sum(rate(${sli.histogram}_bucket{${withLe}}[${window}]))`;
   return `(${count} - ${good})\n/\n${count}`;
+}
+
+/**
+ * The PromQL rate of all events of an SLI over `window`; undefined for a raw ratio, which has no
+ * separable total.
+ */
+export function totalEventsQuery(sli: PromSli, window: string): string | undefined {
+  if (sli.kind === 'ratio') return `(${sli.totalQuery.replaceAll('{{.window}}', window)})`;
+  if (sli.kind === 'latency') return `sum(rate(${sli.histogram}_count{${sli.selector.trim()}}[${window}]))`;
+  return undefined;
 }
 
 /**

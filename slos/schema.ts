@@ -127,6 +127,16 @@ export const alertingSchema = z
     ticket: burnAlertSchema
       .default({ enabled: true, labels: {} })
       .describe('Slow burn: 10 % of the budget in 3 d (6 h short window). Default severity `warning`.'),
+    noData: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Whether the no-data alert is generated.'),
+        severity: severitySchema.optional(),
+        labels: labelsSchema.default({}).describe('Extra labels for notification routing.'),
+      })
+      .default({ enabled: true, labels: {} })
+      .describe(
+        "No data: the SLI's total events are absent or zero for its fastest alert's short window (and as long again), so every burn-rate alert is blind. Default severity: the ticket's.",
+      ),
     budgetConsumed: z
       .strictObject({
         thresholdsPercent: z
@@ -156,6 +166,7 @@ export const sloSchema = z
       labels: {},
       page: { enabled: true, labels: {} },
       ticket: { enabled: true, labels: {} },
+      noData: { enabled: true, labels: {} },
       budgetConsumed: { thresholdsPercent: [50, 75, 90], severity: 'info' },
     }),
   })

@@ -16,7 +16,8 @@ import { formatDuration, parseDuration } from '../../slos/duration';
 import { formatLe, prometheus3Le, type LatencySli, type RatioSli, type Slo } from '../../slos/model';
 import { matcherMatches, vectorSelectors, type SelectorUse } from '../../slos/promql';
 import { equalityMatchers, expandingNotation, seriesSelector } from './private/series';
-import type { InputSeries, TestGroup } from './rules';
+import type { AlertingRule, InputSeries, TestGroup } from './rules';
+import { expectedAlert } from './scenario';
 import { recordedWindows, sloSeriesLabels, sloSelector } from './sli-rules';
 
 /** Events per sample interval of the synthesized counters: error ratios of these cases are exact multiples of its inverse. */
@@ -42,6 +43,8 @@ interface SliCase {
   readonly badSeries: boolean;
   /** `le` spelling of the histogram buckets (latency SLIs). */
   readonly le?: 'spec' | 'prometheus3';
+  /** What the no-data alert does by the end of the case, when asserted. */
+  readonly noData?: 'firing' | 'inactive';
 }
 
 /** The synthesized raw series of one SLI: what a case needs, or undefined for a shape the generator cannot read. */
@@ -53,6 +56,7 @@ const QUARTER: SliCase = {
   events: EVENTS_PER_STEP,
   goodSeries: true,
   badSeries: true,
+  noData: 'inactive',
 };
 const ALL_BAD: SliCase = { title: 'every event fails', badShare: 1, events: EVENTS_PER_STEP, goodSeries: true, badSeries: true };
 const NO_GOOD_SERIES: SliCase = {
@@ -69,7 +73,9 @@ const NO_BAD_SERIES: SliCase = {
   goodSeries: true,
   badSeries: false,
 };
-const NO_TRAFFIC: SliCase = { title: 'no events at all', badShare: 0, events: 0, goodSeries: true, badSeries: true };
+const NO_TRAFFIC: SliCase = { title: 'no events at all', badShare: 0, events: 0, goodSeries: true, badSeries: true, noData: 'firing' };
+/** No series at all (an exporter down, a metric renamed): every SLI, whatever its shape. */
+const NO_SERIES: SliCase = { title: 'no series at all', badShare: 0, events: 0, goodSeries: false, badSeries: false, noData: 'firing' };
 
 /** A counter that grows by `perStep` every sample interval, as expanding notation. */
 function counter(perStep: number, samples: number): string {
@@ -225,35 +231,57 @@ function casesOf(slo: Slo): { synth: Synthesizer; cases: SliCase[]; kind: string
  * The expression scenarios of one SLO, one promtool group per case: raw series from 0 s, and the
  * error ratio recorded over the SLO's shortest recorded window once that window holds only the
  * case's samples. A case with traffic asserts the exact ratio; the no-traffic case asserts that
- * nothing reads as an error (the ratio is 0 / 0 there, which no alert comparison matches).
- * `step` is the test file's evaluation interval, so the asserted sample is one the rule recorded.
+ * nothing reads as an error (the ratio is 0 / 0 there, which no alert comparison matches); with
+ * no series at all the ratio has no data. `noData` is the SLO's no-data alert (policy applied):
+ * it must fire with no traffic and with no series, and stay quiet with traffic. `step` is the test
+ * file's evaluation interval, so the asserted sample is one the rule recorded.
  */
-export function sliExpressionTests(slo: Slo, step: number): TestGroup[] {
+export function sliExpressionTests(slo: Slo, step: number, noData?: AlertingRule): TestGroup[] {
   const found = casesOf(slo);
-  if (!found) return [];
+  if (!found && !noData) return [];
   const window = recordedWindows(slo)[0]!;
   const at = Math.ceil(parseDuration(window) / step) * step;
-  const samples = at / step + 1;
+  // the no-data alert is pending for its window: firing one window in, plus one step (in the first
+  // step the rate has one sample and reads absent, without the labels a `sum by` total has later)
+  const silentAt = noData ? Math.ceil(parseDuration(noData.for!) / step) * step + step : 0;
+  const end = Math.max(at, silentAt);
+  const samples = end / step + 1;
   const record = `${errorRatioRecord(window)}${sloSelector(slo)}`;
   // rate()'s extrapolation leaves float noise in the last digit (0.2500000000000001); every ratio
   // asserted here is a multiple of 1/4, so rounding to 1/1024 (a power of two: exact) keeps the
   // assertion exact. round() drops the metric name, so the expected series has none.
   const rounded = `round(${record}, 1 / ${ROUNDING})`;
-  const expected = seriesSelector('', { ...found.groupLabels, ...sloSeriesLabels(slo) });
-  return found.cases.flatMap((c): TestGroup[] => {
-    const inputs = found.synth(c, samples);
+  const expected = seriesSelector('', { ...found?.groupLabels, ...sloSeriesLabels(slo) });
+  const cases: SliCase[] = [...(found?.cases ?? []), ...(noData ? [NO_SERIES] : [])];
+  return cases.flatMap((c): TestGroup[] => {
+    const inputs = c === NO_SERIES ? [] : found!.synth(c, samples);
     if (!inputs) return [];
-    const reads = c.events === 0 ? 'reads no error' : `reads ${c.badShare}`;
+    const reads = c === NO_SERIES ? 'has no data' : c.events === 0 ? 'reads no error' : `reads ${c.badShare}`;
+    const alerts =
+      noData && c.noData
+        ? [
+            {
+              eval_time: formatDuration(end),
+              alertname: noData.alert,
+              exp_alerts: c.noData === 'firing' ? [expectedAlert(noData, c === NO_SERIES ? {} : (found?.groupLabels ?? {}))] : [],
+            },
+          ]
+        : [];
+    const kind = found ? `${found.kind} sli` : 'sli';
     return [
       {
-        name: `the ${found.kind} sli of ${slo.id} on raw series: ${c.title}: the ${window} ratio ${reads}`,
+        name: `the ${kind} of ${slo.id} on raw series: ${c.title}: the ${window} ratio ${reads}${
+          alerts.length > 0 ? `, and the no-data alert ${c.noData === 'firing' ? 'fires' : 'does not fire'}` : ''
+        }`,
         interval: formatDuration(step),
         input_series: inputs,
-        alert_rule_test: [],
+        alert_rule_test: alerts,
         promql_expr_test: [
-          c.events === 0
-            ? { expr: `${record} > 0`, eval_time: formatDuration(at), exp_samples: [] }
-            : { expr: rounded, eval_time: formatDuration(at), exp_samples: [{ labels: expected, value: c.badShare }] },
+          c === NO_SERIES
+            ? { expr: record, eval_time: formatDuration(at), exp_samples: [] }
+            : c.events === 0
+              ? { expr: `${record} > 0`, eval_time: formatDuration(at), exp_samples: [] }
+              : { expr: rounded, eval_time: formatDuration(at), exp_samples: [{ labels: expected, value: c.badShare }] },
         ],
       },
     ];

@@ -5,8 +5,15 @@
  */
 import type { BurnWindow } from '../../slos/burn-rate';
 import { humanDuration } from '../../slos/duration';
-import { BUDGET_REMAINING_RECORD, budgetAlertName, LABEL, sloAlertGroupName, sloDashboardUid } from '../../slos/conventions';
-import type { Slo } from '../../slos/model';
+import {
+  BUDGET_REMAINING_RECORD,
+  budgetAlertName,
+  LABEL,
+  noDataAlertName,
+  sloAlertGroupName,
+  sloDashboardUid,
+} from '../../slos/conventions';
+import { totalEventsQuery, type Slo } from '../../slos/model';
 import type { AlertingRule, AlertRouting, RuleGroup } from './rules';
 import { recordedRatio, sloSelector } from './sli-rules';
 
@@ -117,12 +124,47 @@ export function budgetConsumedAlerts(slo: Slo): AlertingRule[] {
   ];
 }
 
+/**
+ * The no-data alert: the SLI's total events over the no-data window are absent (no series: a
+ * broken exporter, a renamed metric) or zero (no traffic), for as long again. Every burn-rate
+ * alert of the SLO is blind meanwhile, so without this a dead exporter leaves the SLO green
+ * forever. The rule labels carry `slo` and `service` (the expression has none to give). Empty
+ * when disabled or when the SLI has no separable total.
+ */
+export function noDataAlerts(slo: Slo): AlertingRule[] {
+  const noData = slo.alerting.noData;
+  const total = noData && totalEventsQuery(slo.sli, noData.window);
+  if (!noData || !total) return [];
+  return [
+    {
+      alert: noDataAlertName(slo.alerting.name),
+      expr: `absent(${total})\nor\n${total} == 0`,
+      for: noData.window,
+      labels: {
+        ...slo.alerting.labels,
+        ...noData.labels,
+        [LABEL.slo]: slo.name,
+        [LABEL.service]: slo.service,
+        [LABEL.severity]: noData.severity,
+      },
+      annotations: {
+        summary: `The SLO ${slo.id} has no data: its burn-rate alerts cannot fire.`,
+        description: `The SLI of ${slo.id} counted no events over ${noData.window}, for ${noData.window}: its series are absent (an exporter down, a metric renamed) or carry no traffic.`,
+      },
+      routing: sloRouting(slo),
+    },
+  ];
+}
+
 /** The remaining share below which `percent` % of the budget is spent: 1 − percent / 100. */
 function remainingBelow(percent: number): number {
   return Number((1 - percent / 100).toPrecision(12));
 }
 
-/** The alert group of an SLO: its burn-rate alerts, then its budget alerts. */
+/** The alert group of an SLO: its burn-rate alerts, its budget alerts, then its no-data alert. */
 export function sloAlertGroup(slo: Slo): RuleGroup {
-  return { name: sloAlertGroupName(slo.service, slo.name), rules: [...burnRateAlerts(slo), ...budgetConsumedAlerts(slo)] };
+  return {
+    name: sloAlertGroupName(slo.service, slo.name),
+    rules: [...burnRateAlerts(slo), ...budgetConsumedAlerts(slo), ...noDataAlerts(slo)],
+  };
 }

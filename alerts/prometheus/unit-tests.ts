@@ -21,7 +21,7 @@ import { nearRoundingTie, printfDecimals } from './private/template';
 import { timeline, windowedAverage, type Timeline } from './private/timeline';
 import type { AlertingRule, AlertRuleTest, ExpectedAlert, TestFile, TestGroup } from './rules';
 import { EVENTS_PER_SAMPLE, evaluationInterval, expectedAlert, quantize, sliInputs, type Scenario, type ScenarioCase } from './scenario';
-import { budgetConsumedAlerts, burnRateAlerts } from './slo-alerts';
+import { budgetConsumedAlerts, burnRateAlerts, noDataAlerts } from './slo-alerts';
 import { sliExpressionTests } from './sli-scenarios';
 import { sloSeriesLabels } from './sli-rules';
 
@@ -302,6 +302,9 @@ export function promtoolTestFile(
     rule_files: [ruleFile],
     evaluation_interval: formatDuration(step),
     group_eval_order: groupNames,
-    tests: [...scenarios.flatMap(packScenario), ...slos.flatMap((slo) => sliExpressionTests(slo, step))],
+    tests: [
+      ...scenarios.flatMap(packScenario),
+      ...slos.flatMap((slo) => sliExpressionTests(slo, step, noDataAlerts(slo).map(withPolicy)[0])),
+    ],
   };
 }

@@ -1,6 +1,7 @@
 import {
   badEventsToFire,
   burnWindows,
+  noDataSeconds,
   fullOutageDetectionSeconds,
   oneEventErrorRatio,
   resetSeconds,
@@ -77,5 +78,17 @@ describe('badEventsToFire', () => {
   test('is infinite when the threshold is 100 % or more (the alert can never fire)', () => {
     // when / then
     expect(badEventsToFire({ errorRatioThreshold: 1, longWindowSeconds: 3600 }, 36)).toBe(Infinity);
+  });
+});
+
+describe('noDataSeconds', () => {
+  test('is the shortest short window of the enabled alerts, or the fallback when none is enabled', () => {
+    // given
+    const windows = burnWindows(99.9, 30 * 86400, { page: 'page', ticket: 'warning' });
+    const tickets = windows.filter((w) => w.kind === 'ticket');
+    // when / then
+    expect(noDataSeconds(windows, 1)).toBe(Math.min(...windows.map((w) => w.shortWindowSeconds)));
+    expect(noDataSeconds(tickets, 1)).toBe(tickets[0]!.shortWindowSeconds);
+    expect(noDataSeconds([], 7 * 86400)).toBe(7 * 86400);
   });
 });

@@ -64,13 +64,15 @@ beforeAll(async () => {
     return replaced(catalog, { ...slo, sli });
   }, shop);
   const rules = (catalog: SloCatalog) => ruleFileYaml(serviceRuleFile(catalog, 'shop', inputs));
-  const [generated, oldGoodForm, oneLe] = await Promise.all([
+  const [generated, oldGoodForm, oneLe, absentOnly] = await Promise.all([
     run('generated', rules(shop)),
     run('old-good-form', rules(oldGood)),
     // the threshold bucket matched in the spec's spelling only, as `le="2"`
     run('one-le-spelling', rules(shop).replaceAll('le=~"2|2\\\\.0"', 'le="2"')),
+    // no-data alerts that only see absent series, not series without traffic
+    run('no-data-absent-only', rules(shop).replace(/\n {6}or\n {6}[^\n]* == 0/g, '')),
   ]);
-  Object.assign(runs, { generated, oldGoodForm, oneLe });
+  Object.assign(runs, { generated, oldGoodForm, oneLe, absentOnly });
 }, 60_000);
 
 afterAll(() => {
@@ -125,6 +127,34 @@ describe('sli expression scenarios', () => {
     // then: with Prometheus 3's `2.0` buckets, `le="2"` selects nothing and the sli has no data
     expect(runs.oneLe!.code).not.toBe(0);
     expect(runs.oneLe!.output).toMatch(/exp: \{service="shop", slo="checkout-latency", team="payments"\} 2.5E-01\s+got: nil/);
+  });
+});
+
+describe('no-data alert scenarios', () => {
+  test.each(shop.slos.map((s) => s.id))('%s: its no-data alert fires with no series and stays quiet with traffic', (id) => {
+    // when
+    const names = sliExpressionTests(findSlo(shop, id)!, 60, {
+      alert: 'X',
+      expr: '',
+      for: '5m',
+      labels: {},
+      annotations: {},
+      routing: { team: 't', runbookPath: 'p', dashboardUid: 'u' },
+    }).map((g) => g.name);
+    // then
+    expect(names).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/no series at all: .*has no data, and the no-data alert fires$/),
+        expect.stringMatching(/a quarter of the events fail: .*the no-data alert does not fire$/),
+      ]),
+    );
+  });
+
+  test('fails when the no-data alert only sees absent series, not an sli without traffic', () => {
+    // then: every sli whose counters can go flat (not the probes) misses its no-traffic case
+    expect(runs.absentOnly!.code).not.toBe(0);
+    const missed = [...runs.absentOnly!.output.matchAll(/alertname: (\w+NoData), time/g)].map((m) => m[1]).sort();
+    expect(missed).toEqual(['ShopCheckoutLatencyNoData', 'ShopErrorsNoData', 'ShopRegionalSuccessesNoData', 'ShopSuccessesNoData']);
   });
 });
 
