@@ -263,7 +263,10 @@ export function sliExpressionTests(slo: Slo, step: number, noData?: AlertingRule
             {
               eval_time: formatDuration(end),
               alertname: noData.alert,
-              exp_alerts: c.noData === 'firing' ? [expectedAlert(noData, c === NO_SERIES ? {} : (found?.groupLabels ?? {}))] : [],
+              exp_alerts:
+                c.noData === 'firing'
+                  ? [c === NO_SERIES ? expectedAlert(noData, {}, 1) : expectedAlert(noData, found?.groupLabels ?? {}, 0)]
+                  : [],
             },
           ]
         : [];

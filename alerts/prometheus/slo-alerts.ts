@@ -149,7 +149,7 @@ export function noDataAlerts(slo: Slo): AlertingRule[] {
       },
       annotations: {
         summary: `The SLO ${slo.id} has no data: its burn-rate alerts cannot fire.`,
-        description: `The SLI of ${slo.id} counted no events over ${noData.window}, for ${noData.window}: its series are absent (an exporter down, a metric renamed) or carry no traffic.`,
+        description: `The SLI of ${slo.id} counted no events over ${noData.window}, for ${noData.window}: its series are absent (value 1: an exporter down, a metric renamed) or carry no traffic (value 0); value {{ $value }}.`,
       },
       routing: sloRouting(slo),
     },
