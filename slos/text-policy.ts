@@ -83,7 +83,7 @@ export function shownValue(value: string, secret?: SecretField): string {
 }
 
 /** Longest value a message quotes in full; a longer one is cut, with its length. */
-const MAX_SHOWN = 80;
+const MAX_SHOWN = 160;
 
 /**
  * Every string of a parsed file that is a URL with user info, with its path: the check applies to
