@@ -23,11 +23,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { findPromtool, PROMTOOL_INSTALL_HINT } from '../bin/commands/test';
-import { Testing } from '../constructs/framework';
+import { escapeTerraformTemplates, Testing } from '../constructs/framework';
 import { loadEnvironment } from '../environments/load';
 import { loadCatalog } from '../slos/load';
 import type { SloCatalog } from '../slos/model';
 import { formatProblem } from '../slos/problems';
+import { terraformBinary } from '../scripts/terraform-shadow';
 import { addObservabilityStack } from '../stacks/observability';
 import { runCli } from './bin/run-cli';
 
@@ -107,7 +108,9 @@ const CASES: Readonly<Record<string, Case>> = {
   'label-line-separator': { kind: 'accepted-spec-text', field: 'hostile_ls', value: INJECTION('\u2028') },
   'label-paragraph-separator': { kind: 'accepted-spec-text', field: 'hostile_ps', value: INJECTION('\u2029') },
   'label-control-characters': { kind: 'accepted-spec-text', field: 'hostile_controls', value: 'a\u0000b\u001bc\u007fd\u009be\ufefff' },
-  'description-template': { kind: 'accepted-spec-text', field: 'description', value: GO_TEMPLATE },
+  'label-terraform-template': { kind: 'accepted-spec-text', field: 'hostile_tf', value: 'analytics-${file("/etc/hostname")}' },
+  'label-terraform-directive': { kind: 'accepted-spec-text', field: 'hostile_tf_directive', value: '%{ if true }x%{ endif }' },
+  'description-template': { kind: 'accepted-spec-text', field: 'description', value: `${GO_TEMPLATE} \${file("/etc/hostname")}` },
   'owner-template': {
     kind: 'refused-spec',
     make: specFile((t) => t.replace(/^owner: .*$/m, `owner: '${GO_TEMPLATE}'`)),
@@ -344,6 +347,29 @@ const CASES: Readonly<Record<string, Case>> = {
   },
 };
 
+/**
+ * What Terraform itself reads from each string of synthesized JSON: `terraform console` evaluates
+ * them as Terraform would and prints them base64-encoded (its own quoting of control characters is
+ * not JSON).
+ */
+function readBack(values: readonly string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'slo-hostile-tf-'));
+  try {
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ locals: { values } }));
+    writeFileSync(join(dir, 'empty.tfrc'), '');
+    const r = spawnSync(terraformBinary(), ['console', '-no-color'], {
+      cwd: dir,
+      input: 'join(",", [for v in local.values : base64encode(v)])\n',
+      encoding: 'utf8',
+      env: { ...process.env, TF_CLI_CONFIG_FILE: join(dir, 'empty.tfrc'), TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
+    });
+    if (r.status !== 0) throw new Error(`terraform console failed: ${r.stderr}`);
+    return (JSON.parse(r.stdout.trim()) as string).split(',').map((b) => Buffer.from(b, 'base64').toString('utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The rows of the table in docs/hostile-input.md: case id and stages. */
 function tableRows(): { id: string; stages: string[] }[] {
   const doc = readFileSync('docs/hostile-input.md', 'utf8');
@@ -514,6 +540,9 @@ describe('hostile text that is accepted', () => {
   let ruleText: string;
   let promtool: { status: number | null; output: string };
   let synthesized: Json;
+  /** What Terraform itself reads from each hostile label of the first hostile Grafana rule, and from each dashboard. */
+  let terraformLabels: Record<string, string>;
+  let terraformDashboards: string[];
 
   beforeAll(async () => {
     dir = specDir('accepted');
@@ -537,7 +566,15 @@ describe('hostile text that is accepted', () => {
     const env = loadEnvironment('example', catalog).env!;
     const app = Testing.app();
     synthesized = JSON.parse(Testing.synth(addObservabilityStack(app, { env, catalog: catalog as SloCatalog }), true)) as Json;
-  }, 120_000);
+    const first = hostileGrafanaRules()[0]!;
+    const keys = Object.keys(labels);
+    const dashboards = Object.values((synthesized.resource?.grafana_dashboard ?? {}) as Record<string, Json>).map((d) =>
+      String(d.config_json),
+    );
+    const back = readBack([...keys.map((k) => String(first.labels[k])), ...dashboards]);
+    terraformLabels = Object.fromEntries(keys.map((k, i) => [k, back[i]!]));
+    terraformDashboards = back.slice(keys.length);
+  }, 180_000);
 
   const ruleCount = () => rules.groups.reduce((n, g) => n + g.rules.length, 0);
   const grafanaRules = () =>
@@ -567,10 +604,19 @@ describe('hostile text that is accepted', () => {
       expect(promtool.status).toBe(0);
     });
 
-    test('synth: the Grafana alert rules hold the value as that literal text; annotations only hold our templates', () => {
+    test('synth: Terraform reads the value back as that literal text; annotations only hold our templates', () => {
       const hostile = hostileGrafanaRules();
       expect(hostile.length).toBeGreaterThan(0);
-      if (c.field !== 'description') for (const r of hostile) expect(r.labels[c.field]).toBe(c.value);
+      if (c.field !== 'description') {
+        for (const r of hostile) expect(r.labels[c.field]).toBe(escapeTerraformTemplates(c.value));
+        expect(terraformLabels[c.field]).toBe(c.value);
+      } else {
+        const panels = (ps: Json[]): Json[] => ps.flatMap((p) => [p, ...panels((p.panels ?? []) as Json[])]);
+        const descriptions = terraformDashboards.flatMap((d) =>
+          panels(((JSON.parse(d) as Json).panels ?? []) as Json[]).map((p) => String(p.description)),
+        );
+        expect(descriptions.some((d) => d.startsWith(c.value))).toBe(true);
+      }
       const templates = grafanaRules().flatMap((r) =>
         Object.values(r.annotations as Record<string, string>).flatMap((a) => a.match(/\{\{.*?\}\}/g) ?? []),
       );
