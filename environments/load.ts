@@ -7,9 +7,11 @@ import { displayPath, readUtf8 } from '../slos/load';
 import type { Problem } from '../slos/problems';
 import { fieldPath, sortProblems } from '../slos/problems';
 import { parseYaml, problemAt, type YamlSource } from '../slos/yaml-source';
-import { zodProblems } from '../slos/zod-problem';
+import { secretFieldAt, zodProblems } from '../slos/zod-problem';
 import type { SloCatalog } from '../slos/model';
 import { platformSlos, type PlatformSlos } from './platform-slos';
+import { shownValue, userInfoProblems } from '../slos/text-policy';
+import { overlaps, parseCidr, regionProblem, subnetProblem, type Cidr } from './network-rules';
 import { environmentSchema, type EnvironmentConfig } from './schema';
 import { supplyChainProblems } from './production-supply-chain';
 
@@ -29,14 +31,16 @@ const SEVERITIES = ['page', 'critical', 'warning', 'info'] as const;
 export function parseEnvironment(source: YamlSource): { env?: EnvironmentConfig; problems: Problem[] } {
   const parsed = environmentSchema.safeParse(source.value, { reportInput: true });
   const production = (source.value as { production?: unknown } | null)?.production === true;
+  // Credentials in a URL are refused in every environment, whatever else is wrong with the file.
+  const always = [...userInfoProblems(source), ...networkProblems(source)];
   if (!parsed.success) {
     const shape = parsed.error.issues.flatMap((i) => zodProblems(source, i, environmentSchema));
     const taken = new Set(shape.map((p) => p.field));
-    const extra = production ? productionProblems(source).filter((p) => !taken.has(p.field)) : [];
+    const extra = [...always, ...(production ? productionProblems(source) : [])].filter((p) => !taken.has(p.field));
     return { problems: sortProblems([...shape, ...extra]) };
   }
   const env = parsed.data;
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...always];
   const primaries = env.gcp.regions.filter((r) => r.primary).map((r) => r.name);
   if (primaries.length !== 1) {
     const given = primaries.length === 0 ? 'no primary region' : `${primaries.length} primary regions (${primaries.join(', ')})`;
@@ -107,18 +111,67 @@ export function productionProblems(source: YamlSource): Problem[] {
     }
   }
   out.push(...supplyChainProblems(source));
+  const gcp = (source.value as { gcp?: { stateBucket?: unknown } } | null)?.gcp;
+  if (gcp && typeof gcp === 'object' && (gcp.stateBucket === undefined || gcp.stateBucket === null)) {
+    out.push(
+      problemAt(
+        source,
+        ['gcp'],
+        'gcp.stateBucket is missing; a production environment keeps its terraform state (which holds the notification and redis secrets) in a gcs bucket, never on the deploying machine',
+        'production',
+      ),
+    );
+  }
   walk(source.value, [], (path, value) => {
     if (typeof value === 'string' && PLACEHOLDER_RE.test(value)) {
+      const shown = shownValue(value, secretFieldAt(environmentSchema, path));
       out.push(
         problemAt(
           source,
           path,
-          `${fieldPath(path)} is ${JSON.stringify(value)}, a placeholder; a production environment needs the real value`,
+          `${fieldPath(path)} is ${shown}, a placeholder; a production environment needs the real value`,
           'production',
           true,
         ),
       );
     }
+  });
+  return out;
+}
+
+/**
+ * Regions Google has, subnet ranges that are usable private IPv4 CIDRs, and no two region subnets
+ * of the one VPC overlapping (environments/network-rules.ts). Works on the file as written, so it
+ * reports alongside shape problems elsewhere in the file.
+ */
+function networkProblems(source: YamlSource): Problem[] {
+  const out: Problem[] = [];
+  const regions = (source.value as { gcp?: { regions?: unknown } } | null)?.gcp?.regions;
+  if (!Array.isArray(regions)) return out;
+  const ranges: { index: number; text: string; name: unknown; cidr: Cidr }[] = [];
+  regions.forEach((r: { name?: unknown; subnetCidr?: unknown } | null, i) => {
+    const at = (field: string, message: string) => problemAt(source, ['gcp', 'regions', i, field], message, 'network', true);
+    const name = r?.name;
+    const region = typeof name === 'string' ? regionProblem(name) : undefined;
+    if (region) out.push(at('name', `gcp.regions[${i}].name "${String(name)}" ${region}`));
+    const text = r?.subnetCidr;
+    if (typeof text !== 'string') return;
+    const subnet = subnetProblem(text);
+    if (subnet) {
+      out.push(at('subnetCidr', `gcp.regions[${i}].subnetCidr "${text}" ${subnet}`));
+      return;
+    }
+    const cidr = parseCidr(text) as Cidr;
+    const clash = ranges.find((other) => overlaps(other.cidr, cidr));
+    if (clash) {
+      out.push(
+        at(
+          'subnetCidr',
+          `gcp.regions[${i}].subnetCidr "${text}" overlaps gcp.regions[${clash.index}].subnetCidr "${clash.text}" (${String(clash.name)}); allowed: disjoint ranges, one vpc routes them all`,
+        ),
+      );
+    }
+    ranges.push({ index: i, text, name, cidr });
   });
   return out;
 }

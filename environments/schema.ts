@@ -3,6 +3,7 @@
  * types inferred from it. Secrets are always Secret Manager references, never literal values.
  */
 import { z } from 'zod';
+import { linkUrl, secretFields } from '../slos/text-policy';
 
 /** A Secret Manager secret version reference: `projects/<project>/secrets/<name>/versions/<version>`. */
 export const SECRET_REF_RE = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/secrets\/[A-Za-z0-9_-]{1,255}\/versions\/(latest|[1-9][0-9]*)$/;
@@ -13,19 +14,21 @@ const secretRef = (what: string) =>
     .regex(SECRET_REF_RE, {
       message: `must be a secret manager reference projects/<project>/secrets/<name>/versions/<version>, never the secret itself`,
     })
-    .describe(`${what}, as a Secret Manager secret version reference (never a literal).`);
+    .describe(`${what}, as a Secret Manager secret version reference (never a literal).`)
+    // hostile-input: a literal secret written here by mistake must never be echoed in a message.
+    .register(secretFields, { referencePattern: SECRET_REF_RE.source });
 
 const regionSchema = z
   .strictObject({
     name: z
       .string()
-      .regex(/^[a-z]+-[a-z]+[0-9]$/, { message: 'must be a google cloud region such as europe-west1' })
-      .describe('Google Cloud region.'),
+      .regex(/^[a-z]+-[a-z]+[0-9]+$/, { message: 'must be a google cloud region such as europe-west1' })
+      .describe('Google Cloud region; one of environments/gcp-regions.ts.'),
     primary: z.boolean().default(false).describe('The primary region holds the Cloud SQL primary; exactly one region is primary.'),
     subnetCidr: z
       .string()
       .regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, { message: 'must be an IPv4 CIDR range' })
-      .describe('Primary range of the region subnet.'),
+      .describe('Primary range of the region subnet: private (RFC 1918 or RFC 6598), /8 to /29, not overlapping another region.'),
   })
   .describe('One region the platform runs in.');
 
@@ -242,7 +245,11 @@ export const environmentSchema = z
           .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { message: 'must be a google cloud project id' })
           .describe('Project id.'),
         regions: z.array(regionSchema).min(1).describe('Regions, one marked primary.'),
-        stateBucket: z.string().min(3).optional().describe('GCS bucket for Terraform state; local state when absent.'),
+        stateBucket: z
+          .string()
+          .min(3)
+          .optional()
+          .describe('GCS bucket for Terraform state; local state when absent (a production environment must name one).'),
         statePrefix: z.string().default('slo-platform').describe('Prefix of state objects in the bucket.'),
         privateServicesPrefixLength: z
           .number()
@@ -257,7 +264,7 @@ export const environmentSchema = z
       .string()
       .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { message: 'must be a DNS name' })
       .describe('Public hostname of the API (managed certificate, uptime checks).'),
-    runbookBaseUrl: z.url().describe('Base URL under which docs/runbooks/*.md are published; alerts link to <base>/<topic>.md#<anchor>.'),
+    runbookBaseUrl: linkUrl('Base URL under which docs/runbooks/*.md are published; alerts link to <base>/<topic>.md#<anchor>.'),
     platformSlos: z
       .strictObject({
         lightLatency: z.string().default('api/light-endpoint-latency').describe('SLO (service/name) of the light-endpoint latency target.'),
@@ -274,8 +281,8 @@ export const environmentSchema = z
       .describe('Which SLOs hold the platform targets that symptom alerts, dashboards and policies draw their thresholds from.'),
     grafana: z
       .strictObject({
-        url: z.url().describe('Grafana base URL.'),
-        prometheusUrl: z.url().describe('URL of the Prometheus-compatible data source Grafana queries.'),
+        url: linkUrl('Grafana base URL (no credentials: the provider reads GRAFANA_AUTH).'),
+        prometheusUrl: linkUrl('URL of the Prometheus-compatible data source Grafana queries (no credentials).'),
         managedAlerts: z.boolean().default(false).describe('Also create Grafana-managed rule groups with the burn-rate alerts.'),
       })
       .describe('Grafana where the dashboards and alerting live.'),

@@ -11,6 +11,7 @@ import { isWarning, sortProblems } from './problems';
 import { fileRules, setRules } from './rules';
 import { specFileSchema, type SpecFile } from './schema';
 import { fromSloth, isSlothSpec } from './sloth';
+import { userInfoProblems } from './text-policy';
 import { locate, parseYaml, type YamlSource } from './yaml-source';
 import { zodProblems } from './zod-problem';
 
@@ -42,7 +43,7 @@ export function buildCatalog(files: readonly InputFile[]): CatalogResult {
     problems.push(...parsed.problems);
     if (!parsed.source) continue;
     const result = isSlothSpec(parsed.source.value) ? fromSloth(parsed.source) : fromNative(parsed.source);
-    problems.push(...result.problems);
+    problems.push(...result.problems, ...userInfoProblems(parsed.source));
     slos.push(...result.slos);
   }
   problems.push(...setRules(slos));

@@ -1,5 +1,5 @@
 /** The thin I/O edge of `slos/`: reads spec files and the docs table from disk. Never writes. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildCatalog, type CatalogResult, type InputFile } from './catalog';
 import { checkDocs } from './docs-targets';
@@ -14,16 +14,45 @@ export function displayPath(path: string): string {
   return rel && !rel.startsWith('..') ? rel : path;
 }
 
-/** Reads UTF-8 text strictly: invalid bytes are an error (with their line and column), not replacement characters. */
+/**
+ * Largest input file read (specs, environments, docs): far above any real spec file, small enough
+ * that a path to a huge file fails at once instead of filling memory.
+ */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads UTF-8 text strictly: invalid bytes are an error (with their line and column), not
+ * replacement characters. Only regular files are read: a FIFO would block the read forever, a
+ * device or socket is no spec; each is refused with a one-line message, as is a file that cannot
+ * be opened (missing, unreadable, a symlink loop). The file is opened non-blocking and checked
+ * again on the open descriptor, so a path swapped for a FIFO in between cannot block either.
+ */
 export function readUtf8(path: string): { text: string } | { error: string; line?: number; col?: number } {
-  let st;
+  const shown = displayPath(path);
+  let st: Stats;
   try {
     st = statSync(path);
-  } catch {
-    return { error: `cannot read ${displayPath(path)}: no such file` };
+  } catch (e) {
+    return { error: cannotRead(shown, e) };
   }
-  if (st.isDirectory()) return { error: `${displayPath(path)} is a directory, not a spec file` };
-  const bytes = readFileSync(path);
+  if (st.isDirectory()) return { error: `${shown} is a directory, not a spec file` };
+  if (!st.isFile()) return { error: notRegular(shown, st) };
+  let bytes: Buffer;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const opened = fstatSync(fd);
+    if (!opened.isFile()) return { error: notRegular(shown, opened) };
+    if (opened.size > MAX_INPUT_BYTES)
+      return {
+        error: `${shown} is ${opened.size} bytes; allowed: at most ${MAX_INPUT_BYTES} bytes (${MAX_INPUT_BYTES / 1024 / 1024} MiB)`,
+      };
+    bytes = readFileSync(fd);
+  } catch (e) {
+    return { error: cannotRead(shown, e) };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
@@ -51,11 +80,12 @@ export function readSpecDir(dir: string): { files: InputFile[]; problems: Proble
     names = readdirSync(dir)
       .filter((n) => SPEC_FILE.test(n) && !n.startsWith('.'))
       .sort();
-  } catch {
-    return {
-      files: [],
-      problems: [{ file: shown, line: 1, col: 1, field: '', message: `slo directory ${shown} does not exist`, rule: 'file' }],
-    };
+  } catch (e) {
+    const message =
+      (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `slo directory ${shown} does not exist`
+        : cannotRead(shown, e).replace(/^cannot read/, 'cannot read slo directory');
+    return { files: [], problems: [{ file: shown, line: 1, col: 1, field: '', message, rule: 'file' }] };
   }
   if (names.length === 0) {
     return {
@@ -96,6 +126,33 @@ export function loadCatalog(opts: ValidateOptions): CatalogResult {
   if (!result.catalog) return result;
   const problems = checkDocs(displayPath(opts.docsFile), docs.text, result.catalog);
   return problems.length > 0 ? { problems: sortProblems(problems), warnings } : result;
+}
+
+/** Why a path could not be opened, in words, from the system error code. */
+function cannotRead(shown: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ELOOP: 'a symbolic link loop',
+    ENAMETOOLONG: 'the path is too long',
+    ENOTDIR: 'a part of the path is not a directory',
+    EISDIR: 'it is a directory',
+  };
+  return `cannot read ${shown}: ${(code && why[code]) ?? `system error ${code ?? String(e)}`}`;
+}
+
+/** The refusal of a path that is not a regular file. */
+function notRegular(shown: string, st: Stats): string {
+  const kind = st.isFIFO()
+    ? 'a named pipe (fifo)'
+    : st.isSocket()
+      ? 'a socket'
+      : st.isCharacterDevice() || st.isBlockDevice()
+        ? 'a device'
+        : 'not a regular file';
+  return `${shown} is ${kind}; only regular files are read`;
 }
 
 /** Offset of the first byte that breaks UTF-8 (a bad lead byte or a missing continuation byte). */

@@ -9,7 +9,7 @@ import { parseDuration } from './duration';
 import type { Slo } from './model';
 import type { Problem } from './problems';
 import { promqlSyntaxError, promqlTemplateError } from './promql';
-import type { SpecFile, SloSpec } from './schema';
+import { MAX_NAME_LENGTH, type SpecFile, type SloSpec } from './schema';
 import { problemAt, type YamlSource } from './yaml-source';
 
 /** A per-SLO rule; `at` places a problem at a field (and, with `charOffset`, at a character of its value). */
@@ -282,6 +282,19 @@ export function fileRules(source: YamlSource, spec: SpecFile): Problem[] {
       const at = (path: PropertyKey[], message: string, preferValue = false, charOffset?: number) =>
         problemAt(source, ['slos', i, ...path], `slo "${slo.name}": ${message}`, id, preferValue, charOffset);
       out.push(...rule(slo, at));
+    }
+    // The Cloud Monitoring SLO carries `<service>-<slo>` as a user label (alerts/cloud-monitoring).
+    const key = `${spec.service}-${slo.name}`;
+    if (slo.sli.cloudMonitoring && key.length > MAX_NAME_LENGTH) {
+      out.push(
+        problemAt(
+          source,
+          ['slos', i, 'name'],
+          `slo "${slo.name}": service and slo name make the cloud monitoring label "${key}" (${key.length} characters); allowed: at most ${MAX_NAME_LENGTH}, google cloud's limit for a label value; shorten one of them`,
+          'cloud-monitoring-label',
+          true,
+        ),
+      );
     }
   });
   return out;

@@ -6,6 +6,7 @@
  * membership, PromQL parsing, docs agreement) are the semantic rules in `rules.ts`.
  */
 import { z } from 'zod';
+import { linkUrl, NO_TEMPLATE_MESSAGE, NO_TEMPLATE_RE } from './text-policy';
 
 /** The literal `apiVersion` every native spec file carries. */
 export const API_VERSION = 'slo-platform/v1';
@@ -21,15 +22,31 @@ const NAME_RE = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const LABEL_KEY_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const ALERT_NAME_RE = /^([A-Z][a-z0-9]*)+$/;
 
+/**
+ * Longest service, SLO and owner name: each becomes a label value, and Google Cloud label values
+ * (Cloud Monitoring user labels) hold at most 63 characters.
+ * https://cloud.google.com/resource-manager/docs/labels-overview#requirements
+ */
+export const MAX_NAME_LENGTH = 63;
+const MAX_NAME_MESSAGE = `at most ${MAX_NAME_LENGTH} characters; it becomes a label value, and google cloud label values hold at most ${MAX_NAME_LENGTH}`;
+
 const name = (what: string) =>
   z
     .string()
     .regex(NAME_RE, { message: 'allowed: lower-case kebab-case (a-z, 0-9, -), starting with a letter, e.g. error-rate' })
+    .max(MAX_NAME_LENGTH, { message: MAX_NAME_MESSAGE })
     .describe(`${what}: lower-case kebab-case, used in record names, labels and UIDs.`);
+
+/**
+ * A label value: any text without Go template delimiters, since Prometheus and Grafana expand
+ * alert labels as templates. Line breaks and control characters are allowed: the rule writer
+ * escapes every one of them.
+ */
+export const labelValueSchema = z.string().regex(NO_TEMPLATE_RE, { message: NO_TEMPLATE_MESSAGE });
 
 /** Prometheus label map; keys follow the Prometheus label-name syntax. */
 export const labelsSchema = z
-  .record(z.string().regex(LABEL_KEY_RE, { message: 'allowed: a prometheus label name, [a-zA-Z_][a-zA-Z0-9_]*' }), z.string())
+  .record(z.string().regex(LABEL_KEY_RE, { message: 'allowed: a prometheus label name, [a-zA-Z_][a-zA-Z0-9_]*' }), labelValueSchema)
   .describe('Prometheus labels added to every rule, alert and series of this scope.');
 
 const severitySchema = z.enum(SEVERITIES).describe('One of the four platform severities.');
@@ -119,7 +136,7 @@ export const alertingSchema = z
       .regex(ALERT_NAME_RE, { message: 'allowed: a CamelCase alert name, e.g. ApiErrorBudgetBurn' })
       .optional()
       .describe('Alert name; defaults to the CamelCase of service and SLO name.'),
-    runbookUrl: z.url().optional().describe('Runbook link; required when any alert pages.'),
+    runbookUrl: linkUrl('Runbook link (http or https); required when any alert pages.').optional(),
     labels: labelsSchema.default({}).describe('Routing labels on every alert of this SLO.'),
     page: burnAlertSchema
       .default({ enabled: true, labels: {} })
@@ -178,7 +195,7 @@ export const specFileSchema = z
     apiVersion: z.literal(API_VERSION).describe('Spec format version.'),
     kind: z.literal(KIND).describe('Spec kind.'),
     service: name('service'),
-    owner: z.string().min(1).describe('Owning team, added as the `team` label.'),
+    owner: labelValueSchema.min(1).max(MAX_NAME_LENGTH, { message: MAX_NAME_MESSAGE }).describe('Owning team, added as the `team` label.'),
     labels: labelsSchema.default({}),
     slos: z.array(sloSchema).min(1).describe('The SLOs of this service.'),
   })

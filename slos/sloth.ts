@@ -16,7 +16,8 @@ import { formatDuration, parseDuration } from './duration';
 import type { PromSli, Slo, SourceRef } from './model';
 import type { Problem } from './problems';
 import { promqlSyntaxError } from './promql';
-import { SEVERITIES, type Severity, type SloWindow } from './schema';
+import { MAX_NAME_LENGTH, SEVERITIES, type Severity, type SloWindow } from './schema';
+import { NO_TEMPLATE_MESSAGE, NO_TEMPLATE_RE } from './text-policy';
 import { locate, problemAt, type YamlSource } from './yaml-source';
 import { zodProblems } from './zod-problem';
 
@@ -61,14 +62,25 @@ const LABEL_KEY_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const ALERT_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 // Sloth reads label values into Go strings, so an unquoted `tier: 2` is the string "2".
-const labelValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+// Label and annotation values become alert labels and annotations, which Prometheus and Grafana
+// expand as Go templates: `{{`/`}}` are refused (slos/text-policy.ts).
+const labelValue = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform(String)
+  .pipe(z.string().regex(NO_TEMPLATE_RE, { message: NO_TEMPLATE_MESSAGE }));
 const labels = z
   .record(z.string().regex(LABEL_KEY_RE, { message: 'label keys must match [a-zA-Z_][a-zA-Z0-9_]*' }), labelValue)
   .default({})
   .describe('Prometheus labels.');
-const annotations = z.record(z.string(), z.string()).default({}).describe('Prometheus alert annotations.');
+const annotations = z
+  .record(z.string(), z.string().regex(NO_TEMPLATE_RE, { message: NO_TEMPLATE_MESSAGE }))
+  .default({})
+  .describe('Prometheus alert annotations.');
 const slothName = (what: string) =>
-  z.string().regex(SLOTH_NAME_RE, { message: `${what} must start with a letter or digit and use only letters, digits, -, _ and .` });
+  z
+    .string()
+    .regex(SLOTH_NAME_RE, { message: `${what} must start with a letter or digit and use only letters, digits, -, _ and .` })
+    .max(MAX_NAME_LENGTH, { message: `allowed: at most ${MAX_NAME_LENGTH} characters; it becomes a label value` });
 
 const subAlert = z
   .strictObject({

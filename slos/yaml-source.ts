@@ -2,7 +2,7 @@
  * YAML with positions: parses a file keeping a line counter, and maps a field path back to the
  * line and column where it stands, so every message can point at `file:line:col`.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Problem } from './problems';
 import { fieldPath } from './problems';
 
@@ -33,7 +33,33 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
     problems.push({ file, line: pos.line, col: pos.col, field: '', message: `yaml syntax error: ${lowerFirst(first)}`, rule: 'yaml' });
   }
   if (problems.length > 0) return { problems };
-  return { source: { file, doc, lines, value: doc.toJS() }, problems };
+  try {
+    return { source: { file, doc, lines, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) }, problems };
+  } catch (e) {
+    // The yaml library refuses an alias expansion beyond the limit (a "billion laughs" bomb).
+    if (!(e instanceof ReferenceError)) throw e;
+    const pos = lines.linePos(firstAliasOffset(doc));
+    const message = `yaml aliases expand too far (more than ${MAX_ALIAS_COUNT} nodes through *aliases); allowed: a file without nested alias expansion`;
+    return { problems: [{ file, line: pos.line, col: pos.col, field: '', message, rule: 'yaml' }] };
+  }
+}
+
+/**
+ * How many nodes alias expansion may produce in one file (the yaml library's own default). Spec
+ * files need few or no aliases; the limit stops an alias bomb, where a few lines of nested
+ * aliases expand to billions of nodes.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+function firstAliasOffset(doc: Document.Parsed): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Problem } from './problems';
 import { fieldPath } from './problems';
 import { problemAt, type YamlSource } from './yaml-source';
 import { editDistance } from './edit-distance';
+import { secretFields, shownValue, type SecretField } from './text-policy';
 
 /**
  * Turns one zod issue into problems (one per unknown key, otherwise one). `schema` is the root
@@ -16,6 +17,9 @@ export function zodProblems(source: YamlSource, issue: z.core.$ZodIssue, schema?
   const path = issue.path as PropertyKey[];
   const field = fieldPath(path) || 'the document';
   const input = (issue as { input?: unknown }).input;
+  // A field that holds a secret is never shown, whatever is wrong with it.
+  const secret = schema ? secretFieldAt(schema, path) : undefined;
+  const describe = (v: unknown) => describeValue(v, secret);
   const at = (message: string, where: readonly PropertyKey[] = path, preferValue = true) =>
     problemAt(source, where, message, 'schema', preferValue);
   switch (issue.code) {
@@ -69,17 +73,45 @@ export function zodProblem(source: YamlSource, issue: z.core.$ZodIssue, schema?:
 
 /** The field names of the strict object at `path` in `schema` (empty when not an object). */
 export function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  let node: ZodDefNode | undefined = unwrap(schema as unknown as ZodDefNode);
-  for (const part of path) {
-    if (!node) return [];
-    const def = node._zod.def;
-    if (def.type === 'object' && typeof part === 'string') node = unwrap(def.shape?.[part]);
-    else if (def.type === 'array' && typeof part === 'number') node = unwrap(def.element);
-    else if (def.type === 'record') node = unwrap(def.valueType);
-    else return [];
-  }
+  const node = nodeAt(schema, path);
   const shape = node?._zod.def.type === 'object' ? node._zod.def.shape : undefined;
   return shape ? Object.keys(shape) : [];
+}
+
+/** How the field at `path` of `schema` may be shown, when it is registered in `secretFields`. */
+export function secretFieldAt(schema: z.ZodType, path: readonly PropertyKey[]): SecretField | undefined {
+  let node: ZodDefNode | undefined = schema as unknown as ZodDefNode;
+  for (const part of path) {
+    node = childOf(node, part);
+    if (!node) return undefined;
+  }
+  // The registered schema may sit under optional/default wrappers; check each layer.
+  for (let i = 0; node && i < 10; i++) {
+    const meta = secretFields.get(node as unknown as z.ZodType);
+    if (meta) return meta;
+    const def: ZodDefNode['_zod']['def'] = node._zod.def;
+    node = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
+  }
+  return undefined;
+}
+
+/** The schema node at `path`, wrappers stripped (undefined when the path leaves the schema). */
+function nodeAt(schema: z.ZodType, path: readonly PropertyKey[]): ZodDefNode | undefined {
+  let node: ZodDefNode | undefined = unwrap(schema as unknown as ZodDefNode);
+  for (const part of path) {
+    node = unwrap(childOf(node, part));
+    if (!node) return undefined;
+  }
+  return node;
+}
+
+function childOf(node: ZodDefNode | undefined, part: PropertyKey): ZodDefNode | undefined {
+  const def = unwrap(node)?._zod.def;
+  if (!def) return undefined;
+  if (def.type === 'object' && typeof part === 'string') return def.shape?.[part];
+  if (def.type === 'array' && typeof part === 'number') return def.element;
+  if (def.type === 'record') return def.valueType;
+  return undefined;
 }
 
 /** The slice of zod's internal definition this module walks. */
@@ -129,13 +161,14 @@ function closest(key: string, allowed: readonly string[]): string | undefined {
   return best?.name;
 }
 
-function describe(v: unknown): string {
+function describeValue(v: unknown, secret: SecretField | undefined): string {
   if (v === undefined) return 'missing';
   if (v === null) return 'null (empty)';
   if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : 'a list';
   if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return shownValue(v, secret);
+  if (secret) return `a ${typeof v} (not shown)`;
   if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return JSON.stringify(v);
   return `${typeof v} ${String(v)}`;
 }
 

@@ -3,6 +3,7 @@
  * placeholder values, missing notification targets and literal secrets, one problem per field,
  * each at its file:line:col.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadEnvironment, loadEnvironmentOrThrow, parseEnvironment } from '../../environments/load';
 import { formatProblem } from '../../slos/problems';
@@ -10,14 +11,17 @@ import { parseYaml } from '../../slos/yaml-source';
 
 const EXAMPLE = readFileSync('environments/example.yaml', 'utf8');
 
-/** The example turned into a production environment with real-looking values. */
+/** The example turned into a production environment with real-looking values and a state bucket. */
 const PRODUCTION = EXAMPLE.replace(/^production: false$/m, 'production: true')
   .replace(/^name: example$/m, 'name: prod')
+  .replace(/^ {2}project: example-platform-prod$/m, '  project: example-platform-prod\n  stateBucket: acme-platform-prod-tfstate')
   .replaceAll('example-platform-prod', 'acme-platform-prod')
   .replaceAll('example.com', 'acme.io')
   // pinned as production requires: the image by digest, secrets by version number
   .replace(/^( {2}image: \S+?):[\w.-]+$/m, `$1@sha256:${'ab12'.repeat(16)}`)
   .replaceAll('/versions/latest', '/versions/2');
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function problemsOf(text: string, file = 'environments/prod.yaml'): string[] {
   const parsed = parseYaml(file, text);
@@ -79,7 +83,7 @@ describe('environment config', () => {
     ]);
   });
 
-  test('rejects a literal secret instead of a secret manager reference, with the placeholders in the same run', () => {
+  test('rejects a literal secret instead of a secret manager reference without showing it, with the placeholders in the same run', () => {
     // given a Slack token pasted in, and the example project id left in the domain
     const text = PRODUCTION.replace('projects/acme-platform-prod/secrets/slack-bot-token/versions/2', 'xoxb-1234-abcd').replace(
       'domain: api.acme.io',
@@ -88,7 +92,16 @@ describe('environment config', () => {
     // then
     expect(problemsOf(text)).toEqual([
       `environments/prod.yaml:${pos(text, 'api.example.com')}: domain is "api.example.com", a placeholder; a production environment needs the real value`,
-      `environments/prod.yaml:${pos(text, 'xoxb-1234-abcd')}: notifications.critical.slack.tokenSecret is "xoxb-1234-abcd"; must be a secret manager reference projects/<project>/secrets/<name>/versions/<version>, never the secret itself`,
+      `environments/prod.yaml:${pos(text, 'xoxb-1234-abcd')}: notifications.critical.slack.tokenSecret is a value of 14 characters (sha256 ${sha256('xoxb-1234-abcd').slice(0, 8)}…, not shown); must be a secret manager reference projects/<project>/secrets/<name>/versions/<version>, never the secret itself`,
+    ]);
+  });
+
+  test('rejects a production environment without a state bucket, naming the field', () => {
+    // given
+    const text = PRODUCTION.replace(/^ {2}stateBucket: .*\n/m, '');
+    // then
+    expect(problemsOf(text)).toEqual([
+      `environments/prod.yaml:${pos(text, 'gcp:')}: gcp.stateBucket is missing; a production environment keeps its terraform state (which holds the notification and redis secrets) in a gcs bucket, never on the deploying machine`,
     ]);
   });
 

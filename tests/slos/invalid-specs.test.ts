@@ -143,7 +143,7 @@ describe('more shape mistakes', () => {
     [
       'a runbook that is not a url',
       valid.replace('runbookUrl: https://runbooks.example.org/checkout#error-rate', 'runbookUrl: see wiki'),
-      's.yaml:17:19: slos[0].alerting.runbookUrl is "see wiki"; allowed: a url',
+      's.yaml:17:19: slos[0].alerting.runbookUrl is "see wiki"; allowed: an http or https url',
     ],
     [
       'a label key that is not a prometheus label name',

@@ -1,10 +1,14 @@
 /**
  * A small YAML emitter for the plain data of rule and test files: mappings in insertion order,
- * sequences, numbers, booleans and strings. Strings are double-quoted with JSON escapes (valid YAML),
- * multi-line strings become `|-` block scalars. About ten times faster than a general YAML library
+ * sequences, numbers, booleans and strings. About ten times faster than a general YAML library
  * on 1,000 SLOs, and the output shape never depends on a library's style heuristics.
+ *
+ * Every string is safe by construction, whatever it holds: it is written plain only when it
+ * matches a short list of harmless characters, as a `|-` block only when each of its lines is
+ * printable text, and otherwise double-quoted with every character YAML could read as a line
+ * break or a control escaped. YAML breaks lines not only on `\n` but on `\r`, U+0085, U+2028 and
+ * U+2029 (YAML 1.2.2 §5.4); a raw one in a label value would end the scalar and start new rules.
  */
-
 type Data = string | number | boolean | readonly Data[] | { readonly [key: string]: Data };
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -13,18 +17,44 @@ const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_./-]*(:[A-Za-z0-9_./-]+)*$/;
 const RESERVED = /^(y|n|yes|no|on|off|true|false|null)$/i;
 
+/**
+ * Characters a YAML document may not hold raw inside a scalar, beyond the C0 controls JSON
+ * already escapes: DEL and the C1 controls (U+0085, NEL, is a line break), the line and paragraph
+ * separators, the byte-order mark, the two non-characters and unpaired surrogates. YAML 1.2.2 §5.1
+ * (printable set) and §5.4 (line breaks): https://yaml.org/spec/1.2.2/#chapter-5-character-productions
+ */
+const NOT_RAW_BEYOND_JSON = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+
+/** Anything a `|-` block line may not hold: every character above, every C0 control and the tab. */
+const NOT_IN_BLOCK_LINE =
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A double-quoted scalar: JSON's escapes (valid YAML; JSON escapes C0 controls and unpaired
+ * surrogates) plus a `\uXXXX` escape for every character JSON leaves raw that YAML may not.
+ */
+export function quoted(value: string): string {
+  return JSON.stringify(value).replace(NOT_RAW_BEYOND_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function scalar(value: string | number | boolean): string {
   if (typeof value !== 'string') return String(value);
-  return PLAIN.test(value) && !RESERVED.test(value) ? value : JSON.stringify(value);
+  return PLAIN.test(value) && !RESERVED.test(value) ? value : quoted(value);
 }
 
 function key(k: string): string {
-  return PLAIN_KEY.test(k) ? k : JSON.stringify(k);
+  return PLAIN_KEY.test(k) ? k : quoted(k);
 }
 
-/** A string that can be a block scalar: several lines, none with leading or trailing blanks issues. */
+/** A string that can be a block scalar: several lines of printable text, no leading or trailing blanks. */
 function isBlock(value: Data): value is string {
-  return typeof value === 'string' && value.includes('\n') && !/^\s/.test(value) && !/\s$/.test(value) && !value.includes('\t');
+  return (
+    typeof value === 'string' &&
+    value.includes('\n') &&
+    !/^\s/.test(value) &&
+    !/\s$/.test(value) &&
+    value.split('\n').every((line) => !NOT_IN_BLOCK_LINE.test(line))
+  );
 }
 
 function emit(value: Data, indent: string, out: string[]): void {

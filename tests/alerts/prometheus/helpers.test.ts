@@ -104,6 +104,32 @@ describe('YAML emitter', () => {
     expect(text).toContain('    expr: |-\n      a > 1\n      and\n      b > 1\n');
     expect(text).toContain('tier: "1"');
   });
+
+  // Every character YAML reads as a line break (YAML 1.2.2 §5.4) or may not hold raw (§5.1).
+  const hostile: [string, string][] = [
+    ['carriage return', '\r'],
+    ['next line U+0085', '\u0085'],
+    ['line separator U+2028', '\u2028'],
+    ['paragraph separator U+2029', '\u2029'],
+    ['NUL', '\u0000'],
+    ['ESC control', '\u001b'],
+    ['DEL', '\u007f'],
+    ['C1 control U+009B', '\u009b'],
+    ['byte-order mark', '\ufeff'],
+    ['non-character U+FFFE', '\ufffe'],
+    ['tab', '\t'],
+  ];
+
+  test.each(hostile)('writes a %s in a value or key so that it reads back as itself and starts no new entry', (_, ch) => {
+    // given a value that would start a new rule if the character broke the line, alone and in a multi-line value
+    const injected = `x${ch}  - record: injected_rule${ch}    expr: vector(1)`;
+    const data = { groups: [{ name: 'g', rules: [{ record: 'r', expr: `a\nb${ch}c`, labels: { team: injected, [`k${ch}`]: 'v' } }] }] };
+    // when
+    const text = toYaml(data);
+    // then: the same data comes back, and the text holds none of these characters raw
+    expect(parse(text)).toEqual(data);
+    expect(text).not.toMatch(/[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe]/);
+  });
 });
 
 describe('evaluation interval of a test file', () => {
