@@ -5,6 +5,7 @@
  */
 import type { AlertLinks } from '../alerts/prometheus/policy';
 import { loadEnvironment } from '../environments/load';
+import type { EnvironmentConfig } from '../environments/schema';
 import { ENGINE_ALONE, type EngineInputs } from '../layers/layer';
 import { platformEngineInputs } from '../layers/platform/layer';
 import type { SloCatalog } from '../slos/model';
@@ -53,13 +54,16 @@ export function flagLinks(values: EngineOptionValues): AlertLinks {
   return { ...(grafanaUrl === undefined ? {} : { grafanaUrl }), ...(runbookBaseUrl === undefined ? {} : { runbookBaseUrl }) };
 }
 
-/** The engine inputs of the flags, or the environment's problems. */
-export function engineInputs(values: EngineOptionValues, catalog: SloCatalog): { inputs?: EngineInputs; problems: Problem[] } {
+/** The engine inputs of the flags (and the environment, with `--env`), or the environment's problems. */
+export function engineInputs(
+  values: EngineOptionValues,
+  catalog: SloCatalog,
+): { inputs?: EngineInputs; env?: EnvironmentConfig; problems: Problem[] } {
   const links = flagLinks(values);
   if (values.env === undefined) return { inputs: { ...ENGINE_ALONE, links }, problems: [] };
   const { env, platform, problems } = loadEnvironment(values.env, catalog);
   if (!env || !platform) return { problems };
-  return { inputs: platformEngineInputs(catalog, env, platform, links), problems: [] };
+  return { inputs: platformEngineInputs(catalog, env, platform, links), env, problems: [] };
 }
 
 /** The arguments that pass the same options on to another command (`slo test` runs `slo generate`). */

@@ -145,6 +145,65 @@ const symptomsSchema = z
   .default(SYMPTOM_DEFAULTS)
   .describe('Prometheus symptom-alert tunables; SLO-, RPO- and limit-derived thresholds are computed, not set here.');
 
+/** `host:port` of a server Prometheus talks to. */
+const hostPort = (what: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:[1-9][0-9]{0,4}$/, { message: 'must be host:port such as localhost:9093' })
+    .describe(what);
+
+const PROMETHEUS_SERVER_DEFAULTS = {
+  alertmanagers: ['localhost:9093'],
+  blackboxExporter: 'localhost:9115',
+  metricsScheme: 'https' as const,
+  metricsPath: '/metrics',
+  secretsDir: '/etc/alertmanager/secrets',
+  smtp: { smarthost: 'localhost:25' },
+};
+
+/**
+ * The self-run Prometheus, Alertmanager and blackbox exporter that evaluate the generated rules
+ * (`slo generate --env` writes their configuration; docs/alerting.md "Alertmanager and Prometheus
+ * configuration").
+ */
+const prometheusServersSchema = z
+  .strictObject({
+    alertmanagers: z
+      .array(hostPort('Alertmanager'))
+      .min(1)
+      .default(PROMETHEUS_SERVER_DEFAULTS.alertmanagers)
+      .describe('Alertmanagers Prometheus sends alerts to (host:port).'),
+    blackboxExporter: hostPort('Blackbox exporter that probes each region health endpoint (host:port).').default(
+      PROMETHEUS_SERVER_DEFAULTS.blackboxExporter,
+    ),
+    metricsScheme: z.enum(['http', 'https']).default(PROMETHEUS_SERVER_DEFAULTS.metricsScheme).describe('Scheme of the metrics endpoint.'),
+    metricsPath: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._~/-]*$/, { message: 'must be a url path such as /metrics' })
+      .default(PROMETHEUS_SERVER_DEFAULTS.metricsPath)
+      .describe('Path of the API metrics endpoint, scraped at <region>.<domain>:<service.port> in each region.'),
+    secretsDir: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/, { message: 'must be an absolute directory such as /etc/alertmanager/secrets' })
+      .default(PROMETHEUS_SERVER_DEFAULTS.secretsDir)
+      .describe('Where Alertmanager finds each notification secret, mounted from Secret Manager as <secretsDir>/<secret name>.'),
+    smtp: z
+      .strictObject({
+        smarthost: hostPort('SMTP relay of e-mail notifications (host:port).').default(PROMETHEUS_SERVER_DEFAULTS.smtp.smarthost),
+        from: z.email().optional().describe('Sender address; alertmanager@<domain> when absent.'),
+        username: z
+          .string()
+          .regex(/^[A-Za-z0-9@._+-]+$/, { message: 'must be an smtp user name (letters, digits, @._+-)' })
+          .optional()
+          .describe('SMTP user; no authentication when absent.'),
+        passwordSecret: secretRef('SMTP password').optional(),
+      })
+      .default(PROMETHEUS_SERVER_DEFAULTS.smtp)
+      .describe('How Alertmanager sends e-mail.'),
+  })
+  .default(PROMETHEUS_SERVER_DEFAULTS)
+  .describe('The self-run Prometheus, Alertmanager and blackbox exporter that evaluate the generated rules.');
+
 // --- security controls (docs/infrastructure.md "Security controls"); kept in one block ---------
 
 /**
@@ -368,6 +427,7 @@ export const environmentSchema = z
       .default({ executionsPerMinutePerWorkspace: 60, edgeRequestsPerMinutePerClient: 1200 }),
     monitoring: monitoringSchema,
     symptoms: symptomsSchema,
+    prometheusServers: prometheusServersSchema,
     security: securitySchema,
   })
   .describe('One deployment environment.');
@@ -380,3 +440,5 @@ export type RegionConfig = EnvironmentConfig['gcp']['regions'][number];
 export type SecurityConfig = EnvironmentConfig['security'];
 /** Notification target of one severity. */
 export type NotificationTarget = NonNullable<EnvironmentConfig['notifications']['page']>;
+/** The self-run Prometheus, Alertmanager and blackbox exporter of an environment. */
+export type PrometheusServersConfig = EnvironmentConfig['prometheusServers'];

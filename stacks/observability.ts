@@ -7,6 +7,7 @@
  * Notification secrets are Secret Manager references, read by Terraform at plan time.
  */
 import { grafanaBurnRateRuleGroups } from '../alerts/grafana/burn-rate-rules';
+import { messageTemplateText, NOTIFICATION_GROUP_BY, severityRoutingTable, TEMPLATE_NAMES } from '../alerts/routing';
 import { Annotations, TerraformStack, type App } from '../constructs/framework';
 import { addGoogleProvider } from '../constructs/google/google-provider';
 import { CloudMonitoringDataSource } from '../constructs/grafana/cloud-monitoring-data-source';
@@ -45,11 +46,8 @@ export function grafanaNames(env: EnvironmentConfig) {
   };
 }
 
-/** Labels that group alerts into one notification: one per SLO of a service. */
-export const NOTIFICATION_GROUP_BY = Object.freeze([LABEL.service, LABEL.slo]);
-
-/** Names of the templates the message template defines. */
-export const TEMPLATE_NAMES = Object.freeze({ title: 'slo.title', body: 'slo.body' });
+/** Grouping, template names and text live with the routing table that every alert path shares. */
+export { messageTemplateText, NOTIFICATION_GROUP_BY, TEMPLATE_NAMES } from '../alerts/routing';
 
 /** Adds `<env>-observability` to `app` and returns it. */
 export function addObservabilityStack(app: App, inputs: EnvironmentInputs): TerraformStack {
@@ -120,12 +118,14 @@ function addAlertRouting(stack: TerraformStack, env: EnvironmentConfig, secrets:
     });
     contactPoints.set(severity, cp);
   }
-  const routes: NotificationRoute[] = configured.map((severity) => ({
-    matchers: { [LABEL.severity]: severity },
-    contactPoint: contactPoints.get(severity)!.name,
-  }));
-  // Anything without a known severity goes where the least urgent alerts go.
-  const fallback = contactPoints.get(configured[configured.length - 1]!)!;
+  // One routing table for every alert path: a severity without a target goes to the nearest one,
+  // anything without a known severity where the least urgent alerts go.
+  const table = severityRoutingTable(configured);
+  const routes: NotificationRoute[] = SEVERITIES.flatMap((severity) => {
+    const to = table.routedTo[severity];
+    return to ? [{ matchers: { [LABEL.severity]: severity }, contactPoint: contactPoints.get(to)!.name }] : [];
+  });
+  const fallback = contactPoints.get(table.defaultSeverity!)!;
   new NotificationPolicy(stack, 'NotificationPolicy', {
     defaultContactPoint: fallback.name,
     groupBy: NOTIFICATION_GROUP_BY,
@@ -139,20 +139,4 @@ function integrations(target: NotificationTarget, secrets: SecretStore) {
     ...(target.slack ? { slack: { recipient: target.slack.channel, token: secrets.value(target.slack.tokenSecret) } } : {}),
     ...(target.email ? { email: { addresses: target.email.addresses } } : {}),
   };
-}
-
-/**
- * Title and body of every notification: the severity, the service and SLO, each alert's
- * summary and description, and its runbook link.
- */
-export function messageTemplateText(): string {
-  return [
-    `{{ define "${TEMPLATE_NAMES.title}" }}[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] ` +
-      `{{ .CommonLabels.${LABEL.severity} }} {{ .CommonLabels.${LABEL.service} }}/{{ .CommonLabels.${LABEL.slo} }}{{ end }}`,
-    `{{ define "${TEMPLATE_NAMES.body}" }}{{ range .Alerts }}{{ .Annotations.summary }}`,
-    `{{ .Annotations.description }}`,
-    `{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}{{ end }}`,
-    `{{ end }}{{ end }}`,
-    '',
-  ].join('\n');
 }

@@ -5,6 +5,7 @@
  */
 import { SECRET_REF_RE, type EnvironmentConfig } from '../../environments/schema';
 import { SEVERITIES, type Severity } from '../../slos/schema';
+import { severityRoutingTable } from '../routing';
 import type { ChannelSpec, PolicySeverity, SecretVersionRef } from './model';
 
 /** Splits `projects/<p>/secrets/<name>/versions/<v>`; throws on anything else. */
@@ -70,19 +71,17 @@ export interface SeverityRouting {
 
 /**
  * Routes each severity to its own channels, or, when it has none, to the channels of the nearest
- * configured severity, preferring the more urgent one on a tie, so that no alert goes nowhere.
+ * configured severity: the one routing table of alerts/routing.ts.
  */
 export function severityRouting(channels: readonly ChannelSpec[]): SeverityRouting {
   const own = (s: Severity) => channels.filter((c) => c.severity === s).map((c) => c.key);
+  const table = severityRoutingTable(SEVERITIES.filter((s) => own(s).length > 0));
   const channelKeys = {} as Record<Severity, readonly string[]>;
-  const fallbacks: { severity: Severity; routedTo: Severity }[] = [];
-  SEVERITIES.forEach((severity, rank) => {
-    const byDistance = SEVERITIES.map((s, r) => ({ s, d: Math.abs(r - rank), r })).sort((a, b) => a.d - b.d || a.r - b.r);
-    const hit = byDistance.find(({ s }) => own(s).length > 0);
-    channelKeys[severity] = hit ? own(hit.s) : [];
-    if (hit && hit.s !== severity) fallbacks.push({ severity, routedTo: hit.s });
-  });
-  return { channelKeys, fallbacks };
+  for (const severity of SEVERITIES) {
+    const to = table.routedTo[severity];
+    channelKeys[severity] = to ? own(to) : [];
+  }
+  return { channelKeys, fallbacks: table.fallbacks };
 }
 
 /**

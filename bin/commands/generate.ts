@@ -3,6 +3,7 @@
  * unit, never destroying a file it did not write (bin/generated-output.ts holds the policy).
  */
 import { engineArtifacts } from '../../layers/layer';
+import { serverArtifacts, serverInputs } from '../../alerts/servers';
 import { loadCatalog } from '../../slos/load';
 import { parseCommandArgs } from '../args';
 import { ENGINE_HELP, ENGINE_OPTIONS, engineInputs } from '../engine-inputs';
@@ -13,7 +14,9 @@ import { DEFAULT_SLOS_DIR, render } from './validate';
 const HELP = `usage: slo generate [--slos DIR] [--env NAME|FILE] [--grafana-url URL] [--runbook-base-url URL] --out DIR [--adopt]
 
 Writes DIR/prometheus/<service>.rules.yaml, DIR/prometheus/<service>.test.yaml and
-DIR/grafana/<dashboard-uid>.json for exactly the specs given. Invalid specs write nothing (exit 1).
+DIR/grafana/<dashboard-uid>.json for exactly the specs given; with --env also
+DIR/alertmanager/alertmanager.yml (+ its template and routing test), DIR/prometheus/prometheus.yml
+and DIR/blackbox/blackbox.yml. Invalid specs write nothing (exit 1).
   --slos DIR              spec directory (default: slos)
 ${ENGINE_HELP}
   --out DIR               output directory. Only files slo generate wrote there (listed in
@@ -50,6 +53,12 @@ export function generate(args: string[], io: CliIo): number {
     return EXIT.invalid;
   }
   const artifacts = engineArtifacts(catalog, resolved.inputs);
+  // The platform's own servers (Alertmanager, Prometheus, blackbox exporter) only with an
+  // environment: without one the output is the specs' alone.
+  if (resolved.env) {
+    const ruleFiles = artifacts.filter((a) => a.path.startsWith('prometheus/') && a.path.endsWith('.rules.yaml'));
+    artifacts.push(...serverArtifacts(serverInputs(resolved.env), ruleFiles));
+  }
   try {
     const written = writeGeneratedOutput(values.out, artifacts, target);
     for (const note of written.notes) io.err(`slo generate: ${note}`);

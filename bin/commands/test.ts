@@ -7,21 +7,25 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { parseCommandArgs } from '../args';
 import { ENGINE_HELP, ENGINE_OPTIONS, engineArgs } from '../engine-inputs';
 import { isMidSwap } from '../generated-output';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { generate } from './generate';
+import { AMTOOL_INSTALL_HINT, checkAlertmanager, findAmtool } from '../alertmanager-check';
+import { SERVER_CONFIG_PATHS } from '../../alerts/servers/artifacts';
 
 const HELP = `usage: slo test [--out DIR] [--slos DIR] [--env NAME|FILE] [--grafana-url URL] [--runbook-base-url URL]
 
-Runs promtool check rules and promtool test rules on the generated Prometheus files.
+Runs promtool check rules and promtool test rules on the generated Prometheus files, promtool
+check config on prometheus.yml, and, when slo generate wrote an Alertmanager configuration
+(--env), amtool check-config and the routing test (each alert reaches its severity's receiver).
   --out DIR               test the files slo generate wrote to DIR/prometheus (default: generate
                           into a temporary directory from the options below first)
   --slos DIR              spec directory when generating (default: slos)
 ${ENGINE_HELP}
-promtool is found through $PROMTOOL, then PATH.
+promtool is found through $PROMTOOL, amtool through $AMTOOL, then PATH.
 exit: 0 all passed, 1 a check or test failed (or promtool is missing), 2 usage error`;
 
 /** What to tell a user without promtool. */
@@ -128,7 +132,18 @@ export async function test(args: string[], io: CliIo): Promise<number> {
       io.err(`slo test: no rule files in ${dir}; run "slo generate --out ${outDir}" first`);
       return EXIT.invalid;
     }
+    // amtool is needed when slo generate wrote an Alertmanager configuration (--env): find it
+    // before the slow promtool runs, so a missing tool fails at once.
+    const routingTest = join(outDir, SERVER_CONFIG_PATHS.alertmanagerRoutingTest);
+    const amtool = existsSync(routingTest) ? findAmtool() : undefined;
+    if (existsSync(routingTest) && !amtool) {
+      io.err(`slo test: ${AMTOOL_INSTALL_HINT}`);
+      return EXIT.invalid;
+    }
     const runs = await checkAndTest(promtool, dir);
+    // prometheus.yml (slo generate --env) loads the rule files: promtool checks both together.
+    const promConfig = SERVER_CONFIG_PATHS.prometheus.split('/').pop()!;
+    if (existsSync(join(dir, promConfig))) runs.push(await runPromtool(promtool, ['check', 'config', promConfig], dir));
     const failed = runs.filter((r) => r.code !== 0);
     for (const r of runs) {
       const line = `promtool ${r.args.join(' ')}: ${r.code === 0 ? 'ok' : `failed (exit ${r.code})`}`;
@@ -136,8 +151,20 @@ export async function test(args: string[], io: CliIo): Promise<number> {
       if (r.code !== 0) io.err(r.output.trimEnd());
     }
     io.out(`slo test: ${runs.length - failed.length} of ${runs.length} promtool runs passed in ${dir}`);
-    return failed.length > 0 ? EXIT.invalid : EXIT.ok;
+    const routing = amtool ? await alertmanagerRuns(amtool, routingTest, io) : true;
+    return failed.length > 0 || !routing ? EXIT.invalid : EXIT.ok;
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** amtool check-config and the generated routing test `routingTest`; true when all passed. */
+async function alertmanagerRuns(amtool: string, routingTest: string, io: CliIo): Promise<boolean> {
+  const runs = await checkAlertmanager(amtool, dirname(routingTest), basename(routingTest));
+  const failed = runs.filter((r) => !r.ok);
+  for (const r of failed) io.err(`${r.what}: failed\n${r.detail}`);
+  io.out(
+    `slo test: ${runs.length - failed.length} of ${runs.length} amtool checks passed in ${dirname(routingTest)} (check-config and one route per alert)`,
+  );
+  return failed.length === 0;
 }

@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findPromtool } from '../../bin/commands/test';
 import { runCli as run } from './run-cli';
 
 /**
@@ -42,7 +43,7 @@ let slos: string;
 let envFile: string;
 let out: string;
 let generated: { code: number; out: string; err: string };
-const savedEnv = { PROMTOOL: process.env.PROMTOOL, PATH: process.env.PATH };
+const savedEnv = { PROMTOOL: process.env.PROMTOOL, AMTOOL: process.env.AMTOOL, PATH: process.env.PATH };
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'slo-test-cmd-'));
@@ -75,7 +76,10 @@ describe('slo test', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('promtool check rules checkout.rules.yaml: ok');
     expect(r.out).toContain('promtool test rules checkout.test.yaml: ok');
-    expect(r.out).toContain('2 of 2 promtool runs passed');
+    expect(r.out).toContain('promtool check config prometheus.yml: ok');
+    expect(r.out).toContain('3 of 3 promtool runs passed');
+    // with --env, the Alertmanager config check and one route per alert of the rule file
+    expect(r.out).toMatch(/slo test: (\d+) of \1 amtool checks passed/);
   });
 
   test('fails with exit 1 and the promtool output when a generated rule is broken', async () => {
@@ -106,6 +110,20 @@ describe('slo test', () => {
     expect(r.err).toContain('apt-get install prometheus');
   });
 
+  test('fails with exit 1 and the install hint when amtool is missing and there is an Alertmanager config', async () => {
+    // given: promtool found, a PATH without amtool
+    process.env.PROMTOOL = findPromtool();
+    delete process.env.AMTOOL;
+    process.env.PATH = tmp;
+    // when
+    const r = await run('test', '--out', out);
+    // then
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('amtool not found');
+    expect(r.err).toContain('apt-get install prometheus-alertmanager');
+    expect(r.out).toBe('');
+  });
+
   test('fails with exit 1 when PROMTOOL names a file that is not executable', async () => {
     process.env.PROMTOOL = join(tmp, 'no-such-promtool');
     const r = await run('test', '--out', out);
@@ -128,6 +146,6 @@ describe('slo test', () => {
   test('generates into a temporary directory first when --out is not given', async () => {
     const r = await run('test', '--slos', slos, '--env', envFile);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('2 of 2 promtool runs passed');
+    expect(r.out).toContain('3 of 3 promtool runs passed');
   });
 });

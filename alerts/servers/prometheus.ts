@@ -1,0 +1,74 @@
+/**
+ * The Prometheus server configuration that evaluates the generated rules (a complete example:
+ * deployments with their own Prometheus copy its `rule_files`, `alerting` and `scrape_configs`),
+ * and the blackbox exporter module its uptime job probes with.
+ *
+ * The uptime job is what `probe_success{job="uptime"}` comes from: the availability SLI and the
+ * uptime panel read it. Each region's health endpoint is probed every
+ * `monitoring.uptimePeriodSeconds`, as Cloud Monitoring's uptime checks do.
+ */
+import { formatDuration } from '../../slos/duration';
+import type { ServerInputs } from './inputs';
+
+/** Job of the probe results; the availability SLI selects `probe_success{job="uptime"}`. */
+export const UPTIME_JOB = 'uptime';
+
+/** Blackbox exporter module of the uptime probes: an HTTP GET that succeeds on a 2xx answer. */
+export const UPTIME_MODULE = 'http_2xx';
+
+/**
+ * Evaluation (and scrape) interval of the rules: 1 m, the step the burn-rate windows and the
+ * promtool scenarios are built on (the shortest window, 5 m, holds five evaluations).
+ */
+export const EVALUATION_INTERVAL = '1m';
+
+/** Label of the region a series was scraped or probed in; the symptom alerts group by it. */
+export const REGION_LABEL = 'region';
+
+/** `prometheus.yml` as plain data; `ruleFiles` are paths relative to it. */
+export function prometheusConfig(inputs: ServerInputs, ruleFiles: readonly string[]) {
+  return {
+    global: { scrape_interval: EVALUATION_INTERVAL, evaluation_interval: EVALUATION_INTERVAL },
+    rule_files: [...ruleFiles],
+    alerting: { alertmanagers: [{ static_configs: [{ targets: [...inputs.alertmanagers] }] }] },
+    scrape_configs: [
+      {
+        job_name: inputs.metricsJob,
+        scheme: inputs.metricsScheme,
+        metrics_path: inputs.metricsPath,
+        static_configs: inputs.regions.map((r) => ({ targets: [r.metricsTarget], labels: { [REGION_LABEL]: r.region } })),
+      },
+      {
+        job_name: UPTIME_JOB,
+        scrape_interval: formatDuration(inputs.uptimePeriodSeconds),
+        scrape_timeout: formatDuration(inputs.uptimeTimeoutSeconds),
+        metrics_path: '/probe',
+        params: { module: [UPTIME_MODULE] },
+        static_configs: inputs.regions.map((r) => ({
+          targets: [r.healthUrl],
+          labels: { [REGION_LABEL]: r.region, service: inputs.probedService },
+        })),
+        // The standard blackbox pattern: the target becomes the probe's `target` parameter and
+        // the `instance` label, and Prometheus scrapes the exporter instead.
+        relabel_configs: [
+          { source_labels: ['__address__'], target_label: '__param_target' },
+          { source_labels: ['__param_target'], target_label: 'instance' },
+          { target_label: '__address__', replacement: inputs.blackboxExporter },
+        ],
+      },
+    ],
+  };
+}
+
+/** The blackbox exporter's `blackbox.yml`: the uptime module. */
+export function blackboxConfig(inputs: ServerInputs) {
+  return {
+    modules: {
+      [UPTIME_MODULE]: {
+        prober: 'http',
+        timeout: formatDuration(inputs.uptimeTimeoutSeconds),
+        http: { method: 'GET', preferred_ip_protocol: 'ip4' },
+      },
+    },
+  };
+}

@@ -1,0 +1,239 @@
+/**
+ * The server configurations `slo generate --env` writes: Alertmanager (checked by amtool, with
+ * the generated routing test), Prometheus (promtool check config, with the rule files beside it)
+ * and the blackbox exporter (its own config check). The tools are required: missing, the tests
+ * fail with an install hint.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import { prometheusArtifacts } from '../../../alerts/prometheus/artifacts';
+import {
+  alertmanagerConfig,
+  literalTemplate,
+  routingCases,
+  SERVER_CONFIG_PATHS,
+  serverArtifacts,
+  serverInputs,
+  UPTIME_JOB,
+  type RoutingTestFile,
+} from '../../../alerts/servers';
+import { AMTOOL_INSTALL_HINT, checkAlertmanager, findAmtool } from '../../../bin/alertmanager-check';
+import { findPromtool, PROMTOOL_INSTALL_HINT } from '../../../bin/commands/test';
+import { loadEnvironmentOrThrow } from '../../../environments/load';
+import type { EnvironmentConfig } from '../../../environments/schema';
+import type { Artifact } from '../../../slos/artifact';
+import { loadCatalog } from '../../../slos/load';
+import { platformInputs } from '../../layers/platform/example';
+
+const { catalog } = loadCatalog({ slosDir: 'slos' });
+if (!catalog) throw new Error('bundled specs do not load');
+const example = loadEnvironmentOrThrow('example');
+const BLACKBOX = 'prometheus-blackbox-exporter';
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'slo-servers-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function amtool(): string {
+  const found = findAmtool();
+  if (!found) throw new Error(AMTOOL_INSTALL_HINT);
+  return found;
+}
+
+/** Every artifact of `env`, written under a fresh directory; returns it and the artifacts. */
+function writeAll(name: string, env: EnvironmentConfig): { dir: string; artifacts: Artifact[] } {
+  const rules = prometheusArtifacts(catalog!, platformInputs(catalog!, env));
+  const artifacts = [
+    ...rules,
+    ...serverArtifacts(
+      serverInputs(env),
+      rules.filter((a) => a.path.endsWith('.rules.yaml')),
+    ),
+  ];
+  const dir = join(tmp, name);
+  for (const a of artifacts) {
+    mkdirSync(dirname(join(dir, a.path)), { recursive: true });
+    writeFileSync(join(dir, a.path), a.content);
+  }
+  return { dir, artifacts };
+}
+
+const content = (artifacts: Artifact[], path: string) => artifacts.find((a) => a.path === path)!.content;
+
+describe('Alertmanager configuration', () => {
+  test('passes amtool check-config and routes every alert the rule files can emit to its severity receiver', async () => {
+    // given
+    const { dir, artifacts } = writeAll('example', example);
+    const routing = parse(content(artifacts, SERVER_CONFIG_PATHS.alertmanagerRoutingTest)) as RoutingTestFile;
+    // when
+    const runs = await checkAlertmanager(amtool(), join(dir, 'alertmanager'), 'routing.test.yaml');
+    // then
+    expect(runs.filter((r) => !r.ok)).toEqual([]);
+    expect(runs.length).toBe(routing.tests.length + 1);
+    const severities = new Set(routing.tests.map((t) => t.labels.severity));
+    expect([...severities].sort()).toEqual(['critical', 'info', 'page', 'warning']);
+    for (const t of routing.tests) expect(t.receiver).toBe(`example-${t.labels.severity}`);
+    // every alert of every rule file is covered
+    const alerts = artifacts
+      .filter((a) => a.path.endsWith('.rules.yaml'))
+      .flatMap((a) => (parse(a.content) as { groups: { rules: { alert?: string }[] }[] }).groups.flatMap((g) => g.rules))
+      .flatMap((r) => (r.alert ? [r.alert] : []));
+    expect(new Set(routing.tests.map((t) => t.alertname))).toEqual(new Set(alerts));
+  });
+
+  test('fails the routing test when the routes do not follow the routing table', async () => {
+    // given: the page route sends to the warning receiver
+    const { dir } = writeAll('mutated', example);
+    const file = join(dir, SERVER_CONFIG_PATHS.alertmanager);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/receiver: example-page\n/, 'receiver: example-warning\n'));
+    // when
+    const runs = await checkAlertmanager(amtool(), join(dir, 'alertmanager'), 'routing.test.yaml');
+    // then
+    const failed = runs.filter((r) => !r.ok);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const f of failed) expect(f.detail).toBe('expected receiver example-page, amtool resolved example-warning');
+  });
+
+  test('moves the route of a severity when the environment drops its target', async () => {
+    // given: no warning target, so warning alerts go to the nearest configured severity
+    const noWarning: EnvironmentConfig = { ...example, notifications: { ...example.notifications, warning: undefined } };
+    const { dir, artifacts } = writeAll('no-warning', noWarning);
+    // when
+    const runs = await checkAlertmanager(amtool(), join(dir, 'alertmanager'), 'routing.test.yaml');
+    // then
+    expect(runs.filter((r) => !r.ok)).toEqual([]);
+    const routing = parse(content(artifacts, SERVER_CONFIG_PATHS.alertmanagerRoutingTest)) as RoutingTestFile;
+    const warning = routing.tests.filter((t) => t.labels.severity === 'warning');
+    expect(warning.length).toBeGreaterThan(0);
+    for (const t of warning) expect(t.receiver).toBe('example-critical');
+  });
+
+  test('sends a severity to the target the environment names for it', () => {
+    // given: warning alerts by e-mail instead of Slack
+    const env: EnvironmentConfig = {
+      ...example,
+      notifications: { ...example.notifications, warning: { email: { addresses: ['w@example.com'] } } },
+    };
+    // when
+    const config = alertmanagerConfig(serverInputs(env))!;
+    // then
+    const warning = config.receivers.find((r) => r.name === 'example-warning')!;
+    expect(warning).not.toHaveProperty('slack_configs');
+    expect(warning.email_configs!.map((e) => e.to)).toEqual(['w@example.com']);
+  });
+
+  test('reads every credential from a file mounted from its secret, never the reference or a value inline', () => {
+    // when
+    const text = content(writeAll('secrets', example).artifacts, SERVER_CONFIG_PATHS.alertmanager);
+    // then
+    expect(text).not.toMatch(/projects\//);
+    const config = parse(text);
+    expect(config.receivers.find((r: { name: string }) => r.name === 'example-page').pagerduty_configs).toEqual([
+      expect.objectContaining({ routing_key_file: '/etc/alertmanager/secrets/pagerduty-integration-key' }),
+    ]);
+    const slack = config.receivers.find((r: { name: string }) => r.name === 'example-critical').slack_configs[0];
+    expect(slack.http_config.authorization.credentials_file).toBe('/etc/alertmanager/secrets/slack-bot-token');
+    expect(JSON.stringify(config)).not.toMatch(/"(routing_key|service_key|api_url_secret|credentials|smtp_auth_password)"/);
+  });
+
+  test('holds a ticket back while the page of the same SLO fires', () => {
+    // when
+    const config = alertmanagerConfig(serverInputs(example))!;
+    // then
+    expect(config.inhibit_rules).toEqual([
+      { source_matchers: ['slo_alert="page"'], target_matchers: ['slo_alert="ticket"'], equal: ['service', 'slo'] },
+    ]);
+  });
+
+  test.each([
+    ['#platform-alerts', '#platform-alerts'],
+    ['a{{ .Receiver }}b', '{{ "a{{ .Receiver }}b" }}'],
+    ['x}}y"z', '{{ "x}}y\\"z" }}'],
+  ])('keeps %j literal in Go template text', (value, expected) => {
+    expect(literalTemplate(value)).toBe(expected);
+  });
+
+  test('takes the service and slo labels of an alert from the recorded series it selects', () => {
+    // given
+    const rules =
+      'groups:\n  - rules:\n      - alert: A\n        expr: x{service="api", slo="s"} > 1 and y{slo="s",service="api"}\n        labels: {severity: page}\n';
+    // when
+    const cases = routingCases(serverInputs(example), [rules]);
+    // then
+    expect(cases).toEqual([
+      { alertname: 'A', labels: { alertname: 'A', service: 'api', slo: 's', severity: 'page' }, receiver: 'example-page' },
+    ]);
+  });
+});
+
+describe('Prometheus and blackbox exporter configuration', () => {
+  test('passes promtool check config with the rule files it loads', () => {
+    // given
+    const promtool = findPromtool();
+    if (!promtool) throw new Error(PROMTOOL_INSTALL_HINT);
+    const { dir } = writeAll('prometheus', example);
+    // when
+    const r = spawnSync(promtool, ['check', 'config', 'prometheus.yml'], { cwd: join(dir, 'prometheus'), encoding: 'utf8' });
+    // then
+    expect(`${r.stdout}${r.stderr}`).toContain(`SUCCESS: ${catalog!.services.length} rule files found`);
+    expect(r.status).toBe(0);
+  });
+
+  test('passes the blackbox exporter config check', () => {
+    // given
+    const { dir } = writeAll('blackbox', example);
+    // when
+    const r = spawnSync(BLACKBOX, ['--config.check', `--config.file=${join(dir, SERVER_CONFIG_PATHS.blackbox)}`], { encoding: 'utf8' });
+    // then
+    if (r.error) throw new Error(`${BLACKBOX} not found: install it with \`apt-get install prometheus-blackbox-exporter\` (Debian/Ubuntu)`);
+    expect(`${r.stdout}${r.stderr}`).toContain('Config file is ok');
+    expect(r.status).toBe(0);
+  });
+
+  test('probes every region health endpoint with the labels the availability SLI selects, every uptime period', () => {
+    // given
+    const config = parse(content(writeAll('uptime', example).artifacts, SERVER_CONFIG_PATHS.prometheus));
+    const availability = catalog!.slos.find((s) => s.id === 'api/availability')!;
+    const sli = JSON.stringify(availability.sli);
+    // when
+    const uptime = config.scrape_configs.find((j: { job_name: string }) => j.job_name === UPTIME_JOB);
+    // then
+    expect(uptime.scrape_interval).toBe(`${example.monitoring.uptimePeriodSeconds / 60}m`);
+    expect(uptime.static_configs.map((s: { targets: string[] }) => s.targets[0])).toEqual(
+      example.gcp.regions.map((r) => `https://${r.name}.${example.domain}${example.service.healthPath}`),
+    );
+    const matchers = [...sli.matchAll(/probe_success\{([^}]*)\}/g)].flatMap((m) => m[1]!.split(',').map((x) => x.trim()));
+    expect(matchers.length).toBeGreaterThan(0);
+    for (const s of uptime.static_configs) {
+      const labels = { ...s.labels, job: UPTIME_JOB };
+      for (const m of matchers) {
+        const [k, v] = m.split('=');
+        expect(labels[k!]).toBe(JSON.parse(v!.replace(/\\"/g, '"')));
+      }
+    }
+  });
+
+  test('scrapes the API metrics of every region under the job the rules select', () => {
+    // when
+    const config = parse(content(writeAll('metrics', example).artifacts, SERVER_CONFIG_PATHS.prometheus));
+    // then
+    const api = config.scrape_configs.find((j: { job_name: string }) => j.job_name === example.service.name);
+    expect(api.static_configs).toEqual(
+      example.gcp.regions.map((r) => ({ targets: [`${r.name}.${example.domain}:${example.service.port}`], labels: { region: r.name } })),
+    );
+    expect(config.rule_files).toEqual(catalog!.services.map((s) => `${s}.rules.yaml`));
+  });
+});
+
+describe('findAmtool', () => {
+  test('fails with an install hint naming the Debian package when amtool is missing', () => {
+    expect(findAmtool({ PATH: '' })).toBeUndefined();
+    expect(findAmtool({ AMTOOL: '/nonexistent/amtool' })).toBeUndefined();
+    expect(AMTOOL_INSTALL_HINT).toContain('apt-get install prometheus-alertmanager');
+  });
+});
