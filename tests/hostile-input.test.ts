@@ -52,7 +52,7 @@ interface RefusedSpec {
   readonly secret?: string;
   /** Runs the CLI in a child process with a time limit (a hang must fail the test, not block it). */
   readonly spawn?: boolean;
-  /** Runs the CLI as an unprivileged user (root reads any file). */
+  /** Runs the CLI without the right to bypass file modes (root reads any file). */
   readonly unprivileged?: boolean;
 }
 /** An environment file that must be refused with a message. */
@@ -388,8 +388,6 @@ let tmp: string;
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'slo-hostile-'));
-  // the unprivileged case runs as another user, who must reach its directory
-  chmodSync(tmp, 0o755);
 });
 afterAll(() => {
   for (const s of servers) s.close();
@@ -413,13 +411,18 @@ function specDir(name: string): string {
   const dir = join(tmp, name);
   mkdirSync(dir, { recursive: true });
   for (const f of readdirSync('slos').filter((n) => n.endsWith('.yaml'))) copyFileSync(join('slos', f), join(dir, f));
-  chmodSync(dir, 0o755);
   return dir;
 }
 
-/** Spawn options that drop root to `nobody` for a case about file permissions (root reads any file). */
-function asNobody(c: { unprivileged?: boolean }): { uid?: number; gid?: number } {
-  return c.unprivileged && process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+/**
+ * The command line for a child process, without root's permission to bypass file modes when the
+ * case is about file permissions: root reads any file, so the child keeps uid 0 but loses
+ * CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (util-linux `setpriv`). Dropping to another user
+ * instead would also need every folder above the checkout to be open to that user.
+ */
+function command(c: { unprivileged?: boolean }, args: string[]): [string, string[]] {
+  if (!c.unprivileged || process.getuid?.() !== 0) return [process.execPath, args];
+  return ['setpriv', ['--bounding-set', '-dac_override,-dac_read_search', process.execPath, ...args]];
 }
 
 /** `slo <args>`: in-process, or in a child process with a time limit (optionally unprivileged). */
@@ -428,7 +431,7 @@ async function slo(c: { spawn?: boolean; unprivileged?: boolean }, ...args: stri
     const r = await runCli(...args);
     return { code: r.code, output: r.out + r.err };
   }
-  const r = spawnSync(process.execPath, ['bin/slo.js', ...args], { encoding: 'utf8', timeout: 60_000, ...asNobody(c) });
+  const r = spawnSync(...command(c, ['bin/slo.js', ...args]), { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, output: `${r.stdout}${r.stderr}${r.error ? `\n${String(r.error)}` : ''}` };
 }
 
@@ -519,11 +522,10 @@ describe.each(refusedEnvironments)('%s', (id, c) => {
 /** `tsx main.ts` (what `npm run synth` runs after generate) with `env` set, with a time limit. */
 function synth(c: { message: RegExp; unprivileged?: boolean }, env: Record<string, string>): { code: number | null; output: string } {
   const outdir = mkdtempSync(join(tmp, 'cdktf-'));
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'main.ts'], {
+  const r = spawnSync(...command(c, ['node_modules/tsx/dist/cli.mjs', 'main.ts']), {
     encoding: 'utf8',
     timeout: 120_000,
     env: { ...process.env, ...env, CDKTF_OUTDIR: outdir },
-    ...asNobody(c),
   });
   return { code: r.status, output: `${r.stdout}${r.stderr}${r.error ? `\n${String(r.error)} (expecting ${String(c.message)})` : ''}` };
 }
