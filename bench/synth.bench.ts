@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
+import { syntheticSpecFile } from './private/synthetic-specs';
 
 const ROOT = join(__dirname, '..');
 const runsArg = process.argv.indexOf('--runs');
@@ -116,38 +117,7 @@ function specsWithSlos(count: number): string {
   const apiSlos = (api.match(/^ {2}- name:/gm) ?? []).length;
   for (let made = apiSlos, s = 0; made < count; s++) {
     const n = Math.min(10, count - made);
-    const slos = Array.from({ length: n }, (_, i) =>
-      i % 2 === 0
-        ? `  - name: errors-${i}
-    description: Requests of route ${i} succeed.
-    objective: 99.5
-    window: 28d
-    sli:
-      ratio:
-        errorQuery: sum(rate(http_requests_total{job="svc-${s}", route="r${i}", code=~"5.."}[{{.window}}]))
-        totalQuery: sum(rate(http_requests_total{job="svc-${s}", route="r${i}"}[{{.window}}]))
-    alerting:
-      runbookUrl: https://runbooks.example.org/svc-${s}#errors-${i}
-`
-        : `  - name: latency-${i}
-    description: Requests of route ${i} are fast.
-    objective: 99
-    window: 30d
-    sli:
-      latency:
-        histogram: http_request_duration_seconds
-        selector: job="svc-${s}", route="r${i}"
-        thresholdSeconds: 0.25
-        buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5]
-    alerting:
-      page:
-        enabled: false
-`,
-    );
-    writeFileSync(
-      join(dir, `svc-${s}.yaml`),
-      `apiVersion: slo-platform/v1\nkind: ServiceLevelObjectives\nservice: svc-${s}\nowner: team-${s}\nslos:\n${slos.join('')}`,
-    );
+    writeFileSync(join(dir, `svc-${s}.yaml`), syntheticSpecFile(`svc-${s}`, { slos: n, ratioObjective: () => 99.5 }));
     made += n;
   }
   return dir;

@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadCatalog } from '../slos/load';
+import { syntheticSpecFile } from './private/synthetic-specs';
 
 const SPECS = 1000;
 const PER_FILE = 10;
@@ -21,41 +22,7 @@ const ROOT = join(__dirname, '..');
 
 /** A spec file of `PER_FILE` SLOs, alternating ratio and latency SLIs, all valid. */
 function specFile(service: string): string {
-  const slos = Array.from({ length: PER_FILE }, (_, i) =>
-    i % 2 === 0
-      ? `  - name: errors-${i}
-    description: Requests of route ${i} succeed.
-    objective: 99.${i}
-    window: 28d
-    sli:
-      ratio:
-        errorQuery: sum(rate(http_requests_total{job="${service}", route="r${i}", code=~"5.."}[{{.window}}]))
-        totalQuery: sum(rate(http_requests_total{job="${service}", route="r${i}"}[{{.window}}]))
-    alerting:
-      runbookUrl: https://runbooks.example.org/${service}#errors-${i}
-`
-      : `  - name: latency-${i}
-    description: Requests of route ${i} are fast.
-    objective: 99
-    window: 30d
-    sli:
-      latency:
-        histogram: http_request_duration_seconds
-        selector: job="${service}", route="r${i}"
-        thresholdSeconds: 0.25
-        buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5]
-    alerting:
-      page:
-        enabled: false
-`,
-  );
-  return `# yaml-language-server: $schema=./schema.json
-apiVersion: slo-platform/v1
-kind: ServiceLevelObjectives
-service: ${service}
-owner: team-${service}
-slos:
-${slos.join('')}`;
+  return syntheticSpecFile(service, { slos: PER_FILE, ratioObjective: (i) => Number(`99.${i}`) });
 }
 
 function median(xs: number[]): number {
