@@ -189,7 +189,7 @@ describe('architecture', () => {
   test('the platform layer is reached only downstream of the engine (layers/platform/, stacks/, bin/, scripts/, main.ts)', () => {
     expect(
       violations(
-        (f) => !/^(layers\/platform|stacks|bin|scripts|tests|bench)\//.test(f) && f !== 'main.ts',
+        (f) => !/^(layers\/platform|stacks|bin|scripts|tests|bench|e2e)\//.test(f) && f !== 'main.ts',
         (e) => e.kind === 'file' && /^layers\/platform\//.test(e.to),
       ),
     ).toEqual([]);
