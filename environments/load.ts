@@ -8,7 +8,9 @@ import type { Problem } from '../slos/problems';
 import { fieldPath, sortProblems } from '../slos/problems';
 import { parseYaml, problemAt, type YamlSource } from '../slos/yaml-source';
 import { secretFieldAt, zodProblems } from '../slos/zod-problem';
+import { parseDuration } from '../slos/duration';
 import type { SloCatalog } from '../slos/model';
+import { requiredRetention } from '../slos/retention';
 import { platformSlos, type PlatformSlos } from './platform-slos';
 import { shownValue, userInfoProblems } from '../slos/text-policy';
 import { overlaps, parseCidr, regionProblem, subnetProblem, type Cidr } from './network-rules';
@@ -197,6 +199,26 @@ export function platformSloProblems(source: YamlSource, env: EnvironmentConfig, 
 }
 
 /**
+ * Problems with the Prometheus retention an environment states: shorter than the longest SLO
+ * window of the catalog needs (`requiredRetention`), the whole-window SLI and the remaining budget
+ * would read only part of their window.
+ */
+export function retentionProblems(source: YamlSource, env: EnvironmentConfig, catalog: SloCatalog): Problem[] {
+  const given = env.prometheusServers.retention;
+  const needed = requiredRetention(catalog);
+  if (given === undefined || !needed || parseDuration(given) >= needed.seconds) return [];
+  return [
+    problemAt(
+      source,
+      ['prometheusServers', 'retention'],
+      `prometheusServers.retention is ${given}, shorter than the ${needed.slo.window} window of slo ${needed.slo.id} (plus its 5m base rate) needs; allowed: at least ${needed.duration}`,
+      'environment',
+      true,
+    ),
+  ];
+}
+
+/**
  * Reads, parses and validates `environments/<name>.yaml` (or any path). With a catalog, also
  * checks that the platform SLOs it names exist there and resolves them, once.
  */
@@ -212,7 +234,7 @@ export function loadEnvironment(
   if (!parsed.source) return { problems: parsed.problems };
   const result = parseEnvironment(parsed.source);
   if (!result.env || !catalog) return result;
-  const problems = platformSloProblems(parsed.source, result.env, catalog);
+  const problems = [...platformSloProblems(parsed.source, result.env, catalog), ...retentionProblems(parsed.source, result.env, catalog)];
   return problems.length > 0 ? { problems } : { ...result, platform: platformSlos(result.env, catalog) };
 }
 

@@ -200,6 +200,13 @@ const prometheusServersSchema = z
       })
       .default(PROMETHEUS_SERVER_DEFAULTS.smtp)
       .describe('How Alertmanager sends e-mail.'),
+    retention: z
+      .string()
+      .regex(/^[1-9][0-9]*[dw]$/, { message: 'must be a prometheus duration in days or weeks such as 31d or 6w' })
+      .optional()
+      .describe(
+        'The --storage.tsdb.retention.time the Prometheus runs with; at least the longest SLO window plus 5 m, in whole days (checked by slo validate --env). When absent, prometheus/prometheus.flags states exactly that.',
+      ),
   })
   .default(PROMETHEUS_SERVER_DEFAULTS)
   .describe('The self-run Prometheus, Alertmanager and blackbox exporter that evaluate the generated rules.');

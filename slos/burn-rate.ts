@@ -35,6 +35,13 @@ export const WORKBOOK_WINDOWS: readonly AlertWindowSpec[] = Object.freeze([
   { kind: 'ticket', id: '3d', budgetShareOfReference: 0.1, longWindowSeconds: 259200, shortWindowSeconds: 21600 },
 ]);
 
+/**
+ * The window of the recorded error and total rates (`slo:sli_error:rate5m`, `slo:sli_total:rate5m`)
+ * that every long window of an SLO is summed from: the Workbook's shortest alert window, and long
+ * enough to hold several scrapes at any usual scrape interval.
+ */
+export const BASE_RATE_WINDOW_SECONDS = 300;
+
 /** A fully resolved burn-rate alert window for one SLO. */
 export interface BurnWindow {
   readonly kind: 'page' | 'ticket';

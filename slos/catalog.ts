@@ -101,6 +101,7 @@ function toModel(source: YamlSource, spec: SpecFile, index: number): Slo {
     errorBudget: errorBudgetRatio(s.objective),
     window: s.window,
     windowSeconds,
+    evaluationInterval: spec.evaluationInterval,
     labels: { ...spec.labels, team: spec.owner, ...s.labels },
     sli,
     ...(s.sli.expectedEventsPerHour !== undefined ? { expectedEventsPerHour: s.sli.expectedEventsPerHour } : {}),

@@ -3,7 +3,8 @@
  * see spec types or `undefined` defaults. Instances are frozen.
  */
 import type { BurnWindow } from './burn-rate';
-import type { Severity, SloWindow } from './schema';
+import { parseDuration } from './duration';
+import { DEFAULT_EVALUATION_INTERVAL, type Severity, type SloWindow } from './schema';
 
 /** Where a value came from, for messages that name both places. */
 export interface SourceRef {
@@ -109,6 +110,8 @@ export interface Slo {
   /** SLO window as written, e.g. `30d`. */
   readonly window: SloWindow;
   readonly windowSeconds: number;
+  /** How often Prometheus evaluates the SLO's rule group, as a Prometheus duration (the spec file's `evaluationInterval`). */
+  readonly evaluationInterval: string;
   /** Service labels, `team`, and the SLO's own labels, merged in that order. */
   readonly labels: Readonly<Record<string, string>>;
   readonly sli: PromSli;
@@ -139,6 +142,21 @@ export interface SloCatalog {
   readonly slos: readonly Slo[];
   /** Service names, sorted. */
   readonly services: readonly string[];
+}
+
+/**
+ * Seconds between two evaluations of an SLO's rule group: the one setting every generated group's
+ * `interval`, the promtool scenarios' `evaluation_interval`, `slo explain` and the docs read.
+ */
+export function evaluationIntervalSeconds(slo: Pick<Slo, 'evaluationInterval'>): number {
+  return parseDuration(slo.evaluationInterval);
+}
+
+/** The evaluation interval of a service's rule file (every SLO of a service shares its spec file's setting). */
+export function serviceEvaluationInterval(slos: readonly Slo[]): string {
+  const intervals = [...new Set(slos.map((s) => s.evaluationInterval))];
+  if (intervals.length > 1) throw new Error(`internal: one service has several evaluation intervals: ${intervals.join(', ')}`);
+  return intervals[0] ?? DEFAULT_EVALUATION_INTERVAL;
 }
 
 /** SLOs of one service, in catalog order. */

@@ -15,6 +15,13 @@ export const KIND = 'ServiceLevelObjectives';
 
 /** SLO windows this package supports, as Prometheus durations. */
 export const SUPPORTED_WINDOWS = ['7d', '28d', '30d'] as const;
+/**
+ * Rule evaluation intervals a spec file may state. At most 1 m, so the shortest alert window (5 m)
+ * holds at least five evaluations and a `for:` of 2 m (the platform's symptom alerts) is two.
+ */
+export const EVALUATION_INTERVALS = ['15s', '30s', '1m'] as const;
+/** The rule evaluation interval when a spec file states none: Prometheus' own default. */
+export const DEFAULT_EVALUATION_INTERVAL = '1m';
 /** The four alert severities of the platform, most urgent first. */
 export const SEVERITIES = ['page', 'critical', 'warning', 'info'] as const;
 
@@ -197,6 +204,12 @@ export const specFileSchema = z
     service: name('service'),
     owner: labelValueSchema.min(1).max(MAX_NAME_LENGTH, { message: MAX_NAME_MESSAGE }).describe('Owning team, added as the `team` label.'),
     labels: labelsSchema.default({}),
+    evaluationInterval: z
+      .enum(EVALUATION_INTERVALS)
+      .default(DEFAULT_EVALUATION_INTERVAL)
+      .describe(
+        'How often Prometheus evaluates this service\'s rule groups: every generated group states it as `interval`, and the promtool scenarios and `slo explain` use it (docs/alerting.md, "Evaluation interval").',
+      ),
     slos: z.array(sloSchema).min(1).describe('The SLOs of this service.'),
   })
   .describe('A file of SLOs for one service (slos/*.yaml).');

@@ -16,7 +16,7 @@ import { formatDuration, parseDuration } from './duration';
 import type { PromSli, Slo, SourceRef } from './model';
 import type { Problem } from './problems';
 import { promqlSyntaxError } from './promql';
-import { MAX_NAME_LENGTH, SEVERITIES, type Severity, type SloWindow } from './schema';
+import { DEFAULT_EVALUATION_INTERVAL, MAX_NAME_LENGTH, SEVERITIES, type Severity, type SloWindow } from './schema';
 import { NO_TEMPLATE_MESSAGE, NO_TEMPLATE_RE } from './text-policy';
 import { locate, problemAt, type YamlSource } from './yaml-source';
 import { zodProblems } from './zod-problem';
@@ -262,6 +262,8 @@ function toModel(source: YamlSource, spec: SlothSpec, index: number, period: Slo
     errorBudget: errorBudgetRatio(s.objective),
     window: period,
     windowSeconds,
+    // Sloth's format states no interval; its rules run at the server's (Prometheus' default: 1 m).
+    evaluationInterval: DEFAULT_EVALUATION_INTERVAL,
     labels: merged,
     sli,
     alerting: {

@@ -1,6 +1,6 @@
 /** Prometheus artifacts of `slo generate`: rule files and promtool test files per service. */
 import type { Artifact } from '../../slos/artifact';
-import { slosOfService, type SloCatalog } from '../../slos/model';
+import { serviceEvaluationInterval, slosOfService, type SloCatalog } from '../../slos/model';
 import { ENGINE_ONLY, type RuleInputs } from './layer';
 import { applyAlertPolicy } from './policy';
 import type { RuleFile } from './rules';
@@ -21,13 +21,17 @@ export function testFilePath(service: string): string {
 
 /**
  * The rule groups of one service, policy applied: per SLO its SLI group and its alert group, then
- * the groups each layer adds (e.g. the platform's symptom group in its service's file).
+ * the groups each layer adds (e.g. the platform's symptom group in its service's file). Every
+ * group states the service's evaluation interval (`evaluationInterval` of its spec file), so
+ * Prometheus evaluates it as the promtool scenarios and `slo explain` assume, whatever the
+ * server's global default.
  */
 export function serviceRuleFile(catalog: SloCatalog, service: string, inputs: RuleInputs = ENGINE_ONLY): RuleFile {
   const slos = slosOfService(catalog, service);
   const groups = slos.flatMap((slo) => [sliRecordingGroup(slo), sloAlertGroup(slo)]);
   for (const layer of inputs.layers) groups.push(...(layer.ruleGroups?.(service) ?? []));
-  return { groups: applyAlertPolicy(groups, inputs.links) };
+  const interval = serviceEvaluationInterval(slos);
+  return { groups: applyAlertPolicy(groups, inputs.links).map((g) => ({ ...g, interval })) };
 }
 
 /** `prometheus/<service>.rules.yaml` and `prometheus/<service>.test.yaml` for every service. */

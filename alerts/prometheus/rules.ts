@@ -45,6 +45,12 @@ export type Rule = RecordingRule | AlertingRule;
 /** A rule group (Prometheus evaluates a group's rules in order). */
 export interface RuleGroup {
   readonly name: string;
+  /**
+   * How often Prometheus evaluates the group, as a Prometheus duration.
+   *
+   * @default - the service's evaluation interval, set on every group of the file by `serviceRuleFile`
+   */
+  readonly interval?: string;
   readonly rules: readonly Rule[];
 }
 

@@ -5,7 +5,7 @@
  */
 import { errorRatioRecord } from '../../slos/conventions';
 import { parseDuration } from '../../slos/duration';
-import { formatLe, type Slo } from '../../slos/model';
+import { formatLe, serviceEvaluationInterval, type Slo } from '../../slos/model';
 import { equalityMatchers, expandingNotation, seriesSelector } from './private/series';
 import { expandTemplate } from './private/template';
 import { ratioAfter, windowedAverage, type Timeline } from './private/timeline';
@@ -34,19 +34,20 @@ export interface Scenario {
   readonly cases: readonly ScenarioCase[];
 }
 
-/** Evaluation intervals a test file may use, shortest first. */
-const EVALUATION_INTERVALS = [60, 300, 900, 1800] as const;
-
 /**
- * The evaluation interval (and sample spacing) of a service's test file: the longest of 1 m, 5 m,
- * 15 m and 30 m that still puts six samples in the shortest alert window and is at most
- * `maxSeconds` (what the file's layers tolerate; 1 m for the platform's symptom alerts). promtool
- * evaluates every rule of the file at every step, so a file whose fastest alert window is 6 h runs
- * 30 times fewer steps at 30 m than at 1 m.
+ * The evaluation interval (and sample spacing) of a service's test file: the interval its rule
+ * groups state (`serviceEvaluationInterval`), so promtool evaluates the rules as Prometheus does.
+ * Fails when a layer's rules need shorter evaluations (`maxSeconds`, 1 m for the platform's
+ * symptom alerts) than the spec file states.
  */
 export function evaluationInterval(slos: readonly Slo[], maxSeconds = Infinity): number {
-  const shortest = Math.min(...slos.flatMap((s) => s.alerting.windows.map((w) => w.shortWindowSeconds)));
-  return [...EVALUATION_INTERVALS].reverse().find((i) => i * 6 <= shortest && i <= maxSeconds) ?? EVALUATION_INTERVALS[0];
+  const interval = serviceEvaluationInterval(slos);
+  const seconds = parseDuration(interval);
+  if (seconds > maxSeconds)
+    throw new Error(
+      `evaluationInterval ${interval} of service ${slos[0]?.service ?? ''} is longer than its layers allow (${maxSeconds} s)`,
+    );
+  return seconds;
 }
 
 /** Quantizes an error ratio to what a synthesized histogram can express, rounding `up` or down. */

@@ -27,7 +27,9 @@ function withHeader(body: string): string {
 
 /** A rule file as Prometheus reads it. */
 export function ruleFileYaml(file: RuleFile): string {
-  const data = { groups: file.groups.map((g) => ({ name: g.name, rules: g.rules.map(ruleData) })) };
+  const data = {
+    groups: file.groups.map((g) => ({ name: g.name, ...(g.interval ? { interval: g.interval } : {}), rules: g.rules.map(ruleData) })),
+  };
   return withHeader(toYaml(data));
 }
 

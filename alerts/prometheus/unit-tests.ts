@@ -14,7 +14,9 @@
 import { LABEL } from '../../slos/conventions';
 import { fullOutageDetectionSeconds, resetSeconds, type BurnWindow } from '../../slos/burn-rate';
 import { formatDuration } from '../../slos/duration';
-import type { Slo } from '../../slos/model';
+import { errorRatioQuery, totalEventsQuery, type Slo } from '../../slos/model';
+import { matcherMatches, vectorSelectors, type SelectorUse } from '../../slos/promql';
+import { equalityMatchers } from './private/series';
 import type { RuleInputs } from './layer';
 import { withAlertPolicy, type AlertLinks } from './policy';
 import { nearRoundingTie, printfDecimals } from './private/template';
@@ -112,7 +114,7 @@ const MAX_RESET_STEPS = 400;
  * (without pages, the longest short window), so a page fires within one evaluation of the
  * computed detection time and not one evaluation before it; an alert whose long window is longer
  * than the history fires earlier, and is checked to fire by its detection time. The outage lasts
- * until every alert fired and every short window that fits in 60 steps is saturated; each alert
+ * until every alert fired and every short window that fits in 60 steps (and the shortest one) is saturated; each alert
  * must then resolve within its computed reset time after recovery (up to `MAX_RESET_STEPS`
  * steps after recovery: the 6 h ticket short window even at a 1 m evaluation interval).
  */
@@ -133,7 +135,10 @@ export function fullOutageCase(slo: Slo, links: AlertLinks, step: number): Scena
     while (t < deadline && burnState(slo, a.windows, outageOnly, t).state !== 'firing') t += step;
     firstFiring.set(a, t);
   }
-  const saturate = all.map((w) => w.shortWindowSeconds).filter((s) => s <= 60 * step);
+  // every short window of up to 60 steps, and always the SLO's shortest (the 6 h of a ticket-only
+  // SLO), so a short window recorded over the wrong range shows in the reset
+  const shortest = Math.min(...all.map((w) => w.shortWindowSeconds));
+  const saturate = all.map((w) => w.shortWindowSeconds).filter((s) => s <= Math.max(60 * step, shortest));
   const outage = ceilTo(Math.max(...saturate, ...[...firstFiring.values()].map((t) => t - start)), step) + step;
   const recovery = start + outage;
   const tl = timeline([start, 0], [outage, 1], [Infinity, 0]);
@@ -304,7 +309,67 @@ export function promtoolTestFile(
     group_eval_order: groupNames,
     tests: [
       ...scenarios.flatMap(packScenario),
-      ...slos.flatMap((slo) => sliExpressionTests(slo, step, noDataAlerts(slo).map(withPolicy)[0])),
+      ...packExpressionTests(slos.map((slo) => ({ slo, groups: sliExpressionTests(slo, step, noDataAlerts(slo).map(withPolicy)[0]) }))),
     ],
   };
+}
+
+/** Every vector selector an SLO's rules read (its error ratio and its total). */
+function sliSelectors(slo: Slo): SelectorUse[] {
+  const exprs = [errorRatioQuery(slo.sli, '5m'), totalEventsQuery(slo.sli, '5m') ?? ''].filter(Boolean);
+  return exprs.flatMap((e) => vectorSelectors(e));
+}
+
+/** True when an input series (`name{a="1"}`) matches a selector. */
+function seriesMatches(series: string, sel: SelectorUse): boolean {
+  const open = series.indexOf('{');
+  const name = series.slice(0, open);
+  const labels = equalityMatchers(series.slice(open + 1, -1));
+  if (!labels || (sel.metric !== '' && sel.metric !== name)) return false;
+  return sel.matchers.every((m) => matcherMatches(m, m.name === '__name__' ? name : (labels[m.name] ?? '')));
+}
+
+/**
+ * The expression tests of a file's SLOs, the k-th case of each SLO sharing one promtool group
+ * when no SLO's series is read by another's rules: promtool evaluates every rule of the file at
+ * every step of every group, and a no-data case waits one no-data window (6 h for a ticket-only
+ * SLO: 360 steps at 1 m), so five SLOs in one group cost a fifth. Assertions are unchanged.
+ */
+function packExpressionTests(perSlo: readonly { slo: Slo; groups: readonly TestGroup[] }[]): TestGroup[] {
+  const bins: { slos: Slo[]; groups: TestGroup[] }[][] = [];
+  const out: TestGroup[] = [];
+  const depth = Math.max(0, ...perSlo.map((p) => p.groups.length));
+  for (let k = 0; k < depth; k++) {
+    const bucket: { slos: Slo[]; groups: TestGroup[] }[] = [];
+    for (const { slo, groups } of perSlo) {
+      const g = groups[k];
+      if (!g) continue;
+      const reads = sliSelectors(slo);
+      const bin = bucket.find(
+        (b) =>
+          b.groups[0]!.interval === g.interval &&
+          !b.groups.some((o) => o.input_series.some((i) => reads.some((sel) => seriesMatches(i.series, sel)))) &&
+          !b.slos.some((o) => g.input_series.some((i) => sliSelectors(o).some((sel) => seriesMatches(i.series, sel)))),
+      );
+      if (bin) {
+        bin.slos.push(slo);
+        bin.groups.push(g);
+      } else bucket.push({ slos: [slo], groups: [g] });
+    }
+    bins.push(bucket);
+  }
+  for (const bucket of bins)
+    for (const b of bucket)
+      out.push(
+        b.groups.length === 1
+          ? b.groups[0]!
+          : {
+              name: b.groups.map((g) => g.name).join('; '),
+              interval: b.groups[0]!.interval,
+              input_series: b.groups.flatMap((g) => g.input_series),
+              alert_rule_test: b.groups.flatMap((g) => g.alert_rule_test),
+              promql_expr_test: b.groups.flatMap((g) => g.promql_expr_test ?? []),
+            },
+      );
+  return out;
 }

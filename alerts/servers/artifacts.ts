@@ -8,7 +8,7 @@ import { GENERATED_HEADER } from '../../slos/conventions';
 import { messageTemplateText } from '../routing';
 import { ALERTMANAGER_TEMPLATE_FILE, alertmanagerConfig } from './alertmanager';
 import type { ServerInputs } from './inputs';
-import { blackboxConfig, prometheusConfig } from './prometheus';
+import { blackboxConfig, prometheusConfig, prometheusFlags } from './prometheus';
 import { routingCases, type RoutingCase } from './routing-cases';
 
 /** Paths of the server configurations inside the output directory. */
@@ -17,6 +17,7 @@ export const SERVER_CONFIG_PATHS = Object.freeze({
   alertmanagerTemplate: `alertmanager/${ALERTMANAGER_TEMPLATE_FILE}`,
   alertmanagerRoutingTest: 'alertmanager/routing.test.yaml',
   prometheus: 'prometheus/prometheus.yml',
+  prometheusFlags: 'prometheus/prometheus.flags',
   blackbox: 'blackbox/blackbox.yml',
 });
 
@@ -26,6 +27,15 @@ export const SERVER_CONFIG_PATHS = Object.freeze({
  */
 export function configYaml(data: unknown): string {
   return `# ${GENERATED_HEADER}\n${stringify(data, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+}
+
+/**
+ * The flags file: the header and how to pass it as comments, then one flag per line, so
+ * `prometheus --config.file=prometheus.yml $(grep -v '^#' prometheus.flags)` runs with them.
+ */
+function flagsFile(flags: readonly string[]): string {
+  const how = `# Prometheus reads these only as command-line flags: prometheus --config.file=prometheus.yml $(grep -v '^#' prometheus.flags)`;
+  return `# ${GENERATED_HEADER}\n${how}\n${flags.join('\n')}\n`;
 }
 
 /** The routing test file: the config it tests (relative to it) and one case per alert. */
@@ -63,6 +73,7 @@ export function serverArtifacts(inputs: ServerInputs, ruleFiles: readonly Artifa
         ]
       : []),
     { path: SERVER_CONFIG_PATHS.prometheus, content: configYaml(prometheusConfig(inputs, relative)) },
+    { path: SERVER_CONFIG_PATHS.prometheusFlags, content: flagsFile(prometheusFlags(inputs)) },
     { path: SERVER_CONFIG_PATHS.blackbox, content: configYaml(blackboxConfig(inputs)) },
   ];
 }

@@ -3,7 +3,13 @@
  * resolved once from an environment. The renderers never see the rest of the environment.
  */
 import type { EnvironmentConfig } from '../../environments/schema';
+import { formatDuration } from '../../slos/duration';
+import type { SloCatalog } from '../../slos/model';
+import { requiredRetention } from '../../slos/retention';
 import { SEVERITIES, type Severity } from '../../slos/schema';
+
+/** Prometheus' own default retention (15 d), for a catalog without SLOs. */
+const DEFAULT_RETENTION_SECONDS = 15 * 86400;
 import { parseSecretRef } from '../cloud-monitoring/channels';
 
 /** Notification target of one severity, with every credential as a file path. */
@@ -51,6 +57,11 @@ export interface ServerInputs {
   readonly blackboxExporter: string;
   readonly uptimePeriodSeconds: number;
   readonly uptimeTimeoutSeconds: number;
+  /**
+   * `--storage.tsdb.retention.time` of the Prometheus: the environment's `retention`, else what the
+   * longest SLO window needs (`requiredRetention`).
+   */
+  readonly retention: string;
 }
 
 /**
@@ -61,8 +72,11 @@ export function secretFile(secretsDir: string, reference: string): string {
   return `${secretsDir}/${parseSecretRef(reference).secret}`;
 }
 
-/** The server inputs of an environment. */
-export function serverInputs(env: EnvironmentConfig): ServerInputs {
+/**
+ * The server inputs of an environment, for the rules of `catalog` (whose longest SLO window sets
+ * the retention when the environment states none).
+ */
+export function serverInputs(env: EnvironmentConfig, catalog: SloCatalog): ServerInputs {
   const s = env.prometheusServers;
   const file = (ref: string) => secretFile(s.secretsDir, ref);
   const receivers = SEVERITIES.flatMap((severity): ReceiverInput[] => {
@@ -99,5 +113,6 @@ export function serverInputs(env: EnvironmentConfig): ServerInputs {
     blackboxExporter: s.blackboxExporter,
     uptimePeriodSeconds: env.monitoring.uptimePeriodSeconds,
     uptimeTimeoutSeconds: env.monitoring.uptimeTimeoutSeconds,
+    retention: s.retention ?? requiredRetention(catalog)?.duration ?? formatDuration(DEFAULT_RETENTION_SECONDS),
   };
 }

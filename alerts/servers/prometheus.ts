@@ -8,6 +8,7 @@
  * `monitoring.uptimePeriodSeconds`, as Cloud Monitoring's uptime checks do.
  */
 import { formatDuration } from '../../slos/duration';
+import { DEFAULT_EVALUATION_INTERVAL } from '../../slos/schema';
 import type { ServerInputs } from './inputs';
 
 /** Job of the probe results; the availability SLI selects `probe_success{job="uptime"}`. */
@@ -17,10 +18,20 @@ export const UPTIME_JOB = 'uptime';
 export const UPTIME_MODULE = 'http_2xx';
 
 /**
- * Evaluation (and scrape) interval of the rules: 1 m, the step the burn-rate windows and the
- * promtool scenarios are built on (the shortest window, 5 m, holds five evaluations).
+ * Scrape interval, and the global evaluation interval of rule groups that state none. Every
+ * generated group states its own `interval` (its spec file's `evaluationInterval`, default 1 m),
+ * so this default never decides when an SLO's rules run.
  */
-export const EVALUATION_INTERVAL = '1m';
+export const EVALUATION_INTERVAL = DEFAULT_EVALUATION_INTERVAL;
+
+/**
+ * The command-line flags the Prometheus that loads `prometheus.yml` must run with, one per line.
+ * Prometheus 2 reads its retention only from a flag (`--storage.tsdb.retention.time`), never from
+ * the configuration file; the default (15 d) is shorter than every SLO window.
+ */
+export function prometheusFlags(inputs: ServerInputs): string[] {
+  return [`--storage.tsdb.retention.time=${inputs.retention}`];
+}
 
 /** Label of the region a series was scraped or probed in; the symptom alerts group by it. */
 export const REGION_LABEL = 'region';

@@ -16,6 +16,7 @@ const HELP = `usage: slo generate [--slos DIR] [--env NAME|FILE] [--grafana-url 
 Writes DIR/prometheus/<service>.rules.yaml, DIR/prometheus/<service>.test.yaml and
 DIR/grafana/<dashboard-uid>.json for exactly the specs given; with --env also
 DIR/alertmanager/alertmanager.yml (+ its template and routing test), DIR/prometheus/prometheus.yml
+(+ prometheus.flags: the retention the longest SLO window needs)
 and DIR/blackbox/blackbox.yml. Invalid specs write nothing (exit 1).
   --slos DIR              spec directory (default: slos)
 ${ENGINE_HELP}
@@ -57,7 +58,7 @@ export function generate(args: string[], io: CliIo): number {
   // environment: without one the output is the specs' alone.
   if (resolved.env) {
     const ruleFiles = artifacts.filter((a) => a.path.startsWith('prometheus/') && a.path.endsWith('.rules.yaml'));
-    artifacts.push(...serverArtifacts(serverInputs(resolved.env), ruleFiles));
+    artifacts.push(...serverArtifacts(serverInputs(resolved.env, catalog), ruleFiles));
   }
   try {
     const written = writeGeneratedOutput(values.out, artifacts, target);

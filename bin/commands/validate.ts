@@ -1,12 +1,13 @@
 /** `slo validate [--slos DIR] [--docs FILE] [--format text|github|json]`: never writes a file. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadEnvironment } from '../../environments/load';
 import { loadCatalog } from '../../slos/load';
 import { formatProblem, isWarning, sortProblems, type Problem } from '../../slos/problems';
 import { oneOf, parseCommandArgs } from '../args';
 import { EXIT, UsageError, type CliIo } from '../io';
 
-const HELP = `usage: slo validate [--slos DIR] [--docs FILE] [--no-docs] [--format text|github|json]
+const HELP = `usage: slo validate [--slos DIR] [--docs FILE] [--no-docs] [--env NAME|FILE] [--format text|github|json]
 
 Checks every SLO spec and, when there is one, the documented targets table; reports every
 problem found, and whether the targets table was checked.
@@ -14,6 +15,10 @@ problem found, and whether the targets table was checked.
   --docs FILE    documented targets; a missing FILE is an error (default: docs/SLOs.md when
                  it exists, else no documentation check)
   --no-docs      skip the documentation check
+  --env NAME|FILE
+                 also check an environment (environments/NAME.yaml or a file) against the
+                 specs: its platform SLOs, and a prometheusServers.retention too short for
+                 the longest SLO window
   --format F     text (default), github (workflow annotations) or json
 exit: 0 valid, 1 problems found, 2 usage error`;
 
@@ -27,6 +32,7 @@ export function validate(args: string[], io: CliIo): number {
     slos: { type: 'string' },
     docs: { type: 'string' },
     'no-docs': { type: 'boolean' },
+    env: { type: 'string' },
     format: { type: 'string' },
   });
   if (values.help) {
@@ -37,7 +43,10 @@ export function validate(args: string[], io: CliIo): number {
   if (values['no-docs'] && values.docs !== undefined) throw new UsageError('--docs and --no-docs exclude each other');
   const slosDir = values.slos ?? DEFAULT_SLOS_DIR;
   const docs = docsCheck(values.docs, values['no-docs'] === true);
-  const { catalog, problems, warnings = [] } = loadCatalog({ slosDir, ...(docs.file ? { docsFile: docs.file } : {}) });
+  const loaded = loadCatalog({ slosDir, ...(docs.file ? { docsFile: docs.file } : {}) });
+  const { catalog, warnings = [] } = loaded;
+  // The environment is checked against the catalog, so only once the specs themselves are valid.
+  const problems = [...loaded.problems, ...(values.env !== undefined && catalog ? loadEnvironment(values.env, catalog).problems : [])];
   io.out(render(format, problems, catalog ? catalog.slos.length : 0, warnings, docs));
   return problems.length > 0 ? EXIT.invalid : EXIT.ok;
 }

@@ -44,6 +44,21 @@ describe('slo validate', () => {
 `);
   });
 
+  test('fails when the environment keeps samples for less time than the longest slo window needs, naming the file and field', async () => {
+    // given the example environment with Prometheus' default retention stated
+    const env = join(tmp, 'short-retention.yaml');
+    writeFileSync(env, `${readFileSync('environments/example.yaml', 'utf8')}\nprometheusServers:\n  retention: 15d\n`);
+    // when
+    const short = await run('validate', '--env', env);
+    const enough = await run('validate', '--env', 'example');
+    // then
+    expect(short.code).toBe(1);
+    expect(short.out.replaceAll(tmp, '<tmp>')).toMatch(
+      /^<tmp>\/short-retention\.yaml:\d+:\d+: prometheusServers\.retention is 15d, shorter than the 30d window of slo \S+ \(plus its 5m base rate\) needs; allowed: at least 31d\n1 problem found\n$/,
+    );
+    expect(enough.code).toBe(0);
+  });
+
   test('shows a warning in every format and still exits 0', async () => {
     // given only a valid spec whose latency looks like milliseconds
     cpSync('tests/fixtures/slos/warnings/latency-in-milliseconds.yaml', join(tmp, 'checkout.yaml'));

@@ -128,7 +128,11 @@ describe('more shape mistakes', () => {
   const valid = readFileSync('tests/fixtures/slos/valid/checkout.yaml', 'utf8');
   const head = valid.slice(0, valid.indexOf('slos:'));
   test.each([
-    ['an empty file', '', 's.yaml:1:1: the file has no content; allowed: a mapping with apiVersion, kind, service, owner, labels, slos'],
+    [
+      'an empty file',
+      '',
+      's.yaml:1:1: the file has no content; allowed: a mapping with apiVersion, kind, service, owner, labels, evaluationInterval, slos',
+    ],
     [
       'a second yaml document',
       `${valid}---\n${valid}`,
@@ -218,8 +222,8 @@ describe('problem messages', () => {
     const problems = validateText('s.yaml', text);
     // then
     expect(problems).toEqual([
-      's.yaml:7:1: unknown field "team" at the top level; allowed: $schema, apiVersion, kind, service, owner, labels, slos',
-      's.yaml:8:1: unknown field "tier" at the top level; allowed: $schema, apiVersion, kind, service, owner, labels, slos',
+      's.yaml:7:1: unknown field "team" at the top level; allowed: $schema, apiVersion, kind, service, owner, labels, evaluationInterval, slos',
+      's.yaml:8:1: unknown field "tier" at the top level; allowed: $schema, apiVersion, kind, service, owner, labels, evaluationInterval, slos',
     ]);
   });
 

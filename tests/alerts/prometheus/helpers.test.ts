@@ -12,7 +12,7 @@ import { toYaml } from '../../../alerts/prometheus/private/yaml';
 import { evaluationInterval } from '../../../alerts/prometheus/scenario';
 import { SYMPTOM_EVALUATION_INTERVAL_SECONDS } from '../../../layers/platform/symptom-scenarios';
 import { loadCatalog } from '../../../slos/load';
-import type { SloCatalog } from '../../../slos/model';
+import type { Slo, SloCatalog } from '../../../slos/model';
 
 describe('windowed error ratios', () => {
   // given: clean for 60 s, failing for 60 s, clean again
@@ -134,18 +134,38 @@ describe('YAML emitter', () => {
 
 describe('evaluation interval of a test file', () => {
   const catalog = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
+  const withInterval = (slos: readonly Slo[], evaluationInterval: string) => slos.map((s) => ({ ...s, evaluationInterval }));
 
   test.each([
-    ['api', SYMPTOM_EVALUATION_INTERVAL_SECONDS, 60],
-    ['auth', Infinity, 1800],
-    ['auth', 900, 900],
-  ])('the %s file (layers tolerate at most %p s) is evaluated every %p s', (service, maxSeconds, expected) => {
-    expect(
+    ['api', '1m', SYMPTOM_EVALUATION_INTERVAL_SECONDS, 60],
+    ['auth', '1m', Infinity, 60],
+    ['auth', '15s', Infinity, 15],
+    ['api', '30s', SYMPTOM_EVALUATION_INTERVAL_SECONDS, 30],
+  ])(
+    "the %s file with evaluationInterval %s (layers tolerate at most %p s) is evaluated every %p s, its groups' interval",
+    (service, interval, maxSeconds, expected) => {
+      expect(
+        evaluationInterval(
+          withInterval(
+            catalog.slos.filter((s) => s.service === service),
+            interval,
+          ),
+          maxSeconds,
+        ),
+      ).toBe(expected);
+    },
+  );
+
+  test('fails when a layer needs shorter evaluations than the spec file states', () => {
+    expect(() =>
       evaluationInterval(
-        catalog.slos.filter((s) => s.service === service),
-        maxSeconds,
+        withInterval(
+          catalog.slos.filter((s) => s.service === 'auth'),
+          '1m',
+        ),
+        30,
       ),
-    ).toBe(expected);
+    ).toThrow('evaluationInterval 1m of service auth is longer than its layers allow (30 s)');
   });
 });
 

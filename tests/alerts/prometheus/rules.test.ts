@@ -353,3 +353,30 @@ describe('rule files', () => {
     expect(second).toEqual(first);
   });
 });
+
+describe('evaluation interval', () => {
+  test.each([['1m'], ['15s']])(
+    "every group of a rule file (the symptom group too) states the spec file's interval %s, and its test file evaluates at it",
+    (interval) => {
+      // given the api specs with evaluationInterval set (the default is 1m)
+      const api: SloCatalog = {
+        services: ['api'],
+        slos: catalog.slos.filter((s) => s.service === 'api').map((s) => ({ ...s, evaluationInterval: interval })),
+      };
+      // when
+      const artifacts = prometheusArtifacts(api, platformInputs(api));
+      const rules = parse(artifacts.find((a) => a.path === 'prometheus/api.rules.yaml')!.content) as {
+        groups: { name: string; interval: string }[];
+      };
+      const tests = parse(artifacts.find((a) => a.path === 'prometheus/api.test.yaml')!.content) as { evaluation_interval: string };
+      // then
+      expect(rules.groups.map((g) => g.name)).toContain('symptoms-api');
+      expect(new Set(rules.groups.map((g) => g.interval))).toEqual(new Set([interval]));
+      expect(tests.evaluation_interval).toBe(interval);
+    },
+  );
+
+  test('the shipped specs state none, so every group is evaluated every minute', () => {
+    expect(new Set(catalog.slos.map((s) => s.evaluationInterval))).toEqual(new Set(['1m']));
+  });
+});

@@ -51,7 +51,7 @@ function writeAll(name: string, env: EnvironmentConfig): { dir: string; artifact
   const artifacts = [
     ...rules,
     ...serverArtifacts(
-      serverInputs(env),
+      serverInputs(env, catalog!),
       rules.filter((a) => a.path.endsWith('.rules.yaml')),
     ),
   ];
@@ -120,7 +120,7 @@ describe('Alertmanager configuration', () => {
       notifications: { ...example.notifications, warning: { email: { addresses: ['w@example.com'] } } },
     };
     // when
-    const config = alertmanagerConfig(serverInputs(env))!;
+    const config = alertmanagerConfig(serverInputs(env, catalog!))!;
     // then
     const warning = config.receivers.find((r) => r.name === 'example-warning')!;
     expect(warning).not.toHaveProperty('slack_configs');
@@ -143,7 +143,7 @@ describe('Alertmanager configuration', () => {
 
   test('holds a ticket back while the page of the same SLO fires', () => {
     // when
-    const config = alertmanagerConfig(serverInputs(example))!;
+    const config = alertmanagerConfig(serverInputs(example, catalog!))!;
     // then
     expect(config.inhibit_rules).toEqual([
       { source_matchers: ['slo_alert="page"'], target_matchers: ['slo_alert="ticket"'], equal: ['service', 'slo'] },
@@ -163,7 +163,7 @@ describe('Alertmanager configuration', () => {
     const rules =
       'groups:\n  - rules:\n      - alert: A\n        expr: x{service="api", slo="s"} > 1 and y{slo="s",service="api"}\n        labels: {severity: page}\n';
     // when
-    const cases = routingCases(serverInputs(example), [rules]);
+    const cases = routingCases(serverInputs(example, catalog!), [rules]);
     // then
     expect(cases).toEqual([
       { alertname: 'A', labels: { alertname: 'A', service: 'api', slo: 's', severity: 'page' }, receiver: 'example-page' },
@@ -216,6 +216,26 @@ describe('Prometheus and blackbox exporter configuration', () => {
         expect(labels[k!]).toBe(JSON.parse(v!.replace(/\\"/g, '"')));
       }
     }
+  });
+
+  test('states, as a flag, the retention the longest slo window needs (plus its 5m base rate, in whole days)', () => {
+    // given
+    const longest = Math.max(...catalog!.slos.map((s) => s.windowSeconds));
+    // when
+    const flags = content(writeAll('flags', example).artifacts, SERVER_CONFIG_PATHS.prometheusFlags)
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    // then
+    expect(flags).toEqual([`--storage.tsdb.retention.time=${Math.ceil((longest + 300) / 86400)}d`]);
+  });
+
+  test("states the environment's own retention when it sets one", () => {
+    // given
+    const env: EnvironmentConfig = { ...example, prometheusServers: { ...example.prometheusServers, retention: '90d' } };
+    // when
+    const flags = content(writeAll('flags-90d', env).artifacts, SERVER_CONFIG_PATHS.prometheusFlags);
+    // then
+    expect(flags).toContain('\n--storage.tsdb.retention.time=90d\n');
   });
 
   test('scrapes the API metrics of every region under the job the rules select', () => {
