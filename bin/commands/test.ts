@@ -25,8 +25,11 @@ check config on prometheus.yml, and, when slo generate wrote an Alertmanager con
                           into a temporary directory from the options below first)
   --slos DIR              spec directory when generating (default: slos)
 ${ENGINE_HELP}
-promtool is found through $PROMTOOL, amtool through $AMTOOL, then PATH.
-exit: 0 all passed, 1 a check or test failed (or promtool is missing), 2 usage error`;
+promtool is found through $PROMTOOL, amtool through $AMTOOL, then PATH. promtool is always needed,
+amtool when there is an Alertmanager configuration to test (--env); a missing one fails with an
+install hint, never skips.
+exit: 0 all passed, 1 a check or test failed (or promtool or a needed amtool is missing),
+      2 usage error`;
 
 /** What to tell a user without promtool. */
 export const PROMTOOL_INSTALL_HINT =
