@@ -89,7 +89,7 @@ export function parseEnvironment(source: YamlSource): { env?: EnvironmentConfig;
       ),
     );
   }
-  if (env.production) problems.push(...productionProblems(source));
+  if (env.production) problems.push(...productionProblems(source), ...defaultedPlaceholderProblems(source, env));
   return problems.length > 0 ? { problems: sortProblems(problems) } : { env, problems };
 }
 
@@ -139,6 +139,38 @@ export function productionProblems(source: YamlSource): Problem[] {
     }
   });
   return out;
+}
+
+/**
+ * The production fail-fast on the values the file leaves to a default: a default that is itself a
+ * placeholder (the `localhost` servers of `prometheusServers`) is refused as if it were written,
+ * at the nearest field the file has. Reads the parsed config, so any default added later is
+ * covered by the same placeholder pattern.
+ */
+export function defaultedPlaceholderProblems(source: YamlSource, env: EnvironmentConfig): Problem[] {
+  const out = new Map<string, Problem>();
+  walk(env, [], (path, value) => {
+    if (typeof value !== 'string' || !PLACEHOLDER_RE.test(value) || source.doc.hasIn(path)) return;
+    // A list default is reported once, as the list.
+    const field = typeof path[path.length - 1] === 'number' ? path.slice(0, -1) : path;
+    const key = fieldPath(field);
+    if (out.has(key)) return;
+    const given = typeof path[path.length - 1] === 'number' ? JSON.stringify(walkValue(env, field)) : shownValue(value);
+    out.set(
+      key,
+      problemAt(
+        source,
+        field,
+        `${key} is not set and defaults to ${given}, a placeholder; a production environment needs the real value`,
+        'production',
+      ),
+    );
+  });
+  return [...out.values()];
+}
+
+function walkValue(value: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)[k], value);
 }
 
 /**

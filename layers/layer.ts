@@ -15,6 +15,7 @@ import type { AlertLinks } from '../alerts/prometheus/policy';
 import { grafanaArtifacts } from '../dashboards/artifacts';
 import type { DashboardLayer } from '../dashboards/layer';
 import type { Artifact } from '../slos/artifact';
+import { mergeContracts, specMetricsContract, type MetricsContract } from '../slos/metrics-contract';
 import type { SloCatalog } from '../slos/model';
 
 /**
@@ -25,6 +26,12 @@ import type { SloCatalog } from '../slos/model';
 export interface SloLayer extends RuleLayer, DashboardLayer {
   /** Name of the layer, for messages. */
   readonly name: string;
+  /**
+   * The metrics the layer's rules and dashboard rows read beyond the specs (slos/metrics-contract.ts).
+   *
+   * @default - none: the layer reads only what the specs declare
+   */
+  metricsContract?(): MetricsContract;
 }
 
 /** Everything the engine renders from besides the catalog. */
@@ -41,4 +48,21 @@ export const ENGINE_ALONE: EngineInputs = Object.freeze({ links: Object.freeze({
 /** Every file `slo generate` writes: Prometheus rules and tests, then the dashboards. */
 export function engineArtifacts(catalog: SloCatalog, inputs: EngineInputs = ENGINE_ALONE): Artifact[] {
   return [...prometheusArtifacts(catalog, inputs), ...grafanaArtifacts(catalog, inputs)];
+}
+
+/**
+ * The metrics contract of the output: what the specs' SLI queries declare, plus what each layer
+ * reads beyond them. `slo generate` writes it beside the rules (METRICS_CONTRACT_PATH) and `slo test`
+ * checks every rule and dashboard query against it.
+ */
+export function engineMetricsContract(catalog: SloCatalog, inputs: EngineInputs = ENGINE_ALONE): MetricsContract {
+  return mergeContracts(...inputs.layers.flatMap((l) => (l.metricsContract ? [l.metricsContract()] : [])), specMetricsContract(catalog));
+}
+
+/** Where `slo generate` writes the metrics contract, inside its output directory. */
+export const METRICS_CONTRACT_PATH = 'metrics-contract.json';
+
+/** The metrics contract as the file `slo generate` writes. */
+export function metricsContractArtifact(catalog: SloCatalog, inputs: EngineInputs = ENGINE_ALONE): Artifact {
+  return { path: METRICS_CONTRACT_PATH, content: `${JSON.stringify(engineMetricsContract(catalog, inputs), null, 2)}\n` };
 }

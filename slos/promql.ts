@@ -148,3 +148,62 @@ export function matcherMatches(m: LabelMatcher, value: string): boolean {
     }
   }
 }
+
+/** The labels of one grouping clause and the metrics its operands read. */
+export interface GroupingClause {
+  /** `by`, `without`, `on`, `ignoring`, `group_left` or `group_right`. */
+  readonly clause: string;
+  readonly labels: readonly string[];
+  /** Metric names selected inside the clause's operands. */
+  readonly metrics: readonly string[];
+  /** True when an operand calls `label_replace` or `label_join`, which may add any label. */
+  readonly addsLabels: boolean;
+}
+
+/**
+ * Every grouping clause of a PromQL expression (which must parse): the labels of each `by`,
+ * `without`, `on`, `ignoring`, `group_left` and `group_right`, with the metrics its aggregation
+ * (or both sides of its binary operator) select.
+ */
+export function expressionLabels(expr: string): GroupingClause[] {
+  const out: GroupingClause[] = [];
+  const text = (n: { from: number; to: number }) => expr.slice(n.from, n.to);
+  type Node = NonNullable<ReturnType<ReturnType<typeof parser.parse>['topNode']['getChild']>>;
+  const operands = (node: Node) => {
+    const metrics = new Set<string>();
+    let addsLabels = false;
+    node.cursor().iterate((n) => {
+      if (n.name === 'VectorSelector') {
+        const id = n.node.getChild('Identifier');
+        if (id) metrics.add(text(id));
+      }
+      if (n.name === 'LabelReplace' || n.name === 'LabelJoin') addsLabels = true;
+    });
+    return { metrics: [...metrics], addsLabels };
+  };
+  parser.parse(expr).iterate({
+    enter(ref) {
+      const node = ref.node;
+      const modifier =
+        node.name === 'AggregateExpr'
+          ? node.getChild('AggregateModifier')
+          : node.name === 'BinaryExpr'
+            ? node.getChild('MatchingModifierClause')
+            : null;
+      if (!modifier) return undefined;
+      const { metrics, addsLabels } = operands(node);
+      let clause = '';
+      for (let c = modifier.firstChild; c; c = c.nextSibling) {
+        if (c.name === 'GroupingLabels') {
+          const labels: string[] = [];
+          for (let l = c.firstChild; l; l = l.nextSibling) if (l.name === 'LabelName') labels.push(text(l));
+          out.push({ clause, labels, metrics, addsLabels });
+        } else {
+          clause = text(c);
+        }
+      }
+      return undefined;
+    },
+  });
+  return out;
+}

@@ -2,7 +2,7 @@
  * `slo generate [--slos DIR] [--env NAME|FILE] --out DIR [--adopt]`: writes every artifact as one
  * unit, never destroying a file it did not write (bin/generated-output.ts holds the policy).
  */
-import { engineArtifacts } from '../../layers/layer';
+import { engineArtifacts, metricsContractArtifact } from '../../layers/layer';
 import { serverArtifacts, serverInputs } from '../../alerts/servers';
 import { loadCatalog } from '../../slos/load';
 import { parseCommandArgs } from '../args';
@@ -14,7 +14,8 @@ import { DEFAULT_SLOS_DIR, render } from './validate';
 const HELP = `usage: slo generate [--slos DIR] [--env NAME|FILE] [--grafana-url URL] [--runbook-base-url URL] --out DIR [--adopt]
 
 Writes DIR/prometheus/<service>.rules.yaml, DIR/prometheus/<service>.test.yaml and
-DIR/grafana/<dashboard-uid>.json for exactly the specs given; with --env also
+DIR/grafana/<dashboard-uid>.json for exactly the specs given, and DIR/metrics-contract.json (every
+metric and label they read: docs/metrics.md); with --env also
 DIR/alertmanager/alertmanager.yml (+ its template and routing test), DIR/prometheus/prometheus.yml
 (+ prometheus.flags: the retention the longest SLO window needs)
 and DIR/blackbox/blackbox.yml. Invalid specs write nothing (exit 1).
@@ -53,7 +54,7 @@ export function generate(args: string[], io: CliIo): number {
     io.err(render('text', all, 0));
     return EXIT.invalid;
   }
-  const artifacts = engineArtifacts(catalog, resolved.inputs);
+  const artifacts = [...engineArtifacts(catalog, resolved.inputs), metricsContractArtifact(catalog, resolved.inputs)];
   // The platform's own servers (Alertmanager, Prometheus, blackbox exporter) only with an
   // environment: without one the output is the specs' alone.
   if (resolved.env) {

@@ -15,18 +15,24 @@ import { EXIT, UsageError, type CliIo } from '../io';
 import { generate } from './generate';
 import { AMTOOL_INSTALL_HINT, checkAlertmanager, findAmtool } from '../alertmanager-check';
 import { SERVER_CONFIG_PATHS } from '../../alerts/servers/artifacts';
+import { metricsContractProblems } from '../contract-check';
 
 const HELP = `usage: slo test [--out DIR] [--slos DIR] [--env NAME|FILE] [--grafana-url URL] [--runbook-base-url URL]
 
-Runs promtool check rules and promtool test rules on the generated Prometheus files, promtool
+Checks every generated rule and dashboard query against the metrics contract (metrics-contract.json:
+each metric and label read must be listed, prometheus.yml must scrape at the intervals it assumes;
+a problem there fails at once), then runs promtool check rules and promtool test rules on the generated Prometheus files, promtool
 check config on prometheus.yml, and, when slo generate wrote an Alertmanager configuration
 (--env), amtool check-config and the routing test (each alert reaches its severity's receiver).
   --out DIR               test the files slo generate wrote to DIR/prometheus (default: generate
                           into a temporary directory from the options below first)
   --slos DIR              spec directory when generating (default: slos)
 ${ENGINE_HELP}
-promtool is found through $PROMTOOL, amtool through $AMTOOL, then PATH.
-exit: 0 all passed, 1 a check or test failed (or promtool is missing), 2 usage error`;
+promtool is found through $PROMTOOL, amtool through $AMTOOL, then PATH. promtool is always needed,
+amtool when there is an Alertmanager configuration to test (--env); a missing one fails with an
+install hint, never skips.
+exit: 0 all passed, 1 a check or test failed (or promtool or a needed amtool is missing),
+      2 usage error`;
 
 /** What to tell a user without promtool. */
 export const PROMTOOL_INSTALL_HINT =
@@ -140,6 +146,16 @@ export async function test(args: string[], io: CliIo): Promise<number> {
       io.err(`slo test: ${AMTOOL_INSTALL_HINT}`);
       return EXIT.invalid;
     }
+    // The metrics contract first: it needs no tool and takes milliseconds. Output that reads a
+    // metric or label the exporters do not provide cannot alert right whatever promtool says, so
+    // the slow promtool runs are skipped then.
+    const contract = metricsContractProblems(outDir);
+    for (const p of contract) io.err(`slo test: metrics contract: ${p}`);
+    if (contract.length > 0) {
+      io.err(`slo test: ${contract.length} metrics contract problems (docs/metrics.md); promtool not run`);
+      return EXIT.invalid;
+    }
+    io.out('slo test: metrics contract: every rule and dashboard query reads only listed metrics and labels');
     const runs = await checkAndTest(promtool, dir);
     // prometheus.yml (slo generate --env) loads the rule files: promtool checks both together.
     const promConfig = SERVER_CONFIG_PATHS.prometheus.split('/').pop()!;

@@ -12,6 +12,7 @@ import type { EnvironmentConfig } from '../../environments/schema';
 import type { SloCatalog } from '../../slos/model';
 import type { EngineInputs, SloLayer } from '../layer';
 import { platformDashboardRows, regionVariable, serviceVariable } from './dashboard-rows';
+import { platformMetricsContract } from './metrics-contract';
 import { REGION_FILTER } from './queries';
 import { SYMPTOM_EVALUATION_INTERVAL_SECONDS, symptomScenarios } from './symptom-scenarios';
 import { symptomGroup, symptomInputs } from './symptoms';
@@ -31,6 +32,7 @@ export function platformLayer(catalog: SloCatalog, env: EnvironmentConfig, platf
     dashboardRows: (service) => platformDashboardRows(catalog, platform, env, service),
     dashboardVariables: () => [regionVariable(env), serviceVariable(env)],
     queryMatchers: () => REGION_FILTER,
+    metricsContract: () => platformMetricsContract(env, platform),
   };
 }
 

@@ -57,6 +57,19 @@ function anyOf(values: readonly string[]): string {
   return values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&')).join('|');
 }
 
+/**
+ * Google Cloud metric types the saturation panels read, by what they show (their PromQL names are
+ * `googleMetric(type)`; docs/metrics.md lists them with their labels).
+ */
+export const GOOGLE_METRICS = Object.freeze({
+  cloudRunInstances: 'run.googleapis.com/container/instance_count',
+  cloudRunCpu: 'run.googleapis.com/container/cpu/utilizations',
+  redisMemory: 'redis.googleapis.com/stats/memory/usage_ratio',
+  postgresConnections: 'cloudsql.googleapis.com/database/postgresql/num_backends',
+  postgresReplicationLag: 'cloudsql.googleapis.com/database/replication/replica_lag',
+  edgeRequests: 'loadbalancing.googleapis.com/https/request_count',
+});
+
 /** Saturation queries of an environment's shared infrastructure (Cloud Run, Redis, Cloud SQL). */
 export function saturationQueries(env: EnvironmentConfig) {
   const regions = env.gcp.regions.map((r) => r.name);
@@ -66,12 +79,12 @@ export function saturationQueries(env: EnvironmentConfig) {
   const sql = `monitored_resource="cloudsql_database", database_id=~"${env.gcp.project}:(${anyOf(sqlInstances)})", ${GOOGLE_REGION_LABEL.cloudSql}=~"$${PLATFORM_VAR.region}"`;
   return {
     // Per region, all states together: max instances bounds active and idle instances alike.
-    cloudRunInstances: `sum by (${GOOGLE_REGION_LABEL.cloudRun}) (${googleMetric('run.googleapis.com/container/instance_count')}{${run}})`,
-    cloudRunCpu: `histogram_quantile(${SATURATION_QUANTILE}, sum by (${GOOGLE_REGION_LABEL.cloudRun}, le) (rate(${googleMetric('run.googleapis.com/container/cpu/utilizations')}_bucket{${run}}[${RATE_WINDOW}])))`,
-    redisMemory: `max by (instance_id) (${googleMetric('redis.googleapis.com/stats/memory/usage_ratio')}{${redis}})`,
-    postgresConnections: `sum by (database_id) (${googleMetric('cloudsql.googleapis.com/database/postgresql/num_backends')}{${sql}})`,
-    postgresReplicationLag: `max by (database_id) (${googleMetric('cloudsql.googleapis.com/database/replication/replica_lag')}{${sql}})`,
-    edgeRateLimited: `sum(rate(${googleMetric('loadbalancing.googleapis.com/https/request_count')}{monitored_resource="https_lb_rule", url_map_name="${names.urlMap(env)}", response_code="${RATE_LIMITED_CODE}"}[${RATE_WINDOW}]))`,
+    cloudRunInstances: `sum by (${GOOGLE_REGION_LABEL.cloudRun}) (${googleMetric(GOOGLE_METRICS.cloudRunInstances)}{${run}})`,
+    cloudRunCpu: `histogram_quantile(${SATURATION_QUANTILE}, sum by (${GOOGLE_REGION_LABEL.cloudRun}, le) (rate(${googleMetric(GOOGLE_METRICS.cloudRunCpu)}_bucket{${run}}[${RATE_WINDOW}])))`,
+    redisMemory: `max by (instance_id) (${googleMetric(GOOGLE_METRICS.redisMemory)}{${redis}})`,
+    postgresConnections: `sum by (database_id) (${googleMetric(GOOGLE_METRICS.postgresConnections)}{${sql}})`,
+    postgresReplicationLag: `max by (database_id) (${googleMetric(GOOGLE_METRICS.postgresReplicationLag)}{${sql}})`,
+    edgeRateLimited: `sum(rate(${googleMetric(GOOGLE_METRICS.edgeRequests)}{monitored_resource="https_lb_rule", url_map_name="${names.urlMap(env)}", response_code="${RATE_LIMITED_CODE}"}[${RATE_WINDOW}]))`,
   };
 }
 

@@ -12,6 +12,7 @@ import { errorRatioRecord, goldenSignalsUid, LABEL } from '../../slos/convention
 import { formatDuration, parseDuration } from '../../slos/duration';
 import type { LatencySlo, Slo } from '../../slos/model';
 import type { Severity } from '../../slos/schema';
+import { uptimeProbeIntervalSeconds } from './metrics-contract';
 import { DEPENDENCY, PLATFORM_METRICS as M, RATE_LIMITED_CODE } from './platform-metrics';
 
 /** Names of the eight symptom alerts. */
@@ -89,14 +90,15 @@ export const AVAILABILITY_MIN_ROUNDS = 4;
 
 /** The window the availability symptom reads: the shortest one holding four uptime-probe rounds. */
 export function availabilityWindow(inputs: SymptomInputs): string {
-  return symptomWindow(inputs.platform.availability, AVAILABILITY_MIN_ROUNDS * inputs.env.monitoring.uptimePeriodSeconds);
+  return symptomWindow(inputs.platform.availability, AVAILABILITY_MIN_ROUNDS * uptimeProbeIntervalSeconds(inputs.env));
 }
 
 /**
  * The failed-probe share above which the availability symptom pages: one and a half probe rounds'
  * worth of the window (never below the SLO's error budget).
  *
- * Uptime probes are few (one per checker region every `uptimePeriodSeconds`), so the SLO budget is
+ * Uptime probes are few (one per checker region every `uptimePeriodSeconds`, the probe interval
+ * of the metrics contract), so the SLO budget is
  * no threshold for them: at 5-minute rounds from three regions a single failed probe is 1/18 of
  * a 30 m window, fifty times a 0.1 % budget, and would page for the whole window. A whole failed
  * round is at most `period / window` of the probes in the window; a real outage fails two rounds
@@ -105,7 +107,7 @@ export function availabilityWindow(inputs: SymptomInputs): string {
  */
 export function availabilityThreshold(inputs: SymptomInputs): number {
   const window = parseDuration(availabilityWindow(inputs));
-  const oneRound = inputs.env.monitoring.uptimePeriodSeconds / window;
+  const oneRound = uptimeProbeIntervalSeconds(inputs.env) / window;
   return roundSignificant(Math.max(inputs.platform.availability.errorBudget, 1.5 * oneRound));
 }
 
@@ -165,7 +167,7 @@ export function symptomGroup(inputs: SymptomInputs): RuleGroup {
   const errWindow = symptomWindow(platform.errorRate, 0);
   const availWindow = availabilityWindow(inputs);
   const availThreshold = availabilityThreshold(inputs);
-  const rounds = parseDuration(availWindow) / env.monitoring.uptimePeriodSeconds;
+  const rounds = parseDuration(availWindow) / uptimeProbeIntervalSeconds(env);
   const latency = (slo: LatencySlo, what: string) =>
     rule('latency', {
       expr: overBudget(slo, symptomWindow(slo, 0)),

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli as run } from './run-cli';
+import { METRICS_CONTRACT_PATH } from '../../layers/layer';
 
 let tmp: string;
 beforeAll(() => {
@@ -31,10 +32,10 @@ describe('slo generate', () => {
     for (const d of dashboards) expect(JSON.parse(readFileSync(join(out, 'grafana', d), 'utf8')).uid).toBe(d.replace(/\.json$/, ''));
     const manifest = JSON.parse(readFileSync(join(out, '.slo-manifest.json'), 'utf8'));
     expect(Object.keys(manifest.files)).toEqual(
-      [...dashboards.map((d) => `grafana/${d}`), ...prometheus.map((p) => `prometheus/${p}`)].sort(),
+      [...dashboards.map((d) => `grafana/${d}`), METRICS_CONTRACT_PATH, ...prometheus.map((p) => `prometheus/${p}`)].sort(),
     );
     expect(result.out).toBe(`wrote ${Object.keys(manifest.files).length} files to ${out}\n`);
-    expect(readdirSync(out).sort()).toEqual(['.slo-manifest.json', 'grafana', 'prometheus']);
+    expect(readdirSync(out).sort()).toEqual(['.slo-manifest.json', 'grafana', METRICS_CONTRACT_PATH, 'prometheus']);
     expect(readdirSync(tmp).filter((n) => n.includes('.tmp-') || n.includes('.old-'))).toEqual([]);
   });
 
@@ -98,7 +99,7 @@ describe('slo generate', () => {
     // then
     expect(refused.code).toBe(2);
     expect(adopted.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['.slo-manifest.json', 'grafana', 'notes.md', 'prometheus']);
+    expect(readdirSync(out).sort()).toEqual(['.slo-manifest.json', 'grafana', METRICS_CONTRACT_PATH, 'notes.md', 'prometheus']);
   });
 
   test('documents --adopt and what it keeps in --help', async () => {

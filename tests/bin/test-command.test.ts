@@ -3,10 +3,11 @@
  * when all pass, 1 when one fails or promtool is missing (with the install hint, never a skip),
  * 2 on a usage error. A one-SLO spec keeps the promtool runs short.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPromtool } from '../../bin/commands/test';
+import { METRICS_CONTRACT_PATH } from '../../layers/layer';
 import { runCli as run } from './run-cli';
 
 /**
@@ -90,6 +91,7 @@ describe('slo test', () => {
       const text = readFileSync(join(out, 'prometheus', f), 'utf8');
       writeFileSync(join(broken, 'prometheus', f), f.endsWith('.rules.yaml') ? text.replaceAll('[5m]', '[50m]') : text);
     }
+    copyFileSync(join(out, METRICS_CONTRACT_PATH), join(broken, METRICS_CONTRACT_PATH));
     // when
     const r = await run('test', '--out', broken);
     // then

@@ -19,7 +19,11 @@ const PRODUCTION = EXAMPLE.replace(/^production: false$/m, 'production: true')
   .replaceAll('example.com', 'acme.io')
   // pinned as production requires: the image by digest, secrets by version number
   .replace(/^( {2}image: \S+?):[\w.-]+$/m, `$1@sha256:${'ab12'.repeat(16)}`)
-  .replaceAll('/versions/latest', '/versions/2');
+  .replaceAll('/versions/latest', '/versions/2')
+  // the self-run servers at real addresses, not the localhost defaults
+  .concat(
+    '\nprometheusServers:\n  alertmanagers: [alertmanager.acme.internal:9093]\n  blackboxExporter: blackbox.acme.internal:9115\n  smtp:\n    smarthost: smtp.acme.io:587\n',
+  );
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -103,6 +107,30 @@ describe('environment config', () => {
     expect(problemsOf(text)).toEqual([
       `environments/prod.yaml:${pos(text, 'gcp:')}: gcp.stateBucket is missing; a production environment keeps its terraform state (which holds the notification and redis secrets) in a gcs bucket, never on the deploying machine`,
     ]);
+  });
+
+  test('rejects the localhost defaults of prometheusServers in a production environment, at the nearest field written', () => {
+    // given a production environment that leaves the servers' addresses to their defaults (reported at
+    // the document, the nearest field written)
+    const without = PRODUCTION.slice(0, PRODUCTION.indexOf('\nprometheusServers:') + 1);
+    const partial = `${without}prometheusServers:\n  metricsPath: /metrics\n  smtp:\n    from: alerts@acme.io\n`;
+    // then: each default is a placeholder, named with its default value
+    expect(problemsOf(without)).toEqual([
+      `environments/prod.yaml:${pos(without, 'apiVersion:')}: prometheusServers.alertmanagers is not set and defaults to ["localhost:9093"], a placeholder; a production environment needs the real value`,
+      `environments/prod.yaml:${pos(without, 'apiVersion:')}: prometheusServers.blackboxExporter is not set and defaults to "localhost:9115", a placeholder; a production environment needs the real value`,
+      `environments/prod.yaml:${pos(without, 'apiVersion:')}: prometheusServers.smtp.smarthost is not set and defaults to "localhost:25", a placeholder; a production environment needs the real value`,
+    ]);
+    expect(problemsOf(partial)).toEqual([
+      `environments/prod.yaml:${pos(partial, 'prometheusServers:')}: prometheusServers.alertmanagers is not set and defaults to ["localhost:9093"], a placeholder; a production environment needs the real value`,
+      `environments/prod.yaml:${pos(partial, 'prometheusServers:')}: prometheusServers.blackboxExporter is not set and defaults to "localhost:9115", a placeholder; a production environment needs the real value`,
+      `environments/prod.yaml:${pos(partial, 'smtp:', 'prometheusServers:')}: prometheusServers.smtp.smarthost is not set and defaults to "localhost:25", a placeholder; a production environment needs the real value`,
+    ]);
+  });
+
+  test('accepts the localhost defaults of prometheusServers in an environment that is not production', () => {
+    // then: the example leaves them to their defaults
+    expect(EXAMPLE).not.toContain('prometheusServers:');
+    expect(problemsOf(EXAMPLE, 'environments/example.yaml')).toEqual([]);
   });
 
   test('accepts placeholders in an environment that is not production', () => {
