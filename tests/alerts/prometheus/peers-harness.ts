@@ -9,6 +9,7 @@
  * and for every factor a steady burn 2 % above and 2 % below it after a clean long window.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -272,22 +273,34 @@ export async function firingSets(ruleSets: readonly RuleSet[]): Promise<Map<stri
   }
 }
 
-async function runSet(bin: string, dir: string, set: RuleSet): Promise<Firing> {
+/** The files promtool reads for a rule set, by name: its rule file and one test file per sample interval. */
+export function ruleSetFiles(set: RuleSet): Map<string, string> {
   const rulesFile = `${set.name}.rules.yaml`;
-  writeFileSync(join(dir, rulesFile), set.rules);
+  const files = new Map([[rulesFile, set.rules]]);
   const groups = (parse(set.rules) as { groups: { name: string }[] }).groups.map((g) => g.name);
-  const files: string[] = [];
   for (const interval of [...new Set(set.scenarios.map((s) => s.intervalSeconds))].sort((a, b) => a - b)) {
-    const file = `${set.name}.${interval}s.test.yaml`;
     const scenarios = set.scenarios.filter((s) => s.intervalSeconds === interval);
-    writeFileSync(join(dir, file), testFile(rulesFile, groups, scenarios, set.alertnames));
-    files.push(file);
+    files.set(`${set.name}.${interval}s.test.yaml`, testFile(rulesFile, groups, scenarios, set.alertnames));
   }
+  return files;
+}
+
+/** A digest of every file promtool reads for a rule set: the same digest, the same firing sets. */
+export function ruleSetDigest(set: RuleSet): string {
+  const hash = createHash('sha256');
+  for (const [name, text] of ruleSetFiles(set)) hash.update(name).update('\0').update(text).update('\0');
+  return hash.digest('hex');
+}
+
+async function runSet(bin: string, dir: string, set: RuleSet): Promise<Firing> {
+  const files = [...ruleSetFiles(set)];
+  for (const [name, text] of files) writeFileSync(join(dir, name), text);
+  const tests = files.map(([name]) => name).filter((name) => name.endsWith('.test.yaml'));
   // stdout and stderr into one file, so each failure report stays under its "Unit Testing" line.
   const logPath = join(dir, `${set.name}.log`);
   const log = openSync(logPath, 'w');
   const status = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(bin, ['test', 'rules', ...files], { cwd: dir, stdio: ['ignore', log, log] });
+    const child = spawn(bin, ['test', 'rules', ...tests], { cwd: dir, stdio: ['ignore', log, log] });
     child.on('error', reject);
     child.on('close', resolve);
   });

@@ -1,8 +1,12 @@
 /**
  * Our alerts from the team's Sloth specs against rules in Sloth's documented shape
- * (tests/slos/sloth-reference.ts), run by promtool on the same input series: page and ticket fire
- * at the same evaluation steps. The same comparison against the rules Sloth itself generated for
- * its own examples is `npm run peers -- --reference DIR` (scripts/compare-peers.ts), which CI runs
+ * (tests/slos/sloth-reference.ts) on the same input series: page and ticket fire at the same
+ * evaluation steps. promtool runs our rules here; the steps the rules of Sloth's shape fire at
+ * depend only on the fixtures and the reference, so they are recorded once
+ * (`__golden__/sloth-firing.json`, recomputed and compared by `npm run peers:firing` in CI, see
+ * tests/alerts/prometheus/sloth-firing.ts), and this test fails when that recording is not of the
+ * current rules and scenarios. The same comparison against the rules Sloth itself generated for its
+ * own examples is `npm run peers -- --reference DIR` (scripts/compare-peers.ts), which CI runs
  * beside the tests.
  */
 import { serviceRuleFile } from '../../../alerts/prometheus/artifacts';
@@ -10,10 +14,10 @@ import { ruleFileYaml } from '../../../alerts/prometheus/serialize';
 import { environmentLinks } from '../../../layers/platform/layer';
 import { exampleEnv } from '../../layers/platform/example';
 import { fullOutageDetectionSeconds } from '../../../slos/burn-rate';
-import type { Slo, SloCatalog } from '../../../slos/model';
-import { readSloth, SLOTH_FIXTURES, slothCatalog, type SlothFixture } from '../../slos/sloth-fixtures';
-import { expectedConditions, shapedRulesYaml, slothShapedRules, type ExpectedCondition } from '../../slos/sloth-reference';
-import { burnScenarioName, differences, firingSets, scenariosFor, type Firing, type Scenario } from './peers-harness';
+import type { SloCatalog } from '../../../slos/model';
+import { slothCatalog } from '../../slos/sloth-fixtures';
+import { burnScenarioName, differences, firingSets, type Firing } from './peers-harness';
+import { peerFixtures, recordedFiring, recordFiring, slothRuleSet, writeGolden, type PeerFixture } from './sloth-firing';
 
 /** Our rule file for a catalog of one service, as `slo generate` renders it. */
 function ourRules(catalog: SloCatalog): string {
@@ -21,57 +25,37 @@ function ourRules(catalog: SloCatalog): string {
   return ruleFileYaml(serviceRuleFile(catalog, catalog.services[0]!, { links: environmentLinks(exampleEnv), layers: [] }));
 }
 
-/** The fixtures whose alerting SLO reads the counters the scenarios feed. */
-const FIXTURES = SLOTH_FIXTURES.filter((f): f is SlothFixture & { job: string } => f.job !== undefined);
-
-interface Fixture {
-  readonly fixture: SlothFixture & { job: string };
-  /** The SLO with alerts (each fixture has one; the rest are disabled). */
-  readonly slo: Slo;
-  /** The alert windows and factors sloth's documented table gives for it. */
-  readonly windows: readonly ExpectedCondition[];
-  readonly scenarios: Scenario[];
+interface Fixture extends PeerFixture {
   sloth?: Firing;
   ours?: Firing;
 }
 
-const fixtures: Fixture[] = FIXTURES.map((fixture) => {
-  const slo = slothCatalog(fixture).slos.find((s) => s.alerting.windows.length > 0)!;
-  const windows = expectedConditions(readSloth(fixture.spec), fixture.period).filter((c) => c.slo === slo.name);
-  return { fixture, slo, windows, scenarios: scenariosFor(windows[0]!.budget, windows, fixture.job) };
-});
+const fixtures: Fixture[] = peerFixtures();
 
 /** promtool runs days of samples per scenario; on a busy 2-core machine that takes more than jest's default. */
 const PROMTOOL_TIMEOUT_MS = 240_000;
 
 beforeAll(async () => {
   // given, for every fixture, rules in sloth's documented shape and ours, both from the same spec,
-  // run by promtool over the same scenarios (one promtool invocation per rule file, in parallel)
-  const runs = await firingSets(
-    fixtures.flatMap((f) => {
+  // over the same scenarios: ours run by promtool (one invocation per rule file, in parallel), and
+  // sloth's firing steps as recorded (UPDATE_GOLDEN=1 records them anew with promtool)
+  const slothSets = fixtures.map(slothRuleSet);
+  if (process.env.UPDATE_GOLDEN) writeGolden(await recordFiring(slothSets));
+  const sloth = recordedFiring(slothSets);
+  const ours = await firingSets(
+    fixtures.map((f) => {
       const catalog = slothCatalog(f.fixture);
-      const key = f.fixture.name.replace(/\W+/g, '-');
-      const shaped = slothShapedRules(readSloth(f.fixture.spec), f.fixture.period);
-      return [
-        {
-          name: `${key}-sloth`,
-          rules: shapedRulesYaml(shaped),
-          alertnames: [...new Set(shaped.groups.flatMap((g) => g.rules.flatMap((r) => (r.alert ? [r.alert] : []))))],
-          scenarios: f.scenarios,
-        },
-        {
-          name: `${key}-ours`,
-          rules: ourRules(catalog),
-          alertnames: [...new Set(catalog.slos.map((s) => s.alerting.name))],
-          scenarios: f.scenarios,
-        },
-      ];
+      return {
+        name: `${f.key}-ours`,
+        rules: ourRules(catalog),
+        alertnames: [...new Set(catalog.slos.map((s) => s.alerting.name))],
+        scenarios: f.scenarios,
+      };
     }),
   );
   for (const f of fixtures) {
-    const key = f.fixture.name.replace(/\W+/g, '-');
-    f.sloth = runs.get(`${key}-sloth`)!;
-    f.ours = runs.get(`${key}-ours`)!;
+    f.sloth = sloth.get(`${f.key}-sloth`)!;
+    f.ours = ours.get(`${f.key}-ours`)!;
   }
 }, PROMTOOL_TIMEOUT_MS);
 
