@@ -4,10 +4,19 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w
 
 /** Parses a single-unit Prometheus duration such as `30m` or `28d` into seconds. */
 export function parseDuration(text: string): number {
+  const known = PARSED.get(text);
+  if (known !== undefined) return known;
   const m = /^(\d+)([smhdw])$/.exec(text);
   if (!m) throw new Error(`not a duration: ${JSON.stringify(text)} (expected e.g. 5m, 6h, 30d)`);
-  return Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+  const seconds = Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+  // The renderers parse the same few windows millions of times at 10,000 SLOs.
+  if (PARSED.size < MAX_PARSED) PARSED.set(text, seconds);
+  return seconds;
 }
+
+/** Durations parsed so far; bounded, so hostile input cannot grow it without end. */
+const PARSED = new Map<string, number>();
+const MAX_PARSED = 1024;
 
 /**
  * Formats seconds as the shortest exact Prometheus duration (`300` → `5m`, `259200` → `3d`).

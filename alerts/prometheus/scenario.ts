@@ -91,10 +91,13 @@ export function sliInputs(
     ];
   }
   const labels = sloSeriesLabels(slo);
-  return [...new Set([...recordedWindows(slo), ...alsoWindows])].map((w) => ({
-    series: seriesSelector(errorRatioRecord(w), labels),
-    values: expandingNotation(times.map((t) => windowedAverage(tl, t, parseDuration(w)))),
-  }));
+  return [...new Set([...recordedWindows(slo), ...alsoWindows])].map((w) => {
+    const seconds = parseDuration(w);
+    return {
+      series: seriesSelector(errorRatioRecord(w), labels),
+      values: expandingNotation(times.map((t) => windowedAverage(tl, t, seconds))),
+    };
+  });
 }
 
 /** The alert promtool should report for `rule` on a series with `seriesLabels` and `value`. */

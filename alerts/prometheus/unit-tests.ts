@@ -48,8 +48,19 @@ interface KindAlert {
   readonly windows: readonly BurnWindow[];
 }
 
+/** kindAlerts of each SLO and links, computed once: every assertion of every case asks again. */
+const KIND_ALERTS = new WeakMap<Slo, WeakMap<AlertLinks, KindAlert[]>>();
+
 /** The burn-rate alerts of an SLO, policy applied, with their windows. */
 function kindAlerts(slo: Slo, links: AlertLinks): KindAlert[] {
+  let bySlo = KIND_ALERTS.get(slo);
+  if (!bySlo) KIND_ALERTS.set(slo, (bySlo = new WeakMap()));
+  let alerts = bySlo.get(links);
+  if (!alerts) bySlo.set(links, (alerts = renderKindAlerts(slo, links)));
+  return alerts;
+}
+
+function renderKindAlerts(slo: Slo, links: AlertLinks): KindAlert[] {
   return burnRateAlerts(slo).map((r) => {
     const kind = r.labels[LABEL.alertKind] as 'page' | 'ticket';
     return {
@@ -263,7 +274,9 @@ function sloScenarios(slos: readonly Slo[], links: AlertLinks, step: number): Sc
   const byName = new Map<string, ScenarioCase[]>();
   const add = (name: string, c: ScenarioCase | undefined) => {
     if (!c || c.asserts.length === 0) return;
-    byName.set(name, [...(byName.get(name) ?? []), c]);
+    const cases = byName.get(name);
+    if (cases) cases.push(c);
+    else byName.set(name, [c]);
   };
   for (const slo of slos)
     add('full outage alerts within the detection time and resolves within the reset time', fullOutageCase(slo, links, step));

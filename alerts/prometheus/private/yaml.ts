@@ -61,10 +61,12 @@ function emit(value: Data, indent: string, out: string[]): void {
   if (Array.isArray(value)) {
     for (const item of value as readonly Data[]) {
       if (item !== null && typeof item === 'object') {
-        const lines: string[] = [];
-        emit(item, `${indent}  `, lines);
-        if (lines.length === 0) out.push(`${indent}- ${Array.isArray(item) ? '[]' : '{}'}`);
-        else out.push(`${indent}- ${lines[0]!.slice(indent.length + 2)}`, ...lines.slice(1));
+        // Written in place and the first line then turned into the item's: copying the nested
+        // lines at every level cost a pass over the whole file per nesting level.
+        const first = out.length;
+        emit(item, `${indent}  `, out);
+        if (out.length === first) out.push(`${indent}- ${Array.isArray(item) ? '[]' : '{}'}`);
+        else out[first] = `${indent}- ${out[first]!.slice(indent.length + 2)}`;
       } else out.push(`${indent}- ${scalar(item as string | number | boolean)}`);
     }
     return;
