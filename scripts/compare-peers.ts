@@ -27,6 +27,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { serviceRuleFile } from '../alerts/prometheus/artifacts';
+import { firingConditionsOnly } from '../alerts/prometheus/rules';
 import { ruleFileYaml } from '../alerts/prometheus/serialize';
 import { sliRecordingGroup } from '../alerts/prometheus/sli-rules';
 import { sloAlertGroup } from '../alerts/prometheus/slo-alerts';
@@ -276,10 +277,10 @@ async function main(argv: readonly string[]): Promise<number> {
   return report.failures === 0 ? 0 : 1;
 }
 
-/** Our rule file for a catalog of one service, as `slo generate` renders it. */
+/** Our rule file for a catalog of one service, as `slo generate` renders it, without `keep_firing_for` (see firingConditionsOnly). */
 function ourRules(catalog: SloCatalog, env: ReturnType<typeof loadEnvironmentOrThrow>): string {
   if (catalog.services.length !== 1) throw new Error(`expected one service, got ${catalog.services.join(', ')}`);
-  return ruleFileYaml(serviceRuleFile(catalog, catalog.services[0]!, { links: environmentLinks(env), layers: [] }));
+  return ruleFileYaml(firingConditionsOnly(serviceRuleFile(catalog, catalog.services[0]!, { links: environmentLinks(env), layers: [] })));
 }
 
 /** Differences between a shaped rule file and Sloth's: groups, rule names, labels, SLI queries, alert conditions. */

@@ -21,7 +21,9 @@
 import * as expr from '@grafana/grafana-foundation-sdk/expr';
 import { DataqueryBuilder, QueryEditorMode } from '@grafana/grafana-foundation-sdk/prometheus';
 import type { EnvironmentConfig } from '../../environments/schema';
+import { ticketKeepFiringForSeconds } from '../../slos/alert-timing';
 import type { BurnWindow } from '../../slos/burn-rate';
+import { formatDuration } from '../../slos/duration';
 import { LABEL, sloAlertGroupName } from '../../slos/conventions';
 import { errorRatioQuery, type Slo, type SloCatalog } from '../../slos/model';
 import { withAlertPolicy } from '../prometheus/policy';
@@ -50,6 +52,13 @@ export interface GrafanaAlertRule {
   readonly condition: string;
   /** Pending period (Prometheus duration). */
   readonly for: string;
+  /**
+   * How long the rule keeps firing after its condition clears (Prometheus duration), as the
+   * Prometheus rule's `keep_firing_for`: tickets keep firing for their short window.
+   *
+   * @default - none: the rule resolves on the first evaluation that does not match
+   */
+  readonly keepFiringFor?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
   readonly stages: readonly GrafanaRuleStage[];
@@ -144,6 +153,7 @@ export function burnRateAlertLabels(slo: Slo, w: BurnWindow): Record<string, str
 }
 
 function burnRateRule(slo: Slo, w: BurnWindow, prometheusUid: string): GrafanaAlertRule {
+  const keepFiringFor = w.kind === 'ticket' ? ticketKeepFiringForSeconds(slo.alerting.windows) : 0;
   const percent = formatPercent(w.errorRatioThreshold);
   const annotations: Record<string, string> = {
     summary: `${slo.service} is burning the error budget of ${slo.name} ${w.factor}x too fast.`,
@@ -159,6 +169,8 @@ function burnRateRule(slo: Slo, w: BurnWindow, prometheusUid: string): GrafanaAl
     condition: 'G',
     // The two windows already debounce the alert; the detection times in `slo explain` assume no pending period.
     for: '0s',
+    // The same as the Prometheus ticket (slos/alert-timing.ts): no resolving on every dip of a steady burn.
+    ...(keepFiringFor > 0 ? { keepFiringFor: formatDuration(keepFiringFor) } : {}),
     labels: burnRateAlertLabels(slo, w),
     annotations,
     stages: [

@@ -33,6 +33,11 @@ export interface AlertingRule {
   readonly expr: string;
   /** Pending period as a Prometheus duration; absent means the alert fires on the first match. */
   readonly for?: string;
+  /**
+   * How long the alert keeps firing after its condition clears, as a Prometheus duration
+   * (Prometheus 2.42 or later); absent means it resolves on the first evaluation that does not match.
+   */
+  readonly keepFiringFor?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
   /** Routing metadata, consumed by the policy transform; never serialized. */
@@ -57,6 +62,23 @@ export interface RuleGroup {
 /** The rule file of one service. */
 export interface RuleFile {
   readonly groups: readonly RuleGroup[];
+}
+
+/**
+ * The rule file with every alert's `keep_firing_for` taken out: the firing conditions alone, for
+ * comparing them with peers' rules (Sloth's have none; ours keep tickets firing, see
+ * docs/alerting.md "No flapping", which their own scenario tests).
+ */
+export function firingConditionsOnly(file: RuleFile): RuleFile {
+  return {
+    groups: file.groups.map((g) => ({
+      ...g,
+      rules: g.rules.map((r) => {
+        if (!isAlertingRule(r) || r.keepFiringFor === undefined) return r;
+        return Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'keepFiringFor')) as unknown as AlertingRule;
+      }),
+    })),
+  };
 }
 
 /** True for alerting rules. */

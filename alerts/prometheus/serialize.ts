@@ -16,6 +16,7 @@ function ruleData(rule: Rule) {
     alert: rule.alert,
     expr: rule.expr,
     ...(rule.for ? { for: rule.for } : {}),
+    ...(rule.keepFiringFor ? { keep_firing_for: rule.keepFiringFor } : {}),
     labels: sorted(rule.labels),
     annotations: sorted(rule.annotations),
   };

@@ -4,7 +4,8 @@
  * model's `alerting.windows`, which `slos/burn-rate.ts` resolved.
  */
 import type { BurnWindow } from '../../slos/burn-rate';
-import { humanDuration } from '../../slos/duration';
+import { ticketKeepFiringForSeconds } from '../../slos/alert-timing';
+import { formatDuration, humanDuration } from '../../slos/duration';
 import {
   BUDGET_REMAINING_RECORD,
   budgetAlertName,
@@ -71,9 +72,12 @@ function burnRateAlert(slo: Slo, kind: 'page' | 'ticket', windows: readonly Burn
     kind === 'page'
       ? `The SLO ${slo.id} is burning its error budget fast.`
       : `The SLO ${slo.id} is burning its error budget faster than the objective allows.`;
+  const keepFiringFor = kind === 'ticket' ? ticketKeepFiringForSeconds(windows) : 0;
   return {
     alert: slo.alerting.name,
     expr: burnRateExpr(slo, windows),
+    // A ticket at a steady burn right at its factor would resolve and fire again on every dip of its ratios.
+    ...(keepFiringFor > 0 ? { keepFiringFor: formatDuration(keepFiringFor) } : {}),
     labels: {
       ...slo.alerting.labels,
       ...slo.alerting.kindLabels[kind],

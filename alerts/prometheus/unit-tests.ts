@@ -12,8 +12,9 @@
  * as short as their windows allow (see `evaluationInterval` and the history lengths below).
  */
 import { LABEL } from '../../slos/conventions';
-import { fullOutageDetectionSeconds, resetSeconds, type BurnWindow } from '../../slos/burn-rate';
-import { formatDuration } from '../../slos/duration';
+import { sloAlertTimings } from '../../slos/alert-timing';
+import { fullOutageDetectionSeconds, type BurnWindow } from '../../slos/burn-rate';
+import { formatDuration, parseDuration } from '../../slos/duration';
 import { errorRatioQuery, totalEventsQuery, type Slo } from '../../slos/model';
 import { matcherMatches, vectorSelectors, type SelectorUse } from '../../slos/promql';
 import { equalityMatchers } from './private/series';
@@ -46,6 +47,8 @@ interface KindAlert {
   readonly kind: 'page' | 'ticket';
   readonly rule: AlertingRule;
   readonly windows: readonly BurnWindow[];
+  /** The rule's `keep_firing_for` in seconds (0 when it has none). */
+  readonly keepFiringForSeconds: number;
 }
 
 /** kindAlerts of each SLO and links, computed once: every assertion of every case asks again. */
@@ -67,17 +70,15 @@ function renderKindAlerts(slo: Slo, links: AlertLinks): KindAlert[] {
       kind,
       rule: withAlertPolicy(r, links),
       windows: slo.alerting.windows.filter((w) => w.kind === kind && Number.isFinite(fullOutageDetectionSeconds(w))),
+      keepFiringForSeconds: r.keepFiringFor === undefined ? 0 : parseDuration(r.keepFiringFor),
     };
   });
 }
 
-/** What one burn-rate alert does at `t` under `tl`: inactive, firing with its value, or too close to call. */
-export function burnState(
-  slo: Slo,
-  windows: readonly BurnWindow[],
-  tl: Timeline,
-  t: number,
-): { readonly state: 'firing'; readonly value: number } | { readonly state: 'inactive' | 'tie' } {
+type BurnState = { readonly state: 'firing'; readonly value: number } | { readonly state: 'inactive' | 'tie' };
+
+/** Whether the condition of a burn-rate alert (the OR of its windows) holds at `t` under `tl`, with its value, or is too close to call. */
+export function burnCondition(slo: Slo, windows: readonly BurnWindow[], tl: Timeline, t: number): BurnState {
   for (const w of windows) {
     const long = windowedAverage(tl, t, w.longWindowSeconds);
     const short = windowedAverage(tl, t, w.shortWindowSeconds);
@@ -85,6 +86,29 @@ export function burnState(
     if (long > w.errorRatioThreshold && short > w.errorRatioThreshold) return { state: 'firing', value: long / slo.errorBudget };
   }
   return { state: 'inactive' };
+}
+
+/**
+ * What one burn-rate alert does at the evaluation `t` under `tl`, evaluated every `step`: firing
+ * while its condition holds, and — with `keep_firing_for` K — until K after the first evaluation
+ * that no longer matches (Prometheus keeps the last value and annotations meanwhile); inactive
+ * otherwise; a tie when any evaluation that decides it is too close to call.
+ */
+export function burnState(
+  slo: Slo,
+  a: Pick<KindAlert, 'windows' | 'keepFiringForSeconds'>,
+  tl: Timeline,
+  t: number,
+  step: number,
+): BurnState {
+  const now = burnCondition(slo, a.windows, tl, t);
+  if (now.state !== 'inactive' || a.keepFiringForSeconds === 0) return now;
+  // the latest evaluation before t whose condition held, within K: it keeps firing while the first clear one is less than K ago
+  for (let s = t - step; s >= 0 && t - (s + step) < a.keepFiringForSeconds; s -= step) {
+    const then = burnCondition(slo, a.windows, tl, s);
+    if (then.state !== 'inactive') return then;
+  }
+  return now;
 }
 
 /** True when every `printf` of the rule's annotations is safe to predict for `value`. */
@@ -98,10 +122,18 @@ function predictable(rule: AlertingRule, value: number): boolean {
  * about for `kind`; a disagreement with the arithmetic is a generator bug. Nothing is asserted
  * when any value is too close to a threshold or a rounding tie to predict.
  */
-function burnAssert(slo: Slo, links: AlertLinks, tl: Timeline, t: number, kind: 'page' | 'ticket', expect: 'firing' | 'inactive') {
+function burnAssert(
+  slo: Slo,
+  links: AlertLinks,
+  tl: Timeline,
+  t: number,
+  step: number,
+  kind: 'page' | 'ticket',
+  expect: 'firing' | 'inactive',
+) {
   const alerts: ExpectedAlert[] = [];
   for (const a of kindAlerts(slo, links)) {
-    const s = burnState(slo, a.windows, tl, t);
+    const s = burnState(slo, a, tl, t, step);
     if (s.state === 'tie') return [];
     if (a.kind === kind && s.state !== expect)
       throw new Error(`internal: ${slo.id} ${kind} alert expected ${expect} at ${t} s; the arithmetic says ${s.state}`);
@@ -118,7 +150,7 @@ function burnAssert(slo: Slo, links: AlertLinks, tl: Timeline, t: number, kind: 
  * `api` file) in, for about 6 s more promtool time on that file; only longer short windows of
  * custom tables are left out.
  */
-const MAX_RESET_STEPS = 400;
+const MAX_RESET_STEPS = 800;
 
 /**
  * Full outage after a clean history, then recovery. The history covers the longest page window
@@ -143,28 +175,41 @@ export function fullOutageCase(slo: Slo, links: AlertLinks, step: number): Scena
   for (const a of alerts) {
     const deadline = start + (Math.floor(Math.min(...a.windows.map(fullOutageDetectionSeconds)) / step) + 1) * step;
     let t = start + step;
-    while (t < deadline && burnState(slo, a.windows, outageOnly, t).state !== 'firing') t += step;
+    while (t < deadline && burnCondition(slo, a.windows, outageOnly, t).state !== 'firing') t += step;
     firstFiring.set(a, t);
   }
   // every short window of up to 60 steps, and always the SLO's shortest (the 6 h of a ticket-only
   // SLO), so a short window recorded over the wrong range shows in the reset
   const shortest = Math.min(...all.map((w) => w.shortWindowSeconds));
   const saturate = all.map((w) => w.shortWindowSeconds).filter((s) => s <= Math.max(60 * step, shortest));
-  const outage = ceilTo(Math.max(...saturate, ...[...firstFiring.values()].map((t) => t - start)), step) + step;
+  // long enough for every alert to fire in `slo explain`'s model too (whose history fills every
+  // window), so the reset it states applies: an alert whose long window outlasts the history here
+  // fires earlier, but its long window only clears later, so its short window still governs
+  const stated = (outageSeconds: number) =>
+    sloAlertTimings(slo, { evaluationIntervalSeconds: step, backgroundErrorRatio: 0, outageSeconds });
+  const detections = stated(Infinity).flatMap((t) => (alerts.some((a) => a.kind === t.kind) ? [t.detection.healthySeconds ?? 0] : []));
+  const outage = ceilTo(Math.max(...saturate, ...detections, ...[...firstFiring.values()].map((t) => t - start)), step) + step;
   const recovery = start + outage;
   const tl = timeline([start, 0], [outage, 1], [Infinity, 0]);
   const asserts: ScenarioCase['asserts'][number][] = [];
   let end = recovery;
+  // the times `slo explain` states, for this outage after a healthy history
+  const timings = stated(outage);
   for (const a of alerts) {
-    const detect = Math.min(...a.windows.map(fullOutageDetectionSeconds));
+    const timing = timings.find((t) => t.kind === a.kind)!;
+    const detect = timing.detection.healthySeconds!;
     const lastQuiet = start + (Math.ceil(detect / step) - 1) * step;
     if (start >= Math.max(...a.windows.map((w) => w.longWindowSeconds)) && lastQuiet > start)
-      asserts.push(...burnAssert(slo, links, tl, lastQuiet, a.kind, 'inactive'));
-    asserts.push(...burnAssert(slo, links, tl, firstFiring.get(a)!, a.kind, 'firing'));
-    asserts.push(...burnAssert(slo, links, tl, recovery, a.kind, 'firing'));
-    const resetSteps = Math.floor(Math.max(...a.windows.map(resetSeconds)) / step) + 1;
+      asserts.push(...burnAssert(slo, links, tl, lastQuiet, step, a.kind, 'inactive'));
+    asserts.push(...burnAssert(slo, links, tl, firstFiring.get(a)!, step, a.kind, 'firing'));
+    asserts.push(...burnAssert(slo, links, tl, recovery, step, a.kind, 'firing'));
+    // resolved at the first evaluation after the stated reset time, still firing at the last one before it
+    const reset = timing.reset.afterOutageSeconds!;
+    const resetSteps = Math.floor(reset / step) + 1;
     if (resetSteps > MAX_RESET_STEPS) continue;
-    asserts.push(...burnAssert(slo, links, tl, recovery + resetSteps * step, a.kind, 'inactive'));
+    const lastFiring = recovery + (Math.ceil(reset / step) - 1) * step;
+    if (lastFiring > recovery) asserts.push(...burnAssert(slo, links, tl, lastFiring, step, a.kind, 'firing'));
+    asserts.push(...burnAssert(slo, links, tl, recovery + resetSteps * step, step, a.kind, 'inactive'));
     end = Math.max(end, recovery + resetSteps * step);
   }
   return { intervalSeconds: step, inputs: sliInputs(slo, tl, step, end + step), asserts: mergeAsserts(asserts) };
@@ -191,8 +236,8 @@ export function thresholdCase(slo: Slo, links: AlertLinks, w: BurnWindow, above:
   );
   const at = history + burn;
   const tl = timeline([history, 0], [Infinity, ratio]);
-  if (burnState(slo, alert.windows, tl, at).state !== (above ? 'firing' : 'inactive')) return undefined;
-  const asserts = burnAssert(slo, links, tl, at, alert.kind, above ? 'firing' : 'inactive');
+  if (burnState(slo, alert, tl, at, step).state !== (above ? 'firing' : 'inactive')) return undefined;
+  const asserts = burnAssert(slo, links, tl, at, step, alert.kind, above ? 'firing' : 'inactive');
   return asserts.length === 0 ? undefined : { intervalSeconds: step, inputs: sliInputs(slo, tl, step, at + step), asserts };
 }
 
@@ -207,10 +252,35 @@ export function steadyBudgetCase(slo: Slo, links: AlertLinks, step: number): Sce
     (a, b) => a - b,
   );
   const tl = timeline([Infinity, quantize(slo.errorBudget, false) - 1 / EVENTS_PER_SAMPLE]);
-  const asserts = times.flatMap((t) => burnAssert(slo, links, tl, t, 'page', 'inactive'));
+  const asserts = times.flatMap((t) => burnAssert(slo, links, tl, t, step, 'page', 'inactive'));
   return asserts.length === 0
     ? undefined
     : { intervalSeconds: step, inputs: sliInputs(slo, tl, step, times[times.length - 1]! + step), asserts };
+}
+
+/**
+ * A burn wandering around the ticket's factor: above it (1.23×), then below it (0.5×) long enough
+ * that both ticket windows fall under the threshold, then above it again — what a steady burn at
+ * the factor looks like to Prometheus, whose ratios jitter around the threshold. The ticket fires
+ * once and stays firing through the dip (`keep_firing_for`), asserted at every evaluation; the
+ * case is dropped unless the dip really clears the condition, so it can only pass through
+ * `keep_firing_for`. Phases are at most a quarter of the ticket's short window each.
+ */
+export function wanderingTicketCase(slo: Slo, links: AlertLinks, step: number): ScenarioCase | undefined {
+  const ticket = kindAlerts(slo, links).find((a) => a.kind === 'ticket' && a.windows.length > 0);
+  if (!ticket || ticket.keepFiringForSeconds === 0) return undefined;
+  const w = ticket.windows.reduce((a, b) => (b.errorRatioThreshold < a.errorRatioThreshold ? b : a));
+  const phase = Math.min(10, Math.floor(w.shortWindowSeconds / (4 * step))) * step;
+  const high = quantize(w.errorRatioThreshold * 1.23, true);
+  if (phase < 2 * step || high >= 1) return undefined;
+  const tl = timeline([phase, high], [phase, quantize(w.errorRatioThreshold * 0.5, false)], [Infinity, high]);
+  const end = 4 * phase;
+  const times = Array.from({ length: end / step }, (_, i) => (i + 1) * step);
+  const first = times.find((t) => burnCondition(slo, ticket.windows, tl, t).state === 'firing');
+  const cleared = times.some((t) => first !== undefined && t > first && burnCondition(slo, ticket.windows, tl, t).state === 'inactive');
+  if (first === undefined || !cleared) return undefined;
+  const asserts = times.filter((t) => t >= first).flatMap((t) => burnAssert(slo, links, tl, t, step, 'ticket', 'firing'));
+  return { intervalSeconds: step, inputs: sliInputs(slo, tl, step, end + step), asserts };
 }
 
 /** Budget consumption: a steady error ratio that spends a share of the budget over the data so far. */
@@ -293,6 +363,11 @@ function sloScenarios(slos: readonly Slo[], links: AlertLinks, step: number): Sc
     }
   }
   for (const slo of slos) add('a steady burn of 1x never pages', steadyBudgetCase(slo, links, step));
+  for (const slo of slos)
+    add(
+      'a burn wandering around the ticket factor fires the ticket once and keeps it firing through the dips',
+      wanderingTicketCase(slo, links, step),
+    );
   for (const slo of slos) {
     add('spending more than the highest budget threshold fires every budget alert', budgetCase(slo, links, true, step));
     add('spending less than the lowest budget threshold fires no budget alert', budgetCase(slo, links, false, step));

@@ -12,7 +12,14 @@ import {
   roundSignificant,
   type BurnWindow,
 } from '../../slos/burn-rate';
-import { humanDuration } from '../../slos/duration';
+import {
+  DEFAULT_BACKGROUND_BURN_RATE,
+  DEFAULT_OUTAGE_SECONDS,
+  sloAlertTimings,
+  type TimedAlert,
+  type TimingOptions,
+} from '../../slos/alert-timing';
+import { humanDuration, parseDuration } from '../../slos/duration';
 import { loadCatalog } from '../../slos/load';
 import type { Slo, SloCatalog } from '../../slos/model';
 import { parseCommandArgs } from '../args';
@@ -20,15 +27,28 @@ import { EXIT, UsageError, type CliIo } from '../io';
 import { DEFAULT_SLOS_DIR, render } from './validate';
 import { editDistance } from '../../slos/edit-distance';
 
-const HELP = `usage: slo explain NAME [--slos DIR] [--json]
+const HELP = `usage: slo explain NAME [--slos DIR] [--background RATIO] [--outage DURATION] [--json]
 
 Shows an SLO's error budget (as time and as a share of events), its burn-rate alerts (windows,
 factor, budget share, error-ratio threshold), how soon each alert catches a full outage and a burn
-just above its own factor, the budget spent by then, and how soon it resets after recovery.
-  NAME         service/name, or a bare SLO name when only one service has it
-  --slos DIR   spec directory (default: slos)
-  --json       machine-readable output (stable keys; durations in seconds, never-firing as null)
+just above its own factor, the budget spent by then, and how soon it resets after recovery. Then
+every alert the SLO's rules raise (page, ticket, budget, no-data), branch by branch: when it fires
+after a healthy history and after one at a background error ratio, and when it resolves after an
+outage, naming the branch that governs; Prometheus acts within one evaluation interval after.
+  NAME                 service/name, or a bare SLO name when only one service has it
+  --slos DIR           spec directory (default: slos)
+  --background RATIO   error ratio of the history before and after the outage, as a percentage of
+                       events (0.2%) or a share of the error budget (0.1x)
+                       (default: ${DEFAULT_BACKGROUND_BURN_RATE}x, a service spending a tenth of its budget)
+  --outage DURATION    length of the full outage whose reset is shown (default: ${humanDuration(DEFAULT_OUTAGE_SECONDS)})
+  --json               machine-readable output (stable keys; durations in seconds, never-firing as null)
 exit: 0 explained, 1 unknown SLO or invalid specs, 2 usage error`;
+
+/**
+ * The evaluation interval every timing assumes, until the spec states one: Prometheus' default
+ * (and the interval of the generated promtool scenarios).
+ */
+export const EXPLAIN_EVALUATION_INTERVAL_SECONDS = 60;
 
 /**
  * A burn just above the factor: the error ratio is the threshold times this. Small enough that the
@@ -87,10 +107,49 @@ export interface Explanation {
   readonly alerts: readonly ExplainedWindow[];
   /** Budget-consumption alerts (percent of the budget spent over the SLO window). */
   readonly budgetConsumed: { readonly thresholdsPercent: readonly number[]; readonly severity: string };
+  /** What every time in `alertRules` assumes. */
+  readonly assumptions: {
+    /** Seconds between rule evaluations: a server fires or resolves within this much after each computed time. */
+    readonly evaluationIntervalSeconds: number;
+    /** Error ratio (0–1) of the history before and after the outage. */
+    readonly backgroundErrorRatio: number;
+    /** The same as a share of the error budget (its burn rate). */
+    readonly backgroundBurnRate: number;
+    /** Length of the full outage whose reset is computed. */
+    readonly outageSeconds: number;
+    /** Which of the two were defaults rather than flags. */
+    readonly defaults: { readonly background: boolean; readonly outage: boolean };
+  };
+  /**
+   * Every alert the SLO's rules raise (page, ticket, one per budget threshold, no-data), each with
+   * its branches, the detection time after a healthy history and after one at the background, and
+   * the reset time after the outage, naming the governing branch (slos/alert-timing.ts).
+   */
+  readonly alertRules: readonly TimedAlert[];
 }
 
-/** Explains one SLO with the burn-rate module's functions; pure. */
-export function explainSlo(slo: Slo): Explanation {
+/** What `slo explain` assumes beyond the SLO: `--background`, `--outage` and the evaluation interval. */
+export interface ExplainOptions {
+  /** Background error ratio (0–1); default: {@link DEFAULT_BACKGROUND_BURN_RATE} × the error budget. */
+  readonly backgroundErrorRatio?: number;
+  /** @default 3600 — an outage of one hour */
+  readonly outageSeconds?: number;
+  /** @default 60 — Prometheus' default evaluation interval */
+  readonly evaluationIntervalSeconds?: number;
+}
+
+/** The timing options of `slo`, defaults resolved. */
+export function timingOptions(slo: Pick<Slo, 'errorBudget'>, o: ExplainOptions = {}): TimingOptions {
+  return {
+    evaluationIntervalSeconds: o.evaluationIntervalSeconds ?? EXPLAIN_EVALUATION_INTERVAL_SECONDS,
+    backgroundErrorRatio: o.backgroundErrorRatio ?? roundSignificant(DEFAULT_BACKGROUND_BURN_RATE * slo.errorBudget),
+    outageSeconds: o.outageSeconds ?? DEFAULT_OUTAGE_SECONDS,
+  };
+}
+
+/** Explains one SLO with the burn-rate and alert-timing functions; pure. */
+export function explainSlo(slo: Slo, options: ExplainOptions = {}): Explanation {
+  const timing = timingOptions(slo, options);
   const finite = (x: number): number | null => (Number.isFinite(x) ? roundSignificant(x) : null);
   return {
     id: slo.id,
@@ -122,6 +181,12 @@ export function explainSlo(slo: Slo): Explanation {
       thresholdsPercent: slo.alerting.budgetConsumed.thresholdsPercent,
       severity: slo.alerting.budgetConsumed.severity,
     },
+    assumptions: {
+      ...timing,
+      backgroundBurnRate: roundSignificant(timing.backgroundErrorRatio / slo.errorBudget),
+      defaults: { background: options.backgroundErrorRatio === undefined, outage: options.outageSeconds === undefined },
+    },
+    alertRules: sloAlertTimings(slo, timing),
   };
 }
 
@@ -159,12 +224,85 @@ export function renderExplanation(e: Explanation): string {
       `budget consumed alerts (severity ${b.severity}): at ${b.thresholdsPercent.map((t) => `${t} %`).join(', ')} of the ${e.window} budget`,
     );
   }
+  lines.push('', ...renderTimings(e.assumptions, e.errorBudget.ratio, e.alertRules));
   return lines.join('\n');
+}
+
+/** The timing section: the assumptions, then per alert its detection and reset, then its branches. */
+export function renderTimings(a: Explanation['assumptions'], errorBudget: number, alerts: readonly TimedAlert[]): string[] {
+  const dflt = (yes: boolean) => (yes ? '; default' : '');
+  const lines = [
+    `alert timing, evaluating every ${humanDuration(a.evaluationIntervalSeconds)} (a server fires or resolves within ${humanDuration(a.evaluationIntervalSeconds)} after each time below):`,
+    `  background: ${percent(a.backgroundErrorRatio)} of events failing (${roundSignificant(Number((a.backgroundErrorRatio / errorBudget).toPrecision(4)))}× the budget${dflt(a.defaults.background)}); outage: ${humanDuration(a.outageSeconds)}${a.defaults.outage ? ' (default)' : ''}`,
+  ];
+  for (const t of alerts) {
+    const labels = Object.entries(t.labels).map(([k, v]) => `${k}="${v}"`);
+    const extras = [
+      ...(t.forSeconds > 0 ? [`for ${humanDuration(t.forSeconds)}`] : []),
+      ...(t.keepFiringForSeconds > 0 ? [`keep_firing_for ${humanDuration(t.keepFiringForSeconds)}`] : []),
+    ];
+    lines.push(
+      '',
+      `${t.kind}: ${t.alert}${labels.length > 0 ? `{${labels.join(', ')}}` : ''} (severity ${t.severity}${extras.map((x) => `, ${x}`).join('')})`,
+    );
+    if (t.note) lines.push(`  ${t.note}`);
+    const d = t.detection;
+    lines.push(
+      `  fires ${duration(d.healthySeconds)} into a full outage after a healthy history${governs(d.governingBranch, t)}; ` +
+        `${duration(d.atBackgroundSeconds)} after one at the background${governs(d.governingBranchAtBackground, t)}`,
+      t.reset.afterOutageSeconds === null
+        ? `  resolves: ${d.atBackgroundSeconds !== null && d.atBackgroundSeconds < a.outageSeconds ? 'never at this background' : `does not fire in a ${humanDuration(a.outageSeconds)} outage`}`
+        : `  resolves ${duration(t.reset.afterOutageSeconds)} after a ${humanDuration(a.outageSeconds)} outage ends${governs(t.reset.governingBranch, t, 'clears last')}`,
+    );
+    if (t.branches.length > 1) {
+      for (const b of t.branches) {
+        const reset =
+          b.resetAfterOutageSeconds === null ? 'does not clear (or never held)' : `clears ${duration(b.resetAfterOutageSeconds)} after it`;
+        lines.push(
+          `    ${b.branch}: holds after ${duration(b.detectionHealthySeconds)} (healthy), ${duration(b.detectionAtBackgroundSeconds)} (background); ${reset}`,
+        );
+      }
+    }
+  }
+  return lines;
+}
+
+function governs(branch: string | null, t: TimedAlert, what = 'fires first'): string {
+  if (branch === null || t.branches.length < 2) return '';
+  return ` (${branch} governs: it ${what})`;
+}
+
+/** Parses `--background`: a percentage of events (`0.2%`) or a share of the error budget (`0.1x`). */
+export function parseBackground(text: string, errorBudget: number): number {
+  const m = /^(\d+(?:\.\d+)?)(%|x)$/.exec(text.trim());
+  const value = m ? Number(m[1]) : NaN;
+  const ratio = m?.[2] === '%' ? value / 100 : value * errorBudget;
+  if (!m || !(ratio < 1))
+    throw new UsageError(
+      `--background must be a percentage of events such as 0.2% or a share of the error budget such as 0.1x, below 100 %; got "${text}"`,
+    );
+  return roundSignificant(ratio);
+}
+
+/** Parses `--outage`: a positive duration such as `50m` or `2h`. */
+export function parseOutage(text: string): number {
+  let seconds = NaN;
+  try {
+    seconds = parseDuration(text.trim());
+  } catch {
+    seconds = NaN;
+  }
+  if (!(seconds > 0)) throw new UsageError(`--outage must be a duration such as 50m or 2h; got "${text}"`);
+  return seconds;
 }
 
 /** Runs `slo explain`. */
 export function explain(args: string[], io: CliIo): number {
-  const { values, positionals } = parseCommandArgs(args, { slos: { type: 'string' }, json: { type: 'boolean' } }, 1);
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { slos: { type: 'string' }, json: { type: 'boolean' }, background: { type: 'string' }, outage: { type: 'string' } },
+    1,
+  );
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;
@@ -181,7 +319,10 @@ export function explain(args: string[], io: CliIo): number {
     io.err(`slo explain: ${found.error}`);
     return EXIT.invalid;
   }
-  const explanation = explainSlo(found.slo);
+  const explanation = explainSlo(found.slo, {
+    ...(values.background === undefined ? {} : { backgroundErrorRatio: parseBackground(values.background, found.slo.errorBudget) }),
+    ...(values.outage === undefined ? {} : { outageSeconds: parseOutage(values.outage) }),
+  });
   io.out(values.json ? JSON.stringify(explanation, null, 2) : renderExplanation(explanation));
   return EXIT.ok;
 }

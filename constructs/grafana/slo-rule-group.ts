@@ -30,6 +30,7 @@ export class SloRuleGroup extends Construct {
       name: r.title,
       condition: r.condition,
       for: r.for,
+      ...(r.keepFiringFor ? { keepFiringFor: r.keepFiringFor } : {}),
       labels: { ...r.labels },
       annotations: { ...r.annotations },
       // As in Prometheus, where an absent series never fires a PromQL alert: no data resolves, it does not page.

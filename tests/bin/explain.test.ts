@@ -117,35 +117,65 @@ describe('slo explain', () => {
     // then
     expect(code).toBe(0);
     expect(out).toMatchInlineSnapshot(`
-     "checkout/availability: 99.9 % of events good over a rolling 30d
-       availability of checkout.
+"checkout/availability: 99.9 % of events good over a rolling 30d
+  availability of checkout.
 
-     error budget: 0.1 % of events, or 43m 12s of full outage per 30d
+error budget: 0.1 % of events, or 43m 12s of full outage per 30d
 
-     page alert (severity page): 1h long window, 5m short window
-       burn-rate factor 14.4×: 2 % of the budget spent in 1h
-       fires when the error ratio over both windows is above 1.44 %
-       full outage caught after 51.84s, having spent 2 % of the budget
-       a burn just above 14.4× caught after 1h (when the long window fills)
-       resets 295.68s (4m 56s) after recovery (the short window drops below the threshold)
+page alert (severity page): 1h long window, 5m short window
+  burn-rate factor 14.4×: 2 % of the budget spent in 1h
+  fires when the error ratio over both windows is above 1.44 %
+  full outage caught after 51.84s, having spent 2 % of the budget
+  a burn just above 14.4× caught after 1h (when the long window fills)
+  resets 295.68s (4m 56s) after recovery (the short window drops below the threshold)
 
-     page alert (severity page): 6h long window, 30m short window
-       burn-rate factor 6×: 5 % of the budget spent in 6h
-       fires when the error ratio over both windows is above 0.6 %
-       full outage caught after 129.6s (2m 10s), having spent 5 % of the budget
-       a burn just above 6× caught after 6h (when the long window fills)
-       resets 1789.2s (29m 49s) after recovery (the short window drops below the threshold)
+page alert (severity page): 6h long window, 30m short window
+  burn-rate factor 6×: 5 % of the budget spent in 6h
+  fires when the error ratio over both windows is above 0.6 %
+  full outage caught after 129.6s (2m 10s), having spent 5 % of the budget
+  a burn just above 6× caught after 6h (when the long window fills)
+  resets 1789.2s (29m 49s) after recovery (the short window drops below the threshold)
 
-     ticket alert (severity warning): 3d long window, 6h short window
-       burn-rate factor 1×: 10 % of the budget spent in 3d
-       fires when the error ratio over both windows is above 0.1 %
-       full outage caught after 259.2s (4m 19s), having spent 10 % of the budget
-       a burn just above 1× caught after 3d (when the long window fills)
-       resets 21578.4s (5h 59m 38s) after recovery (the short window drops below the threshold)
+ticket alert (severity warning): 3d long window, 6h short window
+  burn-rate factor 1×: 10 % of the budget spent in 3d
+  fires when the error ratio over both windows is above 0.1 %
+  full outage caught after 259.2s (4m 19s), having spent 10 % of the budget
+  a burn just above 1× caught after 3d (when the long window fills)
+  resets 21578.4s (5h 59m 38s) after recovery (the short window drops below the threshold)
 
-     budget consumed alerts (severity info): at 50 %, 75 %, 90 % of the 30d budget
-     "
-    `);
+budget consumed alerts (severity info): at 50 %, 75 %, 90 % of the 30d budget
+
+alert timing, evaluating every 1m (a server fires or resolves within 1m after each time below):
+  background: 0.01 % of events failing (0.1× the budget; default); outage: 1h (default)
+
+page: CheckoutAvailabilityBudgetBurn{slo_alert="page"} (severity page)
+  fires 51.84s into a full outage after a healthy history (1h/5m governs: it fires first); 51.4851s after one at the background (1h/5m governs: it fires first)
+  resolves 1789.38s (29m 49s) after a 1h outage ends (6h/30m governs: it clears last)
+    1h/5m: holds after 51.84s (healthy), 51.4851s (background); clears 295.71s (4m 56s) after it
+    6h/30m: holds after 129.6s (2m 10s) (healthy), 127.453s (2m 7s) (background); clears 1789.38s (29m 49s) after it
+
+ticket: CheckoutAvailabilityBudgetBurn{slo_alert="ticket"} (severity warning, keep_firing_for 6h)
+  fires 259.2s (4m 19s) into a full outage after a healthy history; 233.303s (3m 53s) after one at the background
+  resolves 43180.6s (11h 59m 41s) after a 1h outage ends
+
+budget: CheckoutAvailabilityBudgetConsumed{budget_consumed_percent="50"} (severity info)
+  fires 21m 36s into a full outage after a healthy history; 1036.9s (17m 17s) after one at the background
+  resolves 2590960s (29d 23h 42m 43s) after a 1h outage ends
+
+budget: CheckoutAvailabilityBudgetConsumed{budget_consumed_percent="75"} (severity info)
+  fires 32m 24s into a full outage after a healthy history; 1684.97s (28m 5s) after one at the background
+  resolves 2590320s (29d 23h 31m 55s) after a 1h outage ends
+
+budget: CheckoutAvailabilityBudgetConsumed{budget_consumed_percent="90"} (severity info)
+  fires 2332.8s (38m 53s) into a full outage after a healthy history; 2073.81s (34m 34s) after one at the background
+  resolves 2589930s (29d 23h 25m 26s) after a 1h outage ends
+
+no-data: CheckoutAvailabilityNoData (severity warning, for 5m)
+  the outage here is silence: the SLI's events stop (or its series vanish); the window empties after 5m and the hold is as long again; it resolves once two samples are back in the window
+  fires 10m into a full outage after a healthy history; 10m after one at the background
+  resolves 0s after a 1h outage ends
+"
+`);
   });
 
   test.each([
@@ -201,6 +231,91 @@ describe('slo explain', () => {
     // then
     expect(e.expectedEventsPerHour).toBeNull();
     expect(e.alerts.map((a) => a.badEventsToFire)).toEqual(e.alerts.map(() => null));
+  });
+
+  test('times every alert of the slo, naming the branch that fires first and the one that clears last', async () => {
+    // when: the issue's case, a 50-minute outage, after a healthy history
+    const { code, out, err } = await run(
+      'explain',
+      'checkout/availability',
+      '--slos',
+      slos,
+      '--json',
+      '--outage',
+      '50m',
+      '--background',
+      '0%',
+    );
+    // then
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    const e = JSON.parse(out) as Explanation;
+    expect(e.assumptions).toEqual({
+      evaluationIntervalSeconds: 60,
+      backgroundErrorRatio: 0,
+      backgroundBurnRate: 0,
+      outageSeconds: 3000,
+      defaults: { background: false, outage: false },
+    });
+    expect(e.alertRules.map((a) => [a.kind, a.alert, a.labels])).toEqual([
+      ['page', 'CheckoutAvailabilityBudgetBurn', { slo_alert: 'page' }],
+      ['ticket', 'CheckoutAvailabilityBudgetBurn', { slo_alert: 'ticket' }],
+      ['budget', 'CheckoutAvailabilityBudgetConsumed', { budget_consumed_percent: '50' }],
+      ['budget', 'CheckoutAvailabilityBudgetConsumed', { budget_consumed_percent: '75' }],
+      ['budget', 'CheckoutAvailabilityBudgetConsumed', { budget_consumed_percent: '90' }],
+      ['no-data', 'CheckoutAvailabilityNoData', {}],
+    ]);
+    // and the page: 1h/5m fires first (the same as the per-window detection), 6h/30m clears last
+    const page = e.alertRules[0]!;
+    const [fast, slow] = e.alerts;
+    expect(page.detection).toMatchObject({ healthySeconds: fast!.fullOutageDetectionSeconds, governingBranch: '1h/5m' });
+    expect(page.reset).toEqual({ afterOutageSeconds: slow!.resetSeconds, governingBranch: '6h/30m' });
+    expect(page.branches.map((b) => b.branch)).toEqual(['1h/5m', '6h/30m']);
+    // and the ticket keeps firing for its short window after its own reset
+    const ticket = e.alertRules[1]!;
+    expect(ticket.keepFiringForSeconds).toBe(e.alerts[2]!.shortWindowSeconds);
+    expect(ticket.reset.afterOutageSeconds).toBe(e.alerts[2]!.resetSeconds + ticket.keepFiringForSeconds);
+    // and the budget alerts: half the budget is spent after half its full-outage time, and a 50-minute outage
+    // (more than the 43m12s budget) passes 50 % and 75 % but not 90 %... of 2592 s: 1296 s, 1944 s, 2332.8 s
+    expect(e.alertRules.slice(2, 5).map((a) => a.detection.healthySeconds)).toEqual(
+      [0.5, 0.75, 0.9].map((p) => p * e.errorBudget.fullOutageSeconds),
+    );
+    expect(e.alertRules.slice(2, 5).every((a) => a.reset.afterOutageSeconds! > 29 * 86400)).toBe(true);
+  });
+
+  test('a background error ratio makes every alert fire sooner, and is stated', async () => {
+    // given
+    const healthy = await run('explain', 'checkout/availability', '--slos', slos, '--json', '--background', '0%');
+    const busy = await run('explain', 'checkout/availability', '--slos', slos, '--json', '--background', '0.5x');
+    const asPercent = await run('explain', 'checkout/availability', '--slos', slos, '--json', '--background', '0.05%');
+    // when
+    const [h, b, p] = [healthy, busy, asPercent].map((r) => JSON.parse(r.out) as Explanation);
+    // then: half the 0.1 % budget is 0.05 % of events, either way it is written
+    expect(b!.assumptions.backgroundErrorRatio).toBe(0.0005);
+    expect(p!.alertRules).toEqual(b!.alertRules);
+    for (const [i, a] of b!.alertRules.entries()) {
+      if (a.kind === 'no-data') continue;
+      expect(a.detection.atBackgroundSeconds!).toBeLessThan(h!.alertRules[i]!.detection.atBackgroundSeconds!);
+    }
+    // and the text says what it assumed
+    const text = await run('explain', 'checkout/availability', '--slos', slos, '--background', '0.5x');
+    expect(text.out).toContain('background: 0.05 % of events failing (0.5× the budget); outage: 1h (default)');
+  });
+
+  test.each([
+    [
+      ['--background', '0.2'],
+      'slo explain: --background must be a percentage of events such as 0.2% or a share of the error budget such as 0.1x, below 100 %; got "0.2"',
+    ],
+    [
+      ['--background', '100%'],
+      'slo explain: --background must be a percentage of events such as 0.2% or a share of the error budget such as 0.1x, below 100 %; got "100%"',
+    ],
+    [['--outage', 'long'], 'slo explain: --outage must be a duration such as 50m or 2h; got "long"'],
+  ])('rejects %p with exit 2', async (flags, message) => {
+    // when
+    const { code, out, err } = await run('explain', 'checkout/availability', '--slos', slos, ...flags);
+    // then
+    expect({ code, out, err: err.trim() }).toEqual({ code: 2, out: '', err: message });
   });
 
   test('fails with the spec problems when the specs are invalid', async () => {

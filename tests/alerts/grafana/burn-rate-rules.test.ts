@@ -91,6 +91,15 @@ describe('Grafana-managed burn-rate rules', () => {
     },
   );
 
+  test.each(cases)('%s %s: keeps firing exactly as long as the Prometheus alert of its kind', (sloId, _w, _g, rule) => {
+    // given the Prometheus page or ticket of the same SLO
+    const slo = catalog.slos.find((s) => s.id === sloId)!;
+    const prometheus = burnRateAlerts(slo).find((r) => r.labels.slo_alert === rule.window.kind)!;
+    // then: tickets keep firing for the same time (slos/alert-timing.ts), pages not at all
+    expect(rule.keepFiringFor).toBe(prometheus.keepFiringFor);
+    expect(rule.keepFiringFor === undefined).toBe(rule.window.kind === 'page');
+  });
+
   test('titles are unique within the folder', () => {
     // then
     const titles = groups.flatMap((g) => g.rules.map((r) => r.title));

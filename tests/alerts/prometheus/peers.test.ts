@@ -10,6 +10,7 @@
  * beside the tests.
  */
 import { serviceRuleFile } from '../../../alerts/prometheus/artifacts';
+import { firingConditionsOnly } from '../../../alerts/prometheus/rules';
 import { ruleFileYaml } from '../../../alerts/prometheus/serialize';
 import { environmentLinks } from '../../../layers/platform/layer';
 import { exampleEnv } from '../../layers/platform/example';
@@ -19,10 +20,12 @@ import { slothCatalog } from '../../slos/sloth-fixtures';
 import { burnScenarioName, differences, firingSets, type Firing } from './peers-harness';
 import { peerFixtures, recordedFiring, recordFiring, slothRuleSet, writeGolden, type PeerFixture } from './sloth-firing';
 
-/** Our rule file for a catalog of one service, as `slo generate` renders it. */
+/** Our rule file for a catalog of one service, as `slo generate` renders it, without `keep_firing_for` (see firingConditionsOnly). */
 function ourRules(catalog: SloCatalog): string {
   expect(catalog.services).toHaveLength(1);
-  return ruleFileYaml(serviceRuleFile(catalog, catalog.services[0]!, { links: environmentLinks(exampleEnv), layers: [] }));
+  return ruleFileYaml(
+    firingConditionsOnly(serviceRuleFile(catalog, catalog.services[0]!, { links: environmentLinks(exampleEnv), layers: [] })),
+  );
 }
 
 interface Fixture extends PeerFixture {

@@ -36,7 +36,7 @@ const content = (path: string) => artifacts.find((a) => a.path === path)!.conten
 
 let tmp: string;
 let runs: PromtoolRun[] = [];
-let broken: { factor: PromtoolRun; window: PromtoolRun };
+let broken: { factor: PromtoolRun; window: PromtoolRun; keepFiring: PromtoolRun };
 let probes: PromtoolRun;
 let traffic: PromtoolRun;
 
@@ -171,6 +171,8 @@ beforeAll(async () => {
     (_, a: string, x: string) => `${a}${Number(x) * 2}`,
   );
   const windowMutant = reports.replace(/\[6h\]/g, '[12h]');
+  const keepFiringMutant = reports.replace(/^ *keep_firing_for: .*\n/gm, '');
+  expect(keepFiringMutant).not.toBe(reports);
   expect(factorMutant).not.toBe(reports);
   expect(windowMutant).not.toBe(reports);
   const probeDir = writeDir('probes', { 'api.rules.yaml': content('prometheus/api.rules.yaml'), 'probes.test.yaml': probeTestFile() });
@@ -178,7 +180,7 @@ beforeAll(async () => {
     'api.rules.yaml': content('prometheus/api.rules.yaml'),
     'traffic.test.yaml': trafficTestFile(),
   });
-  const [all, factor, window, probe, idle] = await Promise.all([
+  const [all, factor, window, keepFiring, probe, idle] = await Promise.all([
     checkAndTest(promtool, shipped),
     runPromtool(
       promtool,
@@ -190,13 +192,18 @@ beforeAll(async () => {
       ['test', 'rules', 'reports.test.yaml'],
       writeDir('window', { 'reports.rules.yaml': windowMutant, 'reports.test.yaml': tests }),
     ),
+    runPromtool(
+      promtool,
+      ['test', 'rules', 'reports.test.yaml'],
+      writeDir('keep-firing', { 'reports.rules.yaml': keepFiringMutant, 'reports.test.yaml': tests }),
+    ),
     runPromtool(promtool, ['test', 'rules', 'probes.test.yaml'], probeDir),
     runPromtool(promtool, ['test', 'rules', 'traffic.test.yaml'], trafficDir),
   ]);
   probes = probe;
   traffic = idle;
   runs = all;
-  broken = { factor, window };
+  broken = { factor, window, keepFiring };
   // (the timeout only guards against a hang: at the 1m evaluation interval the shipped files keep
   // promtool busy for minutes on a loaded 2-core machine)
 }, 600_000);
@@ -228,6 +235,11 @@ describe('promtool on the generated files', () => {
   test('fails the generated tests when one window in the rules is broken', () => {
     expect(broken.window.code).not.toBe(0);
     expect(broken.window.output).toMatch(/FAILED/);
+  });
+
+  test('fails the wandering-burn scenario when the ticket loses its keep_firing_for (it would flap)', () => {
+    expect(broken.keepFiring.code).not.toBe(0);
+    expect(broken.keepFiring.output).toMatch(/name: a burn wandering around the ticket factor/);
   });
 });
 

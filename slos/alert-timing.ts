@@ -1,0 +1,301 @@
+/**
+ * When an alert fires and when it resolves, in Prometheus' own terms: every alert condition here
+ * is "an error ratio over a window is above a threshold" (a burn-rate branch ANDs two of them, an
+ * alert ORs its branches), evaluated every evaluation interval, held for `for` before firing and
+ * kept firing for `keep_firing_for` after the condition clears.
+ *
+ * The ratio over a window W of a steady stream of events is the event-weighted share of bad events
+ * in (t − W, t] (what `rate(bad[W]) / rate(total[W])` computes, up to scrape granularity). A step of
+ * the error ratio from a background `b` to `r` therefore moves the window's ratio linearly, from
+ * `b` to `r`, over W; superposing two steps gives an outage of length D. All times are continuous
+ * (seconds after the step, or after the outage ends); Prometheus acts on the first evaluation at
+ * or after that time, so a real server (and a promtool scenario) fires or resolves within one
+ * evaluation interval after the time computed here, never before it.
+ *
+ * One function set, used by `slo explain`, the generated promtool scenarios and the platform
+ * layer's symptom alerts, so the times they state and the times they check are the same numbers.
+ */
+import { roundSignificant } from './burn-rate';
+import { budgetAlertName, LABEL, noDataAlertName } from './conventions';
+import { parseDuration } from './duration';
+import type { Slo } from './model';
+
+/** One window of a condition: the error ratio over `windowSeconds` is above `errorRatioThreshold`. */
+export interface RatioWindow {
+  readonly windowSeconds: number;
+  readonly errorRatioThreshold: number;
+}
+
+/**
+ * A branch: the AND of its windows (a burn-rate window pair, or a single window). An alert's
+ * condition is the OR of its branches.
+ */
+export interface Branch {
+  /** Name of the branch for people: `1h/5m`, `5m`, `50 %`. */
+  readonly name: string;
+  readonly windows: readonly RatioWindow[];
+}
+
+/** What an alert rule adds to its condition: its evaluation interval, hold and keep-firing time. */
+export interface RuleTiming {
+  /** Seconds between two evaluations of the rule's group. */
+  readonly evaluationIntervalSeconds: number;
+  /** The rule's `for` in seconds (0: fires on the first evaluation the condition holds). */
+  readonly forSeconds: number;
+  /** The rule's `keep_firing_for` in seconds (0: resolves on the first evaluation it does not). */
+  readonly keepFiringForSeconds: number;
+}
+
+/**
+ * Share (0–1) of a steady window's events the bad events must reach for `w` to hold, on a
+ * background of `background`: `(threshold − background) / (1 − background)` of the window must
+ * lie inside the outage. ≤ 0: the background alone holds it; ≥ 1: a full outage never does.
+ */
+export function outageShareToHold(w: RatioWindow, background: number): number {
+  if (background >= 1) return w.errorRatioThreshold >= 1 ? 1 : 0;
+  return (w.errorRatioThreshold - background) / (1 - background);
+}
+
+/**
+ * Seconds from the start of a full outage (every event failing), after a steady history at the
+ * `background` error ratio, until every window of `branch` is above its threshold: 0 when the
+ * background alone holds the branch, Infinity when a full outage never does.
+ */
+export function branchDetectionSeconds(branch: Branch, background = 0): number {
+  let t = 0;
+  for (const w of branch.windows) {
+    const share = outageShareToHold(w, background);
+    if (share >= 1) return Infinity;
+    if (share > 0) t = Math.max(t, share * w.windowSeconds);
+  }
+  return roundSignificant(t);
+}
+
+/**
+ * Seconds after a full outage of `outageSeconds` ends (the error ratio back at `background`) until
+ * `branch` no longer holds: the first of its windows to fall to its threshold, which a window does
+ * once no more than its hold share of it lies inside the outage. `null` when the branch never held
+ * during the outage (nothing to reset) or the background alone holds it (it never resets).
+ */
+export function branchResetSeconds(branch: Branch, outageSeconds: number, background = 0): number | null {
+  if (branchDetectionSeconds(branch, background) >= outageSeconds) return null;
+  let t = Infinity;
+  for (const w of branch.windows) {
+    const share = outageShareToHold(w, background);
+    if (share <= 0) continue;
+    // the outage's share of the window after τ: min(D, W − τ) / W; it falls to `share` at W(1 − share)
+    t = Math.min(t, w.windowSeconds * (1 - share));
+  }
+  return Number.isFinite(t) ? roundSignificant(t) : null;
+}
+
+/** The times of one branch, as `slo explain` reports them. */
+export interface BranchTiming {
+  readonly branch: string;
+  /** Condition holds this long after a full outage starts after a healthy (error-free) history; `null`: never. */
+  readonly detectionHealthySeconds: number | null;
+  /** The same after a history at the background error ratio; 0 when the background alone holds it. */
+  readonly detectionAtBackgroundSeconds: number | null;
+  /** Condition clears this long after the outage ends (back to the background); `null` when it never held or never clears. */
+  readonly resetAfterOutageSeconds: number | null;
+}
+
+/** The times of one alert rule (the OR of its branches, with its hold and keep-firing time). */
+export interface AlertTiming {
+  readonly branches: readonly BranchTiming[];
+  readonly detection: {
+    /** Fires this long after a full outage starts after a healthy history (hold included); `null`: never. */
+    readonly healthySeconds: number | null;
+    /** The branch that fires first there. */
+    readonly governingBranch: string | null;
+    /** Fires this long after a full outage starts after a history at the background error ratio. */
+    readonly atBackgroundSeconds: number | null;
+    /** The branch that fires first there. */
+    readonly governingBranchAtBackground: string | null;
+  };
+  readonly reset: {
+    /** Resolves this long after the outage ends (keep-firing time included); `null`: it never fired, or never resolves. */
+    readonly afterOutageSeconds: number | null;
+    /** The branch that clears last. */
+    readonly governingBranch: string | null;
+  };
+}
+
+/** Assumptions of a timing: the background error ratio and the outage length. */
+export interface OutageAssumptions {
+  /** Error ratio (0–1) of the history before and after the outage. */
+  readonly backgroundErrorRatio: number;
+  /** Length of the full outage whose reset is computed, in seconds. */
+  readonly outageSeconds: number;
+}
+
+/**
+ * Detection and reset of an alert whose condition is the OR of `branches`. Detection is the
+ * earliest branch plus the hold (`for`); the reset is the latest branch to clear, among those that
+ * held during the outage, plus `keep_firing_for`. An alert whose hold is longer than the outage
+ * never fires for it, and has nothing to reset.
+ */
+export function alertTiming(branches: readonly Branch[], rule: RuleTiming, a: OutageAssumptions): AlertTiming {
+  const rows = branches.map((b) => ({
+    branch: b.name,
+    healthy: branchDetectionSeconds(b, 0),
+    background: branchDetectionSeconds(b, a.backgroundErrorRatio),
+    reset: branchResetSeconds(b, a.outageSeconds, a.backgroundErrorRatio),
+  }));
+  const first = (key: 'healthy' | 'background') => {
+    const best = rows.reduce<(typeof rows)[number] | undefined>(
+      (m, r) => (Number.isFinite(r[key]) && (!m || r[key] < m[key]) ? r : m),
+      undefined,
+    );
+    return best ? { seconds: roundSignificant(best[key] + rule.forSeconds), branch: best.branch } : { seconds: null, branch: null };
+  };
+  const healthy = first('healthy');
+  const background = first('background');
+  // Only branches that held long enough to fire (hold included) have something to reset.
+  const fired = rows.filter((r) => r.reset !== null && r.background + rule.forSeconds < a.outageSeconds);
+  const last = fired.reduce<(typeof rows)[number] | undefined>((m, r) => (!m || r.reset! > m.reset! ? r : m), undefined);
+  const neverClears = rows.some((r) => r.background === 0 && r.reset === null && Number.isFinite(r.background));
+  return {
+    branches: rows.map((r) => ({
+      branch: r.branch,
+      detectionHealthySeconds: Number.isFinite(r.healthy) ? r.healthy : null,
+      detectionAtBackgroundSeconds: Number.isFinite(r.background) ? r.background : null,
+      resetAfterOutageSeconds: r.reset,
+    })),
+    detection: {
+      healthySeconds: healthy.seconds,
+      governingBranch: healthy.branch,
+      atBackgroundSeconds: background.seconds,
+      governingBranchAtBackground: background.branch,
+    },
+    reset:
+      last && !neverClears
+        ? { afterOutageSeconds: roundSignificant(last.reset! + rule.keepFiringForSeconds), governingBranch: last.branch }
+        : { afterOutageSeconds: null, governingBranch: null },
+  };
+}
+
+/**
+ * How long a ticket keeps firing after its condition clears (`keep_firing_for`): its longest short
+ * window. At a steady burn right at a ticket's factor the short window's ratio wanders around the
+ * threshold with the short window as its memory, so a dip shorter than that is the same burn, not
+ * a recovery; without it the ticket resolves and fires again on every dip (docs/alerting.md, "No
+ * flapping"). A ticket is work for the day, not a wake-up, so resolving one short window later
+ * costs nothing; pages keep none, since their reset is what the on-call engineer waits for.
+ */
+export function ticketKeepFiringForSeconds(windows: readonly { readonly kind: string; readonly shortWindowSeconds: number }[]): number {
+  const tickets = windows.filter((w) => w.kind === 'ticket');
+  return tickets.length === 0 ? 0 : Math.max(...tickets.map((w) => w.shortWindowSeconds));
+}
+
+/** Kinds of alert rule `slo explain` times. */
+export type AlertRuleKind = 'page' | 'ticket' | 'budget' | 'no-data' | 'symptom';
+
+/** One alert (a rule, or one instance of a rule such as one budget threshold), timed. */
+export interface TimedAlert extends AlertTiming {
+  /** The rule's `alert` name. */
+  readonly alert: string;
+  readonly kind: AlertRuleKind;
+  readonly severity: string;
+  /** Labels that tell this alert apart from others of the same name (`slo_alert`, `budget_consumed_percent`, `reason`). */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly forSeconds: number;
+  readonly keepFiringForSeconds: number;
+  /** Seconds between evaluations: a server fires or resolves within this much after the computed time. */
+  readonly evaluationIntervalSeconds: number;
+  /** What "outage" and "detection" mean for this alert when they are not a full outage of the SLI. */
+  readonly note?: string;
+}
+
+/** Everything a timing assumes. */
+export interface TimingOptions extends OutageAssumptions {
+  readonly evaluationIntervalSeconds: number;
+}
+
+/** Default background error ratio, as a share of the error budget: a service spending a tenth of it. */
+export const DEFAULT_BACKGROUND_BURN_RATE = 0.1;
+/** Default length of the outage whose reset `slo explain` computes: one hour. */
+export const DEFAULT_OUTAGE_SECONDS = 3600;
+
+/**
+ * Every alert an SLO's rules can raise, timed: the page and the ticket (a branch per window
+ * pair), one budget alert per threshold (a branch over the SLO window: the remaining budget
+ * falls below 1 − p when the SLO window's error ratio rises above p × the budget), and the
+ * no-data alert.
+ */
+export function sloAlertTimings(slo: Slo, o: TimingOptions): TimedAlert[] {
+  const out: TimedAlert[] = [];
+  for (const kind of ['page', 'ticket'] as const) {
+    const windows = slo.alerting.windows.filter((w) => w.kind === kind);
+    if (windows.length === 0) continue;
+    const rule = {
+      evaluationIntervalSeconds: o.evaluationIntervalSeconds,
+      forSeconds: 0,
+      keepFiringForSeconds: kind === 'ticket' ? ticketKeepFiringForSeconds(windows) : 0,
+    };
+    const branches = windows.map((w) => ({
+      name: `${w.longWindow}/${w.shortWindow}`,
+      windows: [
+        { windowSeconds: w.longWindowSeconds, errorRatioThreshold: w.errorRatioThreshold },
+        { windowSeconds: w.shortWindowSeconds, errorRatioThreshold: w.errorRatioThreshold },
+      ],
+    }));
+    out.push({
+      alert: slo.alerting.name,
+      kind,
+      severity: windows[0]!.severity,
+      labels: { [LABEL.alertKind]: kind },
+      ...rule,
+      ...alertTiming(branches, rule, o),
+    });
+  }
+  const budgetRule = { evaluationIntervalSeconds: o.evaluationIntervalSeconds, forSeconds: 0, keepFiringForSeconds: 0 };
+  for (const percent of slo.alerting.budgetConsumed.thresholdsPercent) {
+    const branch = {
+      name: `${percent} %`,
+      windows: [{ windowSeconds: slo.windowSeconds, errorRatioThreshold: roundSignificant((slo.errorBudget * percent) / 100) }],
+    };
+    out.push({
+      alert: budgetAlertName(slo.alerting.name),
+      kind: 'budget',
+      severity: slo.alerting.budgetConsumed.severity,
+      labels: { [LABEL.budgetPercent]: String(percent) },
+      ...budgetRule,
+      ...alertTiming([branch], budgetRule, o),
+    });
+  }
+  const noData = slo.alerting.noData;
+  if (noData) {
+    const window = parseDuration(noData.window);
+    const fires = 2 * window;
+    out.push({
+      alert: noDataAlertName(slo.alerting.name),
+      kind: 'no-data',
+      severity: noData.severity,
+      labels: {},
+      evaluationIntervalSeconds: o.evaluationIntervalSeconds,
+      forSeconds: window,
+      keepFiringForSeconds: 0,
+      branches: [
+        {
+          branch: noData.window,
+          detectionHealthySeconds: window,
+          detectionAtBackgroundSeconds: window,
+          resetAfterOutageSeconds: o.outageSeconds > fires ? 0 : null,
+        },
+      ],
+      detection: {
+        healthySeconds: fires,
+        governingBranch: noData.window,
+        atBackgroundSeconds: fires,
+        governingBranchAtBackground: noData.window,
+      },
+      reset:
+        o.outageSeconds > fires
+          ? { afterOutageSeconds: 0, governingBranch: noData.window }
+          : { afterOutageSeconds: null, governingBranch: null },
+      note: `the outage here is silence: the SLI's events stop (or its series vanish); the window empties after ${noData.window} and the hold is as long again; it resolves once two samples are back in the window`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,105 @@
+import {
+  alertTiming,
+  branchDetectionSeconds,
+  branchResetSeconds,
+  outageShareToHold,
+  ticketKeepFiringForSeconds,
+} from '../../slos/alert-timing';
+
+/** The Workbook's 99.9 % page branches: 14.4× over 1h/5m and 6× over 6h/30m. */
+const fast = {
+  name: '1h/5m',
+  windows: [
+    { windowSeconds: 3600, errorRatioThreshold: 0.0144 },
+    { windowSeconds: 300, errorRatioThreshold: 0.0144 },
+  ],
+};
+const slow = {
+  name: '6h/30m',
+  windows: [
+    { windowSeconds: 21600, errorRatioThreshold: 0.006 },
+    { windowSeconds: 1800, errorRatioThreshold: 0.006 },
+  ],
+};
+const noHold = { evaluationIntervalSeconds: 60, forSeconds: 0, keepFiringForSeconds: 0 };
+
+describe('alert timing', () => {
+  test.each([
+    // [background, share of the window the outage must fill]
+    [0, 0.0144],
+    [0.0044, 0.01 / 0.9956],
+    [0.0144, 0],
+    [0.02, -0.0056 / 0.98],
+  ])('with a background of %p a window holds once the outage fills %p of it', (background, share) => {
+    // when / then: (threshold − background) / (1 − background)
+    expect(outageShareToHold(fast.windows[0]!, background)).toBeCloseTo(share, 12);
+  });
+
+  test('a branch holds once its long window holds: threshold × long window after a healthy history', () => {
+    // when / then: 0.0144 × 3600 s, hand-worked
+    expect(branchDetectionSeconds(fast)).toBe(51.84);
+    // and a background makes it sooner: (0.0144 − 0.001) / 0.999 × 3600 s
+    expect(branchDetectionSeconds(fast, 0.001)).toBeCloseTo((0.0134 / 0.999) * 3600, 9);
+  });
+
+  test('a branch clears when its first window falls to its threshold: the short window, (1 − threshold) × it', () => {
+    // when / then: 300 × (1 − 0.0144) and 1800 × (1 − 0.006), hand-worked
+    expect(branchResetSeconds(fast, 3600)).toBe(295.68);
+    expect(branchResetSeconds(slow, 3000)).toBe(1789.2);
+  });
+
+  test('an outage shorter than the detection time leaves nothing to reset', () => {
+    // when / then: the 6h/30m branch needs 129.6 s of full outage
+    expect(branchResetSeconds(slow, 120)).toBeNull();
+    expect(branchResetSeconds(slow, 130)).toBe(1789.2);
+  });
+
+  test('a background above a threshold holds the branch from the start and it never clears', () => {
+    // given a background at twice the 6h/30m threshold
+    const t = alertTiming([slow], noHold, { backgroundErrorRatio: 0.012, outageSeconds: 3600 });
+    // then
+    expect(t.detection.atBackgroundSeconds).toBe(0);
+    expect(t.reset).toEqual({ afterOutageSeconds: null, governingBranch: null });
+  });
+
+  test('the branch that fires first governs detection, the one that clears last governs the reset', () => {
+    // when: a 50-minute outage after a healthy history
+    const t = alertTiming([fast, slow], noHold, { backgroundErrorRatio: 0, outageSeconds: 3000 });
+    // then: 1h/5m fires first (51.84 s < 129.6 s), 6h/30m clears last (1789.2 s > 295.68 s)
+    expect(t.detection).toMatchObject({ healthySeconds: 51.84, governingBranch: '1h/5m' });
+    expect(t.reset).toEqual({ afterOutageSeconds: 1789.2, governingBranch: '6h/30m' });
+  });
+
+  test('a hold delays firing and keep_firing_for delays resolving, each by its own length', () => {
+    // given
+    const plain = alertTiming([fast, slow], noHold, { backgroundErrorRatio: 0, outageSeconds: 3000 });
+    // when
+    const held = alertTiming(
+      [fast, slow],
+      { ...noHold, forSeconds: 120, keepFiringForSeconds: 600 },
+      { backgroundErrorRatio: 0, outageSeconds: 3000 },
+    );
+    // then
+    expect(held.detection.healthySeconds).toBe(plain.detection.healthySeconds! + 120);
+    expect(held.reset.afterOutageSeconds).toBe(plain.reset.afterOutageSeconds! + 600);
+  });
+
+  test('an alert whose hold outlasts the outage never fires for it', () => {
+    // when: 51.84 s to hold, plus a 5-minute hold, against a 5-minute outage
+    const t = alertTiming([fast], { ...noHold, forSeconds: 300 }, { backgroundErrorRatio: 0, outageSeconds: 300 });
+    // then
+    expect(t.reset.afterOutageSeconds).toBeNull();
+  });
+
+  test('a ticket keeps firing for its longest short window; a page for nothing', () => {
+    // when / then
+    expect(
+      ticketKeepFiringForSeconds([
+        { kind: 'page', shortWindowSeconds: 300 },
+        { kind: 'ticket', shortWindowSeconds: 7200 },
+        { kind: 'ticket', shortWindowSeconds: 21600 },
+      ]),
+    ).toBe(21600);
+    expect(ticketKeepFiringForSeconds([{ kind: 'page', shortWindowSeconds: 300 }])).toBe(0);
+  });
+});
