@@ -176,16 +176,20 @@ export function alertTiming(branches: readonly Branch[], rule: RuleTiming, a: Ou
 }
 
 /**
- * How long a ticket keeps firing after its condition clears (`keep_firing_for`): its longest short
- * window. At a steady burn right at a ticket's factor the short window's ratio wanders around the
- * threshold with the short window as its memory, so a dip shorter than that is the same burn, not
- * a recovery; without it the ticket resolves and fires again on every dip (docs/alerting.md, "No
- * flapping"). A ticket is work for the day, not a wake-up, so resolving one short window later
- * costs nothing; pages keep none, since their reset is what the on-call engineer waits for.
+ * How long a ticket keeps firing after its condition clears (`keep_firing_for`): one hour. At a
+ * steady burn right at a ticket's factor both of its ratios sit on the threshold, and each dip —
+ * seconds to minutes in a real server, where scrapes and rate() extrapolation jitter the ratio —
+ * resolved the ticket and the next evaluation fired it again (67 transitions in 86 minutes at a
+ * steady 1× burn). An hour rides out such dips, the hour a page's long window needs as well, and
+ * a ticket, being work for the day rather than a wake-up, loses nothing by resolving an hour late;
+ * its own short window (6 h) would double its reset for no gain against jitter. Pages keep none:
+ * their reset is what the on-call engineer waits for (docs/alerting.md, "No flapping").
  */
-export function ticketKeepFiringForSeconds(windows: readonly { readonly kind: string; readonly shortWindowSeconds: number }[]): number {
-  const tickets = windows.filter((w) => w.kind === 'ticket');
-  return tickets.length === 0 ? 0 : Math.max(...tickets.map((w) => w.shortWindowSeconds));
+export const TICKET_KEEP_FIRING_FOR_SECONDS = 3600;
+
+/** `keep_firing_for` of an alert over `windows` of one kind: {@link TICKET_KEEP_FIRING_FOR_SECONDS} for a ticket, 0 for a page. */
+export function ticketKeepFiringForSeconds(windows: readonly { readonly kind: string }[]): number {
+  return windows.some((w) => w.kind === 'ticket') ? TICKET_KEEP_FIRING_FOR_SECONDS : 0;
 }
 
 /** Kinds of alert rule `slo explain` times. */

@@ -12,8 +12,8 @@
  * as short as their windows allow (see `evaluationInterval` and the history lengths below).
  */
 import { LABEL } from '../../slos/conventions';
-import { sloAlertTimings } from '../../slos/alert-timing';
-import { fullOutageDetectionSeconds, type BurnWindow } from '../../slos/burn-rate';
+import { sloAlertTimings, TICKET_KEEP_FIRING_FOR_SECONDS } from '../../slos/alert-timing';
+import { fullOutageDetectionSeconds, WORKBOOK_WINDOWS, type BurnWindow } from '../../slos/burn-rate';
 import { formatDuration, parseDuration } from '../../slos/duration';
 import { errorRatioQuery, totalEventsQuery, type Slo } from '../../slos/model';
 import { matcherMatches, vectorSelectors, type SelectorUse } from '../../slos/promql';
@@ -145,12 +145,11 @@ function burnAssert(
 }
 
 /**
- * Reset checks that would need more steps than this after recovery are left out (cost). 400 keeps
- * the Workbook's longest short window (the 6 h of the ticket: 360 steps at the 1 m interval of the
- * `api` file) in, for about 6 s more promtool time on that file; only longer short windows of
- * custom tables are left out.
+ * Reset checks that would need more steps than this after recovery are left out (cost). 460 at a
+ * 1 m interval keeps the Workbook's longest short window (the 6 h of the ticket, 360 steps) plus
+ * the ticket's keep_firing_for (1 h) in; only longer short windows of custom tables are left out.
  */
-const MAX_RESET_STEPS = 800;
+const MAX_RESET_STEPS = (Math.max(...WORKBOOK_WINDOWS.map((w) => w.shortWindowSeconds)) + TICKET_KEEP_FIRING_FOR_SECONDS) / 60 + 40;
 
 /**
  * Full outage after a clean history, then recovery. The history covers the longest page window

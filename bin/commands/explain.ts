@@ -21,7 +21,7 @@ import {
 } from '../../slos/alert-timing';
 import { humanDuration, parseDuration } from '../../slos/duration';
 import { loadCatalog } from '../../slos/load';
-import type { Slo, SloCatalog } from '../../slos/model';
+import { evaluationIntervalSeconds, type Slo, type SloCatalog } from '../../slos/model';
 import { parseCommandArgs } from '../args';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { DEFAULT_SLOS_DIR, render } from './validate';
@@ -43,12 +43,6 @@ outage, naming the branch that governs; Prometheus acts within one evaluation in
   --outage DURATION    length of the full outage whose reset is shown (default: ${humanDuration(DEFAULT_OUTAGE_SECONDS)})
   --json               machine-readable output (stable keys; durations in seconds, never-firing as null)
 exit: 0 explained, 1 unknown SLO or invalid specs, 2 usage error`;
-
-/**
- * The evaluation interval every timing assumes, until the spec states one: Prometheus' default
- * (and the interval of the generated promtool scenarios).
- */
-export const EXPLAIN_EVALUATION_INTERVAL_SECONDS = 60;
 
 /**
  * A burn just above the factor: the error ratio is the threshold times this. Small enough that the
@@ -134,14 +128,14 @@ export interface ExplainOptions {
   readonly backgroundErrorRatio?: number;
   /** @default 3600 — an outage of one hour */
   readonly outageSeconds?: number;
-  /** @default 60 — Prometheus' default evaluation interval */
+  /** @default - the SLO's own (its spec file's `evaluationInterval`), which its rule groups state */
   readonly evaluationIntervalSeconds?: number;
 }
 
 /** The timing options of `slo`, defaults resolved. */
-export function timingOptions(slo: Pick<Slo, 'errorBudget'>, o: ExplainOptions = {}): TimingOptions {
+export function timingOptions(slo: Pick<Slo, 'errorBudget' | 'evaluationInterval'>, o: ExplainOptions = {}): TimingOptions {
   return {
-    evaluationIntervalSeconds: o.evaluationIntervalSeconds ?? EXPLAIN_EVALUATION_INTERVAL_SECONDS,
+    evaluationIntervalSeconds: o.evaluationIntervalSeconds ?? evaluationIntervalSeconds(slo),
     backgroundErrorRatio: o.backgroundErrorRatio ?? roundSignificant(DEFAULT_BACKGROUND_BURN_RATE * slo.errorBudget),
     outageSeconds: o.outageSeconds ?? DEFAULT_OUTAGE_SECONDS,
   };

@@ -154,9 +154,9 @@ page: CheckoutAvailabilityBudgetBurn{slo_alert="page"} (severity page)
     1h/5m: holds after 51.84s (healthy), 51.4851s (background); clears 295.71s (4m 56s) after it
     6h/30m: holds after 129.6s (2m 10s) (healthy), 127.453s (2m 7s) (background); clears 1789.38s (29m 49s) after it
 
-ticket: CheckoutAvailabilityBudgetBurn{slo_alert="ticket"} (severity warning, keep_firing_for 6h)
+ticket: CheckoutAvailabilityBudgetBurn{slo_alert="ticket"} (severity warning, keep_firing_for 1h)
   fires 259.2s (4m 19s) into a full outage after a healthy history; 233.303s (3m 53s) after one at the background
-  resolves 43180.6s (11h 59m 41s) after a 1h outage ends
+  resolves 25180.6s (6h 59m 41s) after a 1h outage ends
 
 budget: CheckoutAvailabilityBudgetConsumed{budget_consumed_percent="50"} (severity info)
   fires 21m 36s into a full outage after a healthy history; 1036.9s (17m 17s) after one at the background
@@ -270,9 +270,9 @@ no-data: CheckoutAvailabilityNoData (severity warning, for 5m)
     expect(page.detection).toMatchObject({ healthySeconds: fast!.fullOutageDetectionSeconds, governingBranch: '1h/5m' });
     expect(page.reset).toEqual({ afterOutageSeconds: slow!.resetSeconds, governingBranch: '6h/30m' });
     expect(page.branches.map((b) => b.branch)).toEqual(['1h/5m', '6h/30m']);
-    // and the ticket keeps firing for its short window after its own reset
+    // and the ticket keeps firing for an hour after its own reset
     const ticket = e.alertRules[1]!;
-    expect(ticket.keepFiringForSeconds).toBe(e.alerts[2]!.shortWindowSeconds);
+    expect(ticket.keepFiringForSeconds).toBe(3600);
     expect(ticket.reset.afterOutageSeconds).toBe(e.alerts[2]!.resetSeconds + ticket.keepFiringForSeconds);
     // and the budget alerts: half the budget is spent after half its full-outage time, and a 50-minute outage
     // (more than the 43m12s budget) passes 50 % and 75 % but not 90 %... of 2592 s: 1296 s, 1944 s, 2332.8 s
