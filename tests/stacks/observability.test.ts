@@ -323,9 +323,8 @@ describe('npm run synth', () => {
     // given an empty output directory
     const dir = mkdtempSync(join(tmpdir(), 'synth-'));
     try {
-      // when the synth app runs as `npm run synth` runs it after `slo generate`: bin/synth.js, main.ts
-      // bundled and run with plain node (tests/bin/synth.test.ts proves it writes what main.ts through tsx writes)
-      const r = spawnSync(process.execPath, ['bin/synth.js'], {
+      // when main.ts runs (what `npm run synth` runs after `slo generate`)
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
         env: { ...process.env, CDKTF_OUTDIR: dir },
         encoding: 'utf8',
       });

@@ -156,16 +156,7 @@ beforeAll(async () => {
   const shipped = writeDir('shipped', Object.fromEntries(artifacts.map((a) => [a.path.replace('prometheus/', ''), a.content])));
   // Mutants of the reports rule file: the 1x ticket threshold doubled, and the 6h short window recorded over 12h.
   const reports = content('prometheus/reports.rules.yaml');
-  // The mutants only change burn-rate alert conditions, so their runs keep the scenarios that assert
-  // a burn-rate alert: the others (SLI expressions, budget alerts, no data) pass on the mutants
-  // as on the generated file and only cost promtool time.
-  const burnAlerts = new Set(catalog.slos.filter((s) => s.service === 'reports').map((s) => s.alerting.name));
-  const reportsTests = parse(content('prometheus/reports.test.yaml')) as TestFile;
-  const tests = testFileYaml({
-    ...reportsTests,
-    tests: reportsTests.tests.filter((t) => t.alert_rule_test.some((a) => burnAlerts.has(a.alertname))),
-  });
-  expect(parse(tests).tests.length).toBeGreaterThan(0);
+  const tests = content('prometheus/reports.test.yaml');
   const factorMutant = reports.replace(
     /(slo:sli_error:ratio_rate3d\{[^}]*\} > )([0-9.]+)/g,
     (_, a: string, x: string) => `${a}${Number(x) * 2}`,
@@ -197,9 +188,7 @@ beforeAll(async () => {
   traffic = idle;
   runs = all;
   broken = { factor, window };
-  // (the timeout only guards against a hang: at the 1m evaluation interval the shipped files keep
-  // promtool busy for minutes on a loaded 2-core machine)
-}, 600_000);
+}, 170_000);
 
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
