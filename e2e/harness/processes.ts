@@ -56,12 +56,14 @@ export function startProcess(name: string, command: string, args: readonly strin
   const logFile = join(logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  // Both streams share the log; neither may end it while the other still writes.
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
   let hasExited = false;
   const done = new Promise<void>((resolve) => {
-    child.once('exit', () => {
+    child.once('close', () => {
       hasExited = true;
+      log.end();
       resolve();
     });
     child.once('error', (e) => {

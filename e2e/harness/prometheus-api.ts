@@ -79,6 +79,16 @@ export class PrometheusApi {
     return result[0]?.value;
   }
 
+  /** Evaluates a range selector (`m[10m]`) at `timeSeconds`: per series, its raw [time, value] samples. */
+  async queryRaw(expr: string, timeSeconds: number): Promise<{ metric: Record<string, string>; values: [number, number][] }[]> {
+    const data = await this.get<{ resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] }>('query', {
+      query: expr,
+      time: String(timeSeconds),
+    });
+    if (data.resultType !== 'matrix') throw new Error(`prometheus query ${expr}: expected a range vector, got ${data.resultType}`);
+    return data.result.map((r) => ({ metric: r.metric, values: r.values.map(([t, v]) => [t, Number(v)] as [number, number]) }));
+  }
+
   /** Evaluates `expr` over a range: per series, its [time, value] points. */
   async queryRange(
     expr: string,

@@ -27,9 +27,9 @@ async function startServer(
   binary: string,
   args: (port: number, dataDir: string) => string[],
   readyPath: string,
-  options: { dataDir?: string; logDir?: string; cwd?: string },
+  options: { dataDir?: string; logDir?: string; cwd?: string; port?: number },
 ): Promise<Server> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? makeTempDir(name);
   const proc = startProcess(name, binary, args(port, dataDir), options.logDir ?? dataDir, options.cwd);
   const url = `http://127.0.0.1:${port}`;
@@ -97,6 +97,8 @@ export interface AlertmanagerOptions {
   readonly configFile: string;
   /** Name in logs. @default alertmanager */
   readonly name?: string;
+  /** Port to listen on, when the Prometheus config must name it first. @default a free port */
+  readonly port?: number;
   /** Directory of the log file. @default its data directory */
   readonly logDir?: string;
 }
@@ -119,7 +121,7 @@ export async function startAlertmanager(o: AlertmanagerOptions): Promise<Alertma
       '--cluster.listen-address=',
     ],
     '/-/ready',
-    { logDir: o.logDir },
+    { logDir: o.logDir, port: o.port },
   );
   return { ...server, api: new AlertmanagerApi(server.url) };
 }

@@ -1,0 +1,223 @@
+/**
+ * One world: a Prometheus with its own history, an Alertmanager, the synthetic instances of every
+ * region, all on 127.0.0.1. Worlds run side by side, so scenarios whose signals would mix (a
+ * healthy run, an outage, a steady burn) each get a server of their own and the whole run fits in
+ * a few minutes of wall time.
+ */
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  backfill,
+  freePort,
+  makeTempDir,
+  sampleTimes,
+  startAlertmanager,
+  startPrometheus,
+  targetLabels,
+  type AlertmanagerServer,
+  type BackfillSeries,
+  type PrometheusAlert,
+  type PrometheusServer,
+} from '../harness';
+import type { LatencySlo } from '../../slos/model';
+import type { GeneratedConfig } from './config';
+import { instanceSeries, InstanceTimeline, serveInstance, type InstanceEndpoint, type InstanceState } from './exporter';
+
+/** One poll of a world's Prometheus alerts. */
+export interface AlertPoll {
+  readonly tMs: number;
+  readonly alerts: readonly PrometheusAlert[];
+}
+
+/** Shared inputs of every world. */
+export interface WorldInputs {
+  readonly config: GeneratedConfig;
+  readonly tools: { prometheus: string; promtool: string; alertmanager: string };
+  readonly latencySlos: readonly LatencySlo[];
+  readonly baseState: InstanceState;
+  readonly healthPath: string;
+  readonly sinkUrl: string;
+  readonly blackboxPort: number;
+  /** `--storage.tsdb.retention.time`, as the generator states it for the catalog. */
+  readonly retention: string;
+  /** History starts here (Unix ms). */
+  readonly historyStartMs: number;
+  /** Sample spacing of the history before `recentFromMs`. */
+  readonly oldStepMs: number;
+  /** From here on, history is sampled at each job's own scrape interval. */
+  readonly recentFromMs: number;
+}
+
+/** A running world. */
+export class World {
+  readonly timelines = new Map<string, InstanceTimeline>();
+  readonly polls: AlertPoll[] = [];
+  readonly dir: string;
+  endpoints: InstanceEndpoint[] = [];
+  prometheus?: PrometheusServer;
+  alertmanager?: AlertmanagerServer;
+  /** Unix ms Prometheus answered ready. */
+  readyAtMs = 0;
+  private regionPorts = new Map<string, number>();
+  private files?: { prometheusYml: string; alertmanagerYml: string };
+
+  constructor(
+    readonly name: string,
+    readonly inputs: WorldInputs,
+    /** True when the world changes state before `recentFromMs` and so cannot share the common old history. */
+    readonly ownHistory = false,
+  ) {
+    this.dir = makeTempDir(`world-${name}`);
+    for (const region of inputs.config.regions())
+      this.timelines.set(region, new InstanceTimeline(region, inputs.baseState, inputs.historyStartMs));
+  }
+
+  /** Regions in config order. */
+  get regions(): string[] {
+    return [...this.timelines.keys()];
+  }
+
+  /** Changes the state of `regions` (all by default) from `fromMs` on. */
+  change(fromMs: number, patch: Partial<InstanceState>, regions: readonly string[] = this.regions): void {
+    for (const r of regions) this.timelines.get(r)!.change(fromMs, patch);
+  }
+
+  /** Picks ports and writes the world's config files. */
+  async configure(): Promise<void> {
+    for (const region of this.regions) this.regionPorts.set(region, await freePort());
+    const alertmanagerPort = await freePort();
+    this.files = this.inputs.config.writeWorld(
+      this.dir,
+      {
+        name: this.name,
+        regionPorts: this.regionPorts,
+        alertmanagerPort,
+        blackboxPort: this.inputs.blackboxPort,
+        sinkUrl: `${this.inputs.sinkUrl}/${this.name}`,
+      },
+      this.inputs.healthPath,
+    );
+    this.alertmanagerPort = alertmanagerPort;
+  }
+  private alertmanagerPort = 0;
+
+  /** The series of `job` to backfill from `fromMs` to `toMs`, with the labels Prometheus gives its targets. */
+  async historySeries(toMs: number, options: { metricsFromMs: number; oldOnly?: boolean }): Promise<BackfillSeries[]> {
+    const { config, promtool } = { config: this.inputs.config, promtool: this.inputs.tools.promtool };
+    const out: BackfillSeries[] = [];
+    const times = (fromMs: number, stepMs: number) => {
+      const old = [
+        ...sampleTimes(Math.max(fromMs, this.inputs.historyStartMs), Math.min(this.inputs.recentFromMs - 1, toMs), this.inputs.oldStepMs),
+      ];
+      const recent = options.oldOnly ? [] : [...sampleTimes(Math.max(fromMs, this.inputs.recentFromMs), toMs, stepMs)];
+      return [...old, ...recent];
+    };
+    const metricsJob = config.metricsJob;
+    const metricsStep = seconds(config.job(metricsJob).scrape_interval ?? config.prometheus.global?.scrape_interval ?? '1m') * 1000;
+    const targets = await targetLabels(promtool, this.files!.prometheusYml, metricsJob);
+    for (const labels of targets) {
+      const timeline = this.timelines.get(labels.region!)!;
+      const ts = times(options.metricsFromMs, metricsStep).filter((t) => timeline.stateAt(t).exporting);
+      for (const s of instanceSeries(timeline, this.inputs.latencySlos)) {
+        if (!s.readByRules) continue;
+        out.push({ name: s.name, labels: { ...s.labels, ...labels }, samples: ts.map((t) => [t, s.value(t)] as const) });
+      }
+    }
+    if (options.oldOnly) return out;
+    // Probe results of the uptime job, the history the blackbox exporter would have recorded.
+    const uptime = config.job('uptime');
+    const probeStep = seconds(uptime.scrape_interval ?? config.prometheus.global?.scrape_interval ?? '1m') * 1000;
+    for (const labels of await targetLabels(promtool, this.files!.prometheusYml, 'uptime')) {
+      const timeline = this.timelines.get(labels.region!)!;
+      const ts = [...sampleTimes(this.inputs.historyStartMs, toMs, probeStep)];
+      out.push({ name: 'probe_success', labels, samples: ts.map((t) => [t, timeline.stateAt(t).healthy ? 1 : 0] as const) });
+    }
+    return out;
+  }
+
+  /** Backfills this world's history up to `toMs`; `sharedBlocksDir` holds the common old history (copied in) unless the world has its own. */
+  async backfill(toMs: number, sharedBlocksDir: string | undefined): Promise<number> {
+    const tsdb = join(this.dir, 'data', 'tsdb');
+    mkdirSync(tsdb, { recursive: true });
+    const own = this.ownHistory || !sharedBlocksDir;
+    if (!own)
+      for (const block of readdirSync(sharedBlocksDir)) cpSync(join(sharedBlocksDir, block), join(tsdb, block), { recursive: true });
+    const series = await this.historySeries(toMs, { metricsFromMs: own ? this.inputs.historyStartMs : this.inputs.recentFromMs });
+    const result = await backfill(this.inputs.tools.promtool, tsdb, series, 1);
+    return result.samples;
+  }
+
+  /** Starts the instances, Alertmanager and Prometheus (in that order, so the first scrape finds the instances). */
+  async start(): Promise<void> {
+    const config = this.inputs.config;
+    const metricsPath = config.job(config.metricsJob).metrics_path ?? '/metrics';
+    this.endpoints = await Promise.all(
+      this.regions.map((region) =>
+        serveInstance(
+          this.timelines.get(region)!,
+          instanceSeries(this.timelines.get(region)!, this.inputs.latencySlos),
+          this.regionPorts.get(region)!,
+          {
+            metrics: metricsPath,
+            health: this.inputs.healthPath,
+          },
+        ),
+      ),
+    );
+    this.alertmanager = await startAlertmanager({
+      binary: this.inputs.tools.alertmanager,
+      configFile: this.files!.alertmanagerYml,
+      name: `alertmanager-${this.name}`,
+      port: this.alertmanagerPort,
+      logDir: this.dir,
+    });
+    this.prometheus = await startPrometheus({
+      binary: this.inputs.tools.prometheus,
+      configFile: this.files!.prometheusYml,
+      dataDir: join(this.dir, 'data'),
+      retention: this.inputs.retention,
+      name: `prometheus-${this.name}`,
+      logDir: this.dir,
+    });
+    this.readyAtMs = Date.now();
+  }
+
+  /** Records the alerts Prometheus holds now. */
+  async poll(): Promise<void> {
+    if (!this.prometheus) return;
+    const tMs = Date.now();
+    try {
+      this.polls.push({ tMs, alerts: await this.prometheus.api.alerts() });
+    } catch {
+      // a missed poll only coarsens the timeline
+    }
+  }
+
+  /** First poll time at or after `afterMs` where an alert matching `match` is in `state`. */
+  firstSeen(match: (a: PrometheusAlert) => boolean, state: 'pending' | 'firing', afterMs = 0): number | undefined {
+    return this.polls.find((p) => p.tMs >= afterMs && p.alerts.some((a) => a.state === state && match(a)))?.tMs;
+  }
+
+  /** First poll at or after `afterMs` where no alert matching `match` fires. */
+  firstNotFiring(match: (a: PrometheusAlert) => boolean, afterMs: number): number | undefined {
+    return this.polls.find((p) => p.tMs >= afterMs && !p.alerts.some((a) => a.state === 'firing' && match(a)))?.tMs;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.prometheus?.stop(), this.alertmanager?.stop(), ...this.endpoints.map((e) => e.stop())]);
+  }
+}
+
+/** Seconds of a Prometheus duration such as `1m` or `30s`. */
+export function seconds(duration: string): number {
+  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+  let total = 0;
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g;
+  let matched = '';
+  for (const m of duration.matchAll(re)) {
+    total += Number(m[1]) * units[m[2]!]!;
+    matched += m[0];
+  }
+  if (matched !== duration || duration === '') throw new Error(`not a Prometheus duration: ${duration}`);
+  return total;
+}

@@ -1,0 +1,672 @@
+/**
+ * `npm run e2e [-- --keep]`: the generated Prometheus path, end to end, on real servers.
+ *
+ * `slo generate --env example` writes the rules, prometheus.yml and alertmanager.yml; each
+ * scenario ("world") runs them in its own Prometheus and Alertmanager on 127.0.0.1, scraping a
+ * synthetic exporter of the platform's metrics and a blackbox exporter, with backfilled history,
+ * and every receiver redirected to one webhook sink. Each scenario asserts which alert reaches
+ * which receiver and when; every expected time comes from the code (`explainSlo`, the symptom
+ * functions, the environment and the generated configs), never from a literal here.
+ */
+import { join, resolve } from 'node:path';
+import { loadCatalog } from '../slos/load';
+import { isLatencySlo } from '../slos/model';
+import { loadEnvironmentOrThrow } from '../environments/load';
+import { platformSlos } from '../environments/platform-slos';
+import { explainSlo } from '../bin/commands/explain';
+import { expectedReceiver, serverInputs } from '../alerts/servers';
+import { noDataAlertName } from '../slos/conventions';
+import {
+  availabilityThreshold,
+  availabilityWindow,
+  REASON_LABEL,
+  SYMPTOM,
+  SYMPTOM_SEVERITY,
+  symptomInputs,
+  symptomWindow,
+} from '../layers/platform/symptoms';
+import {
+  backfill,
+  cleanup,
+  findTools,
+  installCleanupHandlers,
+  keepTemporaryDirectories,
+  makeTempDir,
+  sleep,
+  startBlackboxExporter,
+  startWebhookSink,
+  type PrometheusAlert,
+} from './harness';
+import { GeneratedConfig, generate } from './private/config';
+import type { InstanceState } from './private/exporter';
+import { seconds, World, type WorldInputs } from './private/world';
+
+const REPO = resolve(__dirname, '..');
+const ENV = 'example';
+/** Alertmanager's defaults when the route sets none (https://prometheus.io/docs/alerting/latest/configuration/#route). */
+const ALERTMANAGER_DEFAULTS = { groupWait: '30s', groupInterval: '5m' };
+/** History the long windows read: a week (the 28- and 30-day SLO windows see one week of it). */
+const HISTORY_MS = 7 * 86400_000;
+/** The last part of the history is sampled at each job's scrape interval; before it, every `OLD_STEP`. */
+const RECENT_MS = 2 * 3600_000;
+const OLD_STEP_MS = 5 * 60_000;
+/** How often the run reads each Prometheus' alerts. */
+const POLL_MS = 2000;
+/** Time a notification may take from Alertmanager's flush to the sink, and a poll's granularity. */
+const DELIVERY_SLACK_S = 5;
+/** A long outage, as measured in issue 14 (its governing reset is the 6h/30m branch's). */
+const LONG_OUTAGE_S = 50 * 60;
+/** A short blip of errors, as measured in issue 14. */
+const BLIP_S = 45;
+/** Seconds after the servers start at which faults placed in the history reach their threshold. */
+const LEAD_S = 60;
+
+/** One row of the result table. */
+interface Row {
+  readonly scenario: string;
+  readonly check: string;
+  readonly expected: string;
+  readonly measured: string;
+  readonly ok: boolean;
+}
+
+const rows: Row[] = [];
+function check(scenario: string, what: string, expected: string, measured: string, ok: boolean): void {
+  rows.push({ scenario, check: what, expected, measured, ok });
+}
+const fmt = (s: number | undefined) => (s === undefined ? 'never' : `${s.toFixed(1)}s`);
+
+async function main(): Promise<number> {
+  const keep = process.argv.includes('--keep');
+  installCleanupHandlers();
+  keepTemporaryDirectories(keep);
+  const started = Date.now();
+  const tools = findTools(['prometheus', 'promtool', 'alertmanager', 'blackbox']);
+
+  // --- what the code says --------------------------------------------------------------------
+  const { catalog, problems } = loadCatalog({ slosDir: join(REPO, 'slos') });
+  if (!catalog) throw new Error(`invalid specs:\n${problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`).join('\n')}`);
+  const env = loadEnvironmentOrThrow(ENV, catalog);
+  const platform = platformSlos(env, catalog);
+  const symptoms = symptomInputs(platform, env);
+  const servers = serverInputs(env, catalog);
+  const receiverOf = (severity: string) => {
+    const r = expectedReceiver(servers, severity);
+    if (!r) throw new Error(`no receiver for severity ${severity}`);
+    return r;
+  };
+
+  const outDir = makeTempDir('generated');
+  await generate(REPO, ENV, outDir);
+  const config = new GeneratedConfig(outDir, env.service.name);
+  const route = config.alertmanager.route;
+  const groupWaitS = seconds(route.group_wait ?? ALERTMANAGER_DEFAULTS.groupWait);
+  const groupIntervalS = seconds(route.group_interval ?? ALERTMANAGER_DEFAULTS.groupInterval);
+  const scrapeS = seconds(config.job(config.metricsJob).scrape_interval ?? config.prometheus.global?.scrape_interval ?? '1m');
+
+  const errorRate = platform.errorRate;
+  const explained = explainSlo(errorRate);
+  const pages = explained.alerts.filter((a) => a.kind === 'page' && a.fullOutageDetectionSeconds !== null);
+  if (pages.length === 0) throw new Error(`${errorRate.id} has no page that a full outage fires`);
+  const firstPage = pages.reduce((a, b) => (a.fullOutageDetectionSeconds! <= b.fullOutageDetectionSeconds! ? a : b));
+  const detectS = firstPage.fullOutageDetectionSeconds!;
+  /** Reset after an outage of `lengthS`: the slowest reset among the branches that outage fired. */
+  const resetAfter = (lengthS: number) =>
+    Math.max(...pages.filter((a) => a.fullOutageDetectionSeconds! <= lengthS).map((a) => a.resetSeconds));
+  const ticket = explained.alerts.find((a) => a.kind === 'ticket');
+
+  // --- the common setting ----------------------------------------------------------------------
+  const sink = await startWebhookSink();
+  const blackbox = await startBlackboxExporter({
+    binary: tools.blackbox,
+    configFile: join(outDir, 'blackbox', 'blackbox.yml'),
+    logDir: makeTempDir('blackbox'),
+  });
+  const latencySlos = catalog.slos.filter(isLatencySlo);
+  const baseState: InstanceState = {
+    requestsPerSecond: 10,
+    // a healthy background: a tenth of the budget, a tenth of the 429 share that alerts
+    errorRatio: errorRate.errorBudget / 10,
+    rateLimitedRatio: env.symptoms.rateLimitedShare / 10,
+    slowRatio: Math.min(...latencySlos.map((s) => s.errorBudget)) / 10,
+    operationsPerSecond: 2,
+    redisUp: true,
+    postgresUp: true,
+    replicationLagSeconds: env.database.rpoSeconds / 10,
+    processStartSeconds: Math.floor((Date.now() - HISTORY_MS - 86400_000) / 1000),
+    revokedKeyUsesPerSecond: 0,
+    keyRotationStartedSeconds: Math.floor((Date.now() - 2 * 86400_000) / 1000),
+    keyRotationCompletedSeconds: Math.floor((Date.now() - 2 * 86400_000 + 60_000) / 1000),
+    healthy: true,
+    exporting: true,
+  };
+  // T0: when the servers are expected to be up; faults in the history are placed relative to it.
+  const t0 = Date.now() + 45_000;
+  const inputs: WorldInputs = {
+    config,
+    tools,
+    latencySlos,
+    baseState,
+    healthPath: env.service.healthPath,
+    sinkUrl: sink.url,
+    blackboxPort: blackbox.port,
+    retention: servers.retention,
+    historyStartMs: t0 - HISTORY_MS,
+    oldStepMs: OLD_STEP_MS,
+    recentFromMs: t0 - RECENT_MS,
+  };
+  const regions = config.regions();
+  const isAlert =
+    (name: string, labels: Record<string, string> = {}) =>
+    (a: PrometheusAlert | { labels: Readonly<Record<string, string>> }) =>
+      a.labels.alertname === name && Object.entries(labels).every(([k, v]) => a.labels[k] === v);
+  const pageAlert = isAlert(errorRate.alerting.name, { slo_alert: 'page' });
+
+  // --- the worlds --------------------------------------------------------------------------------
+  const healthy = new World('healthy', inputs);
+  const outage = new World('outage', inputs);
+  const outageStart = t0 + LEAD_S * 1000 - detectS * 1000;
+  outage.change(outageStart, { errorRatio: 1 });
+  const longOutage = new World('long-outage', inputs);
+  const longReset = resetAfter(LONG_OUTAGE_S);
+  const longEnd = t0 + LEAD_S * 1000 - longReset * 1000;
+  longOutage.change(longEnd - LONG_OUTAGE_S * 1000, { errorRatio: 1 });
+  longOutage.change(longEnd, { errorRatio: baseState.errorRatio });
+  const chaos = new World('chaos', inputs);
+  const probes = new World('probes', inputs);
+  const availWindowS = seconds(availabilityWindow(symptoms));
+  const probeDown1 = t0 - (availWindowS * 1000) / 2;
+  probes.change(probeDown1, { healthy: false }, [regions[0]!]);
+  const blip = new World('blip', inputs);
+  const steady = new World('steady', inputs, true);
+  if (!ticket) throw new Error(`${errorRate.id} has no ticket`);
+  // Exactly the ticket's factor on average, with the noise real traffic has: the error ratio of
+  // each minute varies by up to a fifth around it (a fixed pseudo-random sequence).
+  const steadyRatio = ticket.errorRatioThreshold;
+  steady.change(inputs.historyStartMs, { errorRatio: steadyRatio });
+  let seed = 1;
+  for (let m = t0 - RECENT_MS * 4; m < t0 + 20 * 60_000; m += 60_000) {
+    seed = (seed * 48271) % 2147483647;
+    steady.change(m, { errorRatio: steadyRatio * (0.8 + (0.4 * seed) / 2147483647) });
+  }
+  const noData = new World('no-data', inputs);
+  const noDataSlos = catalog.slos.filter((s) => s.alerting.noData);
+  const shortestNoData = Math.min(...noDataSlos.map((s) => seconds(s.alerting.noData!.window)));
+  const stopAt = t0 + LEAD_S * 1000 - shortestNoData * 1000;
+  noData.change(stopAt, { exporting: false });
+  // `--only a,b` runs some worlds (to work on one scenario); the result then says so.
+  const only = argValue('--only')?.split(',');
+  const worlds = [healthy, outage, longOutage, chaos, probes, blip, steady, noData].filter((w) => !only || only.includes(w.name));
+  const runs = (w: World) => worlds.includes(w);
+
+  // --- history and servers -------------------------------------------------------------------------
+  for (const w of worlds) await w.configure();
+  const historyEnd = Date.now();
+  const shared = join(makeTempDir('shared-history'), 'tsdb');
+  const sharedSeries = await worlds[0]!.historySeries(inputs.recentFromMs - 1, { metricsFromMs: inputs.historyStartMs, oldOnly: true });
+  const sharedResult = await backfill(tools.promtool, shared, sharedSeries, 2);
+  let samples = sharedResult.samples;
+  // Two worlds at a time: one writes its history while the other's promtool runs.
+  const pending = [...worlds];
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let w = pending.shift(); w; w = pending.shift()) samples += await w.backfill(historyEnd, shared);
+    }),
+  );
+  const backfillS = (Date.now() - historyEnd) / 1000;
+  await Promise.all(worlds.map((w) => w.start()));
+  const liveFrom = Date.now();
+  log(
+    `history: ${samples} samples backfilled in ${backfillS.toFixed(1)} s; ${worlds.length} worlds up at T0${liveFrom >= t0 ? '+' : '-'}${Math.abs((liveFrom - t0) / 1000).toFixed(0)}s`,
+  );
+  if (liveFrom > t0 + (LEAD_S * 1000) / 2)
+    throw new Error(
+      `the servers took too long to start (${((liveFrom - t0) / 1000).toFixed(0)} s after T0): the faults placed in the history are already past`,
+    );
+
+  const poller = setInterval(() => void Promise.all(worlds.map((w) => w.poll())), POLL_MS);
+  const evalS = async (w: World, alertname: string) => {
+    const groups = await w.prometheus!.api.ruleGroups();
+    const g = groups.find((x) => x.rules.some((r) => r.name === alertname));
+    if (!g) throw new Error(`${w.name}: no rule group holds ${alertname}`);
+    return g.interval;
+  };
+  const forS = async (w: World, alertname: string) => {
+    const groups = await w.prometheus!.api.ruleGroups();
+    const r = groups.flatMap((g) => g.rules).find((x) => x.name === alertname) as { duration?: number } | undefined;
+    return r?.duration ?? 0;
+  };
+  const notified = (
+    w: World,
+    receiver: string | undefined,
+    match: (a: { labels: Readonly<Record<string, string>> }) => boolean,
+    status: 'firing' | 'resolved',
+    afterMs = 0,
+  ) =>
+    sink
+      .received(`/${w.name}/`)
+      .filter(
+        (n) =>
+          n.receivedAtMs >= afterMs &&
+          (receiver === undefined || n.receiver === receiver) &&
+          n.alerts.some((a) => a.status === status && match(a)),
+      );
+  const waitUntil = async (tMs: number) => {
+    while (Date.now() < tMs) await sleep(Math.min(1000, tMs - Date.now()));
+  };
+  const waitFor = async (deadlineMs: number, cond: () => boolean) => {
+    while (Date.now() < deadlineMs && !cond()) await sleep(500);
+  };
+  const since = (tMs: number | undefined, fromMs: number) => (tMs === undefined ? undefined : (tMs - fromMs) / 1000);
+
+  const scenarios: Promise<void>[] = [];
+
+  // outage: the error-rate page reaches the page receiver within explain's detection time plus one
+  // scrape, one evaluation and group_wait; after recovery it resolves within the reset time plus the
+  // same margins, and the resolved notification follows within one group_interval.
+  if (runs(outage))
+    scenarios.push(
+      (async () => {
+        const w = outage;
+        const evalInterval = await evalS(w, errorRate.alerting.name);
+        const receiver = receiverOf(firstPage.severity);
+        const bound = detectS + scrapeS + evalInterval + groupWaitS + DELIVERY_SLACK_S;
+        await waitFor(outageStart + (bound + 60) * 1000, () => w.firstSeen(pageAlert, 'firing') !== undefined);
+        const firing = w.firstSeen(pageAlert, 'firing');
+        const recovered = Date.now();
+        w.change(recovered, { errorRatio: baseState.errorRatio });
+        await waitFor(outageStart + (bound + 30) * 1000, () => notified(w, receiver, pageAlert, 'firing').length > 0);
+        const delivered = notified(w, receiver, pageAlert, 'firing')[0]?.receivedAtMs;
+        check(
+          'full outage',
+          `${errorRate.alerting.name} page fires (after the outage start)`,
+          `${fmt(detectS - evalInterval)} .. ${fmt(detectS + scrapeS + evalInterval)}`,
+          fmt(since(firing, outageStart)),
+          firing !== undefined &&
+            since(firing, outageStart)! >= detectS - evalInterval &&
+            since(firing, outageStart)! <= detectS + scrapeS + evalInterval + POLL_MS / 1000,
+        );
+        check(
+          'full outage',
+          `page notification at ${receiver}`,
+          `<= ${fmt(bound)}`,
+          fmt(since(delivered, outageStart)),
+          delivered !== undefined && since(delivered, outageStart)! <= bound,
+        );
+        const elsewhere = sink.received(`/${w.name}/`).filter((n) => n.receiver !== receiver && n.alerts.some(pageAlert));
+        check('full outage', 'the page reaches no other receiver', '0 notifications', `${elsewhere.length}`, elsewhere.length === 0);
+        const outageLength = (recovered - outageStart) / 1000;
+        const reset = resetAfter(outageLength);
+        const resetBound = reset + scrapeS + evalInterval;
+        await waitFor(recovered + (resetBound + 30) * 1000, () => w.firstNotFiring(pageAlert, recovered) !== undefined);
+        const resolved = w.firstNotFiring(pageAlert, recovered);
+        check(
+          'recovery',
+          `page resolves after a ${outageLength.toFixed(0)}s outage`,
+          `${fmt(reset - evalInterval)} .. ${fmt(resetBound)}`,
+          fmt(since(resolved, recovered)),
+          resolved !== undefined &&
+            since(resolved, recovered)! >= reset - evalInterval &&
+            since(resolved, recovered)! <= resetBound + POLL_MS / 1000,
+        );
+        const resolvedBound = (resolved ?? recovered) + (groupIntervalS + DELIVERY_SLACK_S) * 1000;
+        await waitFor(resolvedBound, () => notified(w, receiver, pageAlert, 'resolved').length > 0);
+        const resolvedNote = notified(w, receiver, pageAlert, 'resolved')[0]?.receivedAtMs;
+        check(
+          'recovery',
+          `resolved notification at ${receiver}`,
+          `<= ${fmt(resetBound + groupIntervalS + DELIVERY_SLACK_S)} after recovery`,
+          fmt(since(resolvedNote, recovered)),
+          resolvedNote !== undefined && resolvedNote <= resolvedBound,
+        );
+        // Echoes: nothing may start firing once the fault is gone. An alert on the error ratio can see
+        // the outage for its window, one scrape and one evaluation more; Prometheus' state is read
+        // until then (a notification would follow it by group_wait).
+        const echoFrom = recovered + (evalInterval + scrapeS) * 1000;
+        await waitUntil(recovered + (seconds(symptomWindow(errorRate, 0)) + scrapeS + evalInterval) * 1000 + POLL_MS);
+        const late = sink
+          .received(`/${w.name}/`)
+          .filter((n) => n.alerts.some((a) => a.status === 'firing' && Date.parse(a.startsAt) >= echoFrom));
+        const startedLate = [
+          ...new Set(
+            w.polls
+              .flatMap((p) => p.alerts.filter((a) => a.state === 'firing'))
+              .filter(
+                (a) =>
+                  (w.firstSeen((b) => b.labels.alertname === a.labels.alertname && b.labels.slo_alert === a.labels.slo_alert, 'firing') ??
+                    0) >= echoFrom,
+              )
+              .map((a) => a.labels.alertname),
+          ),
+        ];
+        check(
+          'recovery',
+          'no alert starts firing after recovery (echo)',
+          'none',
+          [
+            ...startedLate.map((n) => `${n} firing`),
+            ...late.map((n) => `${[...new Set(n.alerts.map((a) => a.labels.alertname))].join('+')}@${n.receiver}`),
+          ].join(', ') || 'none',
+          startedLate.length === 0 && late.length === 0,
+        );
+      })().then(() => log(`scenario done at T0+${((Date.now() - t0) / 1000).toFixed(0)}s`)),
+    );
+
+  // long outage: a 50-minute outage that ended in the history; the page resolves when the slowest
+  // branch it fired resets.
+  if (runs(longOutage))
+    scenarios.push(
+      (async () => {
+        const w = longOutage;
+        const evalInterval = await evalS(w, errorRate.alerting.name);
+        const receiver = receiverOf(firstPage.severity);
+        const expected = longEnd + longReset * 1000;
+        await waitFor(
+          expected + (scrapeS + evalInterval + 30) * 1000,
+          () => w.firstNotFiring(pageAlert, w.firstSeen(pageAlert, 'firing') ?? Infinity) !== undefined,
+        );
+        const firing = w.firstSeen(pageAlert, 'firing');
+        const resolved = firing === undefined ? undefined : w.firstNotFiring(pageAlert, firing);
+        check(
+          'long outage',
+          `page firing at start (outage ended ${fmt((liveFrom - longEnd) / 1000)} before)`,
+          'firing',
+          firing === undefined ? 'never fired' : 'firing',
+          firing !== undefined,
+        );
+        check(
+          'long outage',
+          `page resolves after a ${LONG_OUTAGE_S / 60}m outage (slowest branch's reset)`,
+          `${fmt(longReset - evalInterval)} .. ${fmt(longReset + scrapeS + evalInterval)}`,
+          fmt(since(resolved, longEnd)),
+          resolved !== undefined &&
+            since(resolved, longEnd)! >= longReset - evalInterval &&
+            since(resolved, longEnd)! <= longReset + scrapeS + evalInterval + POLL_MS / 1000,
+        );
+        const deadline = (resolved ?? expected) + (groupIntervalS + DELIVERY_SLACK_S) * 1000;
+        await waitFor(deadline, () => notified(w, receiver, pageAlert, 'resolved').length > 0);
+        const note = notified(w, receiver, pageAlert, 'resolved')[0]?.receivedAtMs;
+        check(
+          'long outage',
+          `resolved notification at ${receiver}`,
+          `<= resolve + ${fmt(groupIntervalS + DELIVERY_SLACK_S)}`,
+          fmt(note === undefined || resolved === undefined ? undefined : (note - resolved) / 1000),
+          note !== undefined && note <= deadline,
+        );
+      })().then(() => log(`scenario done at T0+${((Date.now() - t0) / 1000).toFixed(0)}s`)),
+    );
+
+  // chaos: Redis down, database down, several instances restarting, key rotation failure, each at
+  // its severity's receiver within the scrape, its hold (`for`), one evaluation and group_wait.
+  if (runs(chaos))
+    scenarios.push(
+      (async () => {
+        const w = chaos;
+        if (regions.length < env.symptoms.restartingInstances)
+          throw new Error(
+            `the chaos scenario needs ${env.symptoms.restartingInstances} instances; the config has ${regions.length} regions of one instance each`,
+          );
+        const inject = Date.now() + 5000;
+        await waitUntil(inject);
+        w.change(inject, { redisUp: false }, [regions[0]!]);
+        w.change(inject, { postgresUp: false }, [regions[1]!]);
+        w.change(inject, { processStartSeconds: Math.floor(inject / 1000) }, regions.slice(0, env.symptoms.restartingInstances));
+        w.change(inject, { revokedKeyUsesPerSecond: 0.2 }, [regions[2 % regions.length]!]);
+        const cases: { key: keyof typeof SYMPTOM; what: string; labels?: Record<string, string> }[] = [
+          { key: 'redis', what: 'Redis down' },
+          { key: 'postgres', what: 'database down' },
+          { key: 'restarts', what: `${env.symptoms.restartingInstances} instances restarting` },
+          { key: 'keyRotation', what: 'key rotation failure (revoked key accepted)', labels: { [REASON_LABEL]: 'revoked-key-in-use' } },
+        ];
+        const bounds = await Promise.all(
+          cases.map(async (c) => ({ ...c, evalInterval: await evalS(w, SYMPTOM[c.key]), hold: await forS(w, SYMPTOM[c.key]) })),
+        );
+        const longest = Math.max(...bounds.map((b) => b.hold + scrapeS + b.evalInterval + groupWaitS + DELIVERY_SLACK_S));
+        await waitFor(inject + (longest + 5) * 1000, () =>
+          bounds.every((b) => notified(w, receiverOf(SYMPTOM_SEVERITY[b.key]), isAlert(SYMPTOM[b.key], b.labels), 'firing').length > 0),
+        );
+        for (const b of bounds) {
+          const receiver = receiverOf(SYMPTOM_SEVERITY[b.key]);
+          const match = isAlert(SYMPTOM[b.key], b.labels);
+          const bound = b.hold + scrapeS + b.evalInterval + groupWaitS + DELIVERY_SLACK_S;
+          const note = notified(w, receiver, match, 'firing')[0]?.receivedAtMs;
+          const firing = w.firstSeen(match, 'firing');
+          check(
+            b.what,
+            `${SYMPTOM[b.key]} (${SYMPTOM_SEVERITY[b.key]}) at ${receiver}`,
+            `${fmt(b.hold)} .. ${fmt(bound)}`,
+            fmt(since(note, inject)),
+            note !== undefined && firing !== undefined && since(firing, inject)! >= b.hold && since(note, inject)! <= bound,
+          );
+          const elsewhere = sink.received(`/${w.name}/`).filter((n) => n.receiver !== receiver && n.alerts.some(match));
+          check(b.what, 'reaches no other receiver', '0', `${elsewhere.length}`, elsewhere.length === 0);
+        }
+      })().then(() => log(`scenario done at T0+${((Date.now() - t0) / 1000).toFixed(0)}s`)),
+    );
+
+  // probes: the health endpoint down in one region (since half the window before T0), then in a
+  // second one; ApiAvailabilityLow's state must follow its threshold over the actual probe samples.
+  const probeDown2 = Date.now() + 5000;
+  if (runs(probes))
+    scenarios.push(
+      (async () => {
+        const w = probes;
+        await waitUntil(probeDown2);
+        w.change(probeDown2, { healthy: false }, [regions[1]!]);
+        const evalInterval = await evalS(w, SYMPTOM.availability);
+        const threshold = availabilityThreshold(symptoms);
+        const probeS = seconds(config.job('uptime').scrape_interval ?? '1m');
+        const match = isAlert(SYMPTOM.availability);
+        const receiver = receiverOf(SYMPTOM_SEVERITY.availability);
+        // Observe two probe rounds after the second region went down.
+        await waitUntil(probeDown2 + (2 * probeS + evalInterval) * 1000);
+        const end = Date.now() / 1000;
+        const samples = (await rangeSamples(w, `probe_success{job="uptime"}`, end - (end - probeDown1 / 1000 + availWindowS), end)).sort(
+          (a, b) => a[0] - b[0],
+        );
+        // The first time the failed share over the window (closed at both ends, as in Prometheus 2) exceeds the threshold.
+        const candidates = [...new Set(samples.flatMap(([t]) => [t, t + availWindowS + 0.001]))]
+          .filter((t) => t * 1000 >= liveFrom)
+          .sort((a, b) => a - b);
+        const ratioAt = (t: number) => {
+          const inWindow = samples.filter(([s]) => s >= t - availWindowS && s <= t);
+          return inWindow.length === 0 ? 0 : inWindow.filter(([, v]) => v === 0).length / inWindow.length;
+        };
+        const expectedFire = candidates.find((t) => ratioAt(t) > threshold);
+        const firing = w.firstSeen(match, 'firing');
+        const lastEval = end - evalInterval;
+        const ok =
+          expectedFire === undefined || expectedFire > lastEval
+            ? firing === undefined || firing / 1000 >= lastEval
+            : firing !== undefined && firing / 1000 >= expectedFire && firing / 1000 <= expectedFire + evalInterval + POLL_MS / 1000;
+        check(
+          'health endpoint down in 1 then 2 regions',
+          `${SYMPTOM.availability} fires when failed probes > ${threshold} of ${availabilityWindow(symptoms)}`,
+          expectedFire === undefined ? 'quiet' : `at ${fmt(expectedFire - probeDown2 / 1000)} .. +${evalInterval}s`,
+          fmt(firing === undefined ? undefined : (firing - probeDown2) / 1000),
+          ok,
+        );
+        if (firing !== undefined) {
+          await waitFor(firing + (groupWaitS + DELIVERY_SLACK_S) * 1000, () => notified(w, receiver, match, 'firing').length > 0);
+          const note = notified(w, receiver, match, 'firing')[0]?.receivedAtMs;
+          check(
+            'health endpoint down in 1 then 2 regions',
+            `page at ${receiver}`,
+            `<= firing + ${fmt(groupWaitS + DELIVERY_SLACK_S)}`,
+            fmt(since(note, firing)),
+            note !== undefined && note - firing <= (groupWaitS + DELIVERY_SLACK_S) * 1000,
+          );
+        }
+      })().then(() => log(`scenario done at T0+${((Date.now() - t0) / 1000).toFixed(0)}s`)),
+    );
+
+  // blip: errors for 45 s; no notification may arrive for an alert that starts after the blip ended.
+  if (runs(blip))
+    scenarios.push(
+      (async () => {
+        const w = blip;
+        const from = Date.now() + 5000;
+        await waitUntil(from);
+        w.change(from, { errorRatio: 1 });
+        const to = from + BLIP_S * 1000;
+        await waitUntil(to);
+        w.change(to, { errorRatio: baseState.errorRatio });
+        const evalInterval = await evalS(w, SYMPTOM.errorRate);
+        // The longest an alert on the error ratio can still see the blip: its window, one scrape and one evaluation.
+        const quietAfter = to + (seconds(symptomWindow(errorRate, 0)) + scrapeS + evalInterval) * 1000;
+        await waitUntil(quietAfter + (groupWaitS + DELIVERY_SLACK_S) * 1000);
+        const late = sink
+          .received(`/${w.name}/`)
+          .filter((n) =>
+            n.alerts.some(
+              (a) => a.status === 'firing' && n.receivedAtMs > to + (evalInterval + scrapeS + groupWaitS + DELIVERY_SLACK_S) * 1000,
+            ),
+          );
+        const lateFiring = w.firstSeen(() => true, 'firing', to + (evalInterval + scrapeS) * 1000);
+        check(
+          'blip',
+          `${BLIP_S}s of errors: no late notification`,
+          'none',
+          late
+            .map(
+              (n) =>
+                `${[...new Set(n.alerts.map((a) => a.labels.alertname))].join('+')}@${n.receiver} +${fmt((n.receivedAtMs - to) / 1000)}`,
+            )
+            .join(', ') || 'none',
+          late.length === 0,
+        );
+        check(
+          'blip',
+          'no alert fires after the blip ended',
+          'none',
+          lateFiring === undefined ? 'none' : `firing at +${fmt((lateFiring - to) / 1000)}`,
+          lateFiring === undefined,
+        );
+      })().then(() => log(`scenario done at T0+${((Date.now() - t0) / 1000).toFixed(0)}s`)),
+    );
+
+  // no data: the exporter stopped before T0; each SLO's no-data alert fires after its window of
+  // silence plus its hold, at its severity's receiver; no-data alerts with longer windows stay quiet.
+  if (runs(noData))
+    scenarios.push(
+      (async () => {
+        const w = noData;
+        const lastSample = Math.floor((stopAt - 1) / (scrapeS * 1000)) * scrapeS * 1000;
+        const due = noDataSlos.filter((s) => seconds(s.alerting.noData!.window) === shortestNoData);
+        const evalInterval = await evalS(w, noDataAlertName(due[0]!.alerting.name));
+        const fire = lastSample + 2 * shortestNoData * 1000;
+        const bound = fire + (evalInterval + groupWaitS + DELIVERY_SLACK_S) * 1000;
+        await waitFor(bound, () =>
+          due.every(
+            (s) =>
+              notified(w, receiverOf(s.alerting.noData!.severity), isAlert(noDataAlertName(s.alerting.name), { slo: s.name }), 'firing')
+                .length > 0,
+          ),
+        );
+        for (const s of due) {
+          const match = isAlert(noDataAlertName(s.alerting.name), { slo: s.name });
+          const receiver = receiverOf(s.alerting.noData!.severity);
+          const note = notified(w, receiver, match, 'firing')[0]?.receivedAtMs;
+          const firing = w.firstSeen(match, 'firing');
+          check(
+            'exporter stops',
+            `${noDataAlertName(s.alerting.name)} at ${receiver}`,
+            `${fmt((fire - lastSample) / 1000 - evalInterval)} .. ${fmt((bound - lastSample) / 1000)}`,
+            fmt(since(note, lastSample)),
+            note !== undefined && firing !== undefined && firing >= fire - evalInterval * 1000 && note <= bound,
+          );
+        }
+        const early = noDataSlos.filter(
+          (s) => !due.includes(s) && w.firstSeen(isAlert(noDataAlertName(s.alerting.name)), 'firing') !== undefined,
+        );
+        check(
+          'exporter stops',
+          'no-data alerts with longer windows stay quiet',
+          'none',
+          early.map((s) => s.id).join(', ') || 'none',
+          early.length === 0,
+        );
+      })().then(() => log(`scenario done at T0+${((Date.now() - t0) / 1000).toFixed(0)}s`)),
+    );
+
+  await Promise.all(scenarios);
+  // healthy and steady burn: judged over the whole live phase.
+  if (runs(healthy)) {
+    const healthyAlerts = healthy.polls.flatMap((p) => p.alerts.map((a) => `${a.labels.alertname}:${a.state}`));
+    check('healthy', 'nothing pending or firing', 'none', [...new Set(healthyAlerts)].join(', ') || 'none', healthyAlerts.length === 0);
+    const healthyNotes = sink.received('/healthy/');
+    check('healthy', 'nothing delivered', '0', `${healthyNotes.length}`, healthyNotes.length === 0);
+  }
+  if (runs(steady)) {
+    const ticketMatch = isAlert(errorRate.alerting.name, { slo_alert: 'ticket' });
+    let transitions = 0;
+    let wasFiring: boolean | undefined;
+    for (const p of steady.polls) {
+      const firing = p.alerts.some((a) => a.state === 'firing' && ticketMatch(a));
+      if (wasFiring !== undefined && firing !== wasFiring) transitions++;
+      wasFiring = firing;
+    }
+    const ticketReceiver = receiverOf(ticket.severity);
+    const steadyNotes = sink.received('/steady/').filter((n) => n.alerts.some(ticketMatch));
+    const resolvedNotes = steadyNotes.filter((n) => n.alerts.some((a) => a.status === 'resolved' && ticketMatch(a)));
+    check(
+      'steady 1x burn',
+      `ticket state changes over ${fmt((Date.now() - liveFrom) / 1000)}`,
+      '<= 1 (fires once, then stays)',
+      `${transitions}`,
+      transitions <= 1,
+    );
+    check('steady 1x burn', `no resolved ticket at ${ticketReceiver}`, '0', `${resolvedNotes.length}`, resolvedNotes.length === 0);
+    const steadyPages = steady.polls.some((p) => p.alerts.some((a) => a.state === 'firing' && pageAlert(a)));
+    check('steady 1x burn', 'no page', 'none', steadyPages ? 'paged' : 'none', !steadyPages);
+  }
+  clearInterval(poller);
+
+  for (const w of worlds) {
+    const failures = await w.prometheus!.api.ruleEvaluationFailures();
+    check('all', `${w.name}: prometheus_rule_evaluation_failures_total`, '0', `${failures}`, failures === 0);
+  }
+
+  printTable();
+  const failed = rows.filter((r) => !r.ok).length;
+  log(`${rows.length - failed}/${rows.length} checks passed; wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (keep) {
+    log(`servers kept up (Ctrl-C stops them and removes their data):\n  webhook sink ${sink.url}\n  blackbox exporter ${blackbox.url}`);
+    for (const w of worlds) log(`  ${w.name}: prometheus ${w.prometheus!.url}  alertmanager ${w.alertmanager!.url}  (files in ${w.dir})`);
+    await new Promise(() => undefined);
+  }
+  await cleanup();
+  await sink.stop();
+  return failed === 0 ? 0 : 1;
+}
+
+function argValue(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function rangeSamples(w: World, selector: string, fromS: number, toS: number): Promise<[number, number][]> {
+  const result = await w.prometheus!.api.queryRaw(`${selector}[${Math.ceil(toS - fromS)}s]`, toS);
+  return result.flatMap((r) => r.values);
+}
+
+function printTable(): void {
+  const header = ['scenario', 'check', 'expected', 'measured', 'ok'];
+  const body = rows.map((r) => [r.scenario, r.check, r.expected, r.measured, r.ok ? 'ok' : 'FAIL']);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  process.stdout.write(`\n${line(header)}\n${widths.map((n) => '-'.repeat(n)).join('  ')}\n${body.map(line).join('\n')}\n\n`);
+}
+
+function log(message: string): void {
+  process.stdout.write(`e2e: ${message}\n`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (e: unknown) => {
+    process.stderr.write(`e2e: ${(e as Error).stack ?? String(e)}\n`);
+    await cleanup();
+    process.exit(1);
+  },
+);
