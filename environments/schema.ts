@@ -124,7 +124,9 @@ const symptomsSchema = z
     forDuration: promDuration(
       'Pending period (`for`) of the error, latency, dependency and pool symptom alerts (the availability one has none: its threshold counts probe rounds).',
     ).default(SYMPTOM_DEFAULTS.forDuration),
-    rateWindow: promDuration('Range of rate() over raw platform counters (429s, revoked-key uses).').default(SYMPTOM_DEFAULTS.rateWindow),
+    rateWindow: promDuration(
+      'Range of increase() over the revoked-key uses the key-rotation alert counts (the 429 share reads the fast symptom window instead: docs/alerting.md, "No echoes").',
+    ).default(SYMPTOM_DEFAULTS.rateWindow),
     rateLimitedShare: ratio('Share of requests answered 429 at which the rate-limit saturation alert fires.').default(
       SYMPTOM_DEFAULTS.rateLimitedShare,
     ),

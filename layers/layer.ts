@@ -14,9 +14,32 @@ import type { RuleLayer } from '../alerts/prometheus/layer';
 import type { AlertLinks } from '../alerts/prometheus/policy';
 import { grafanaArtifacts } from '../dashboards/artifacts';
 import type { DashboardLayer } from '../dashboards/layer';
+import type { TimedAlert } from '../slos/alert-timing';
 import type { Artifact } from '../slos/artifact';
 import { mergeContracts, specMetricsContract, type MetricsContract } from '../slos/metrics-contract';
 import type { SloCatalog } from '../slos/model';
+
+/** What a layer's alert timings assume: the background before and after the fault, and its length. */
+export interface LayerTimingOptions {
+  /** The background error ratio (0–1) of an alert that reads an SLO with this error budget. */
+  backgroundErrorRatio(errorBudget: number): number;
+  /** Length of the fault whose reset is computed, in seconds. */
+  readonly outageSeconds: number;
+}
+
+/** One alert of a layer, timed as the SLO alerts are (slos/alert-timing.ts), with what a layer's alert adds. */
+export interface LayerAlertTiming extends TimedAlert {
+  /** The SLO whose SLI the alert reads (`service/name`); `null` when it reads none. */
+  readonly slo: string | null;
+  /** The range its condition reads, in seconds; `null` when it reads the latest sample of a gauge. */
+  readonly windowSeconds: number | null;
+  /**
+   * The longest the alert may still start firing after the fault that caused it ended (as the
+   * samples show it; a server adds a scrape and an evaluation): 0 when it fires only while the
+   * fault shows in the newest samples (docs/alerting.md, "No echoes").
+   */
+  readonly echoSeconds: number;
+}
 
 /**
  * A layer: every hook is optional. The Prometheus hooks are documented in
@@ -32,6 +55,14 @@ export interface SloLayer extends RuleLayer, DashboardLayer {
    * @default - none: the layer reads only what the specs declare
    */
   metricsContract?(): MetricsContract;
+  /**
+   * Every alert the layer's rules raise, timed: detection after a fault starts, reset after it
+   * ends and the echo bound, computed by the functions the layer's rules and scenarios use
+   * (`slo explain --env` prints them).
+   *
+   * @default - none: the layer adds no alert
+   */
+  alertTimings?(options: LayerTimingOptions): readonly LayerAlertTiming[];
 }
 
 /** Everything the engine renders from besides the catalog. */
@@ -57,6 +88,14 @@ export function engineArtifacts(catalog: SloCatalog, inputs: EngineInputs = ENGI
  */
 export function engineMetricsContract(catalog: SloCatalog, inputs: EngineInputs = ENGINE_ALONE): MetricsContract {
   return mergeContracts(...inputs.layers.flatMap((l) => (l.metricsContract ? [l.metricsContract()] : [])), specMetricsContract(catalog));
+}
+
+/** The timed alerts of every layer, with the name of the layer that adds each, in layer order. */
+export function layerAlertTimings(
+  inputs: EngineInputs,
+  options: LayerTimingOptions,
+): { readonly layer: string; readonly alerts: readonly LayerAlertTiming[] }[] {
+  return inputs.layers.flatMap((l) => (l.alertTimings ? [{ layer: l.name, alerts: l.alertTimings(options) }] : []));
 }
 
 /** Where `slo generate` writes the metrics contract, inside its output directory. */

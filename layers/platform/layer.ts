@@ -15,6 +15,7 @@ import { platformDashboardRows, regionVariable, serviceVariable } from './dashbo
 import { platformMetricsContract } from './metrics-contract';
 import { REGION_FILTER } from './queries';
 import { SYMPTOM_EVALUATION_INTERVAL_SECONDS, symptomScenarios } from './symptom-scenarios';
+import { symptomTimings } from './symptom-timing';
 import { symptomGroup, symptomInputs } from './symptoms';
 
 /** Name of the platform layer. */
@@ -33,6 +34,7 @@ export function platformLayer(catalog: SloCatalog, env: EnvironmentConfig, platf
     dashboardVariables: () => [regionVariable(env), serviceVariable(env)],
     queryMatchers: () => REGION_FILTER,
     metricsContract: () => platformMetricsContract(env, platform),
+    alertTimings: (options) => symptomTimings(symptoms, options),
   };
 }
 

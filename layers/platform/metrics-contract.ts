@@ -31,6 +31,15 @@ export function uptimeProbeIntervalSeconds(env: EnvironmentConfig): number {
   return probeSuccess(env).interval!.seconds;
 }
 
+/**
+ * The interval at which Prometheus scrapes the API's metrics (prometheus.yml `scrape_interval`):
+ * every API metric of the contract states it, and the symptom alerts size their shortest rate()
+ * window with it (two samples: `fastSymptomWindowSeconds`).
+ */
+export function apiScrapeIntervalSeconds(): number {
+  return parseDuration(EVALUATION_INTERVAL);
+}
+
 function probeSuccess(env: EnvironmentConfig): MetricContract {
   return {
     name: 'probe_success',
@@ -59,7 +68,7 @@ export function platformMetricsContract(env: EnvironmentConfig, platform: Platfo
       description: `requests of the error-rate SLO ${platform.errorRate.id}`,
     }),
   );
-  const scrape = { seconds: parseDuration(EVALUATION_INTERVAL), setting: 'prometheus.yml scrape_interval' };
+  const scrape = { seconds: apiScrapeIntervalSeconds(), setting: 'prometheus.yml scrape_interval' };
   const job = { name: 'job', values: [env.service.name], description: 'the Cloud Run service name (scrape job)' };
   const api = (name: string, type: MetricContract['type'], description: string, labels: MetricContract['labels'] = []): MetricContract => ({
     name,

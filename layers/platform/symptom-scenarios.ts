@@ -21,7 +21,18 @@ import { sloSeriesLabels } from '../../alerts/prometheus/sli-rules';
 import { parseDuration } from '../../slos/duration';
 import type { Slo } from '../../slos/model';
 import { DEPENDENCY, PLATFORM_METRICS as M, RATE_LIMITED_CODE } from './platform-metrics';
-import { availabilityWindow, REASON_LABEL, SYMPTOM, symptomGroup, symptomReads, symptomWindow, type SymptomInputs } from './symptoms';
+import { symptomTimings, type SymptomTiming } from './symptom-timing';
+import {
+  availabilityWindow,
+  fastSymptomWindow,
+  fastSymptomWindowSeconds,
+  REASON_LABEL,
+  SYMPTOM,
+  symptomEvaluationIntervalSeconds,
+  symptomGroup,
+  symptomReads,
+  type SymptomInputs,
+} from './symptoms';
 
 /**
  * Sample spacing of every symptom scenario, and the longest evaluation interval of the file that
@@ -29,12 +40,22 @@ import { availabilityWindow, REASON_LABEL, SYMPTOM, symptomGroup, symptomReads, 
  */
 export const SYMPTOM_EVALUATION_INTERVAL_SECONDS = 60;
 const STEP = SYMPTOM_EVALUATION_INTERVAL_SECONDS;
-/** When the fault starts: after ten healthy minutes. */
-const FAULT_AT = 10 * STEP;
+/** When the fault of every symptom scenario starts: after ten healthy minutes. */
+export const FAULT_AT_SECONDS = 10 * STEP;
+const FAULT_AT = FAULT_AT_SECONDS;
 /** How far above or below an SLO's error budget the near-budget symptom scenarios run (10 %). */
 const NEAR = 0.1;
 /** A counter's or gauge's value before the fault; far from 0 so rate() extrapolates cleanly. */
 const BASE = 1_000_000;
+/**
+ * The blip of the no-echo scenarios: 45 s of every request failing, the blip that made
+ * `ApiHighErrorRate` fire about 270 s after it had ended in a real server (5 m window, 5 m hold).
+ * It straddles a scrape, 22.5 s on either side, so it shows in two scrape intervals: the longest
+ * a 45 s blip can stay in a window.
+ */
+export const BLIP_SECONDS = 45;
+/** Requests per sample interval of the 429 scenarios; shares are multiples of its inverse. */
+const REQUESTS_PER_STEP = 1000;
 
 /**
  * The scenarios of the symptom alerts of `inputs.service`; `withPolicy` is the engine's alert
@@ -111,12 +132,13 @@ export function symptomScenarios(inputs: SymptomInputs, withPolicy: (rule: Alert
       ],
     };
   };
-  const errorRateSymptom = [{ slo: platform.errorRate, window: symptomWindow(platform.errorRate, 0), rule: ruleOf(SYMPTOM.errorRate) }];
+  const fastWindow = fastSymptomWindow(inputs);
+  const errorRateSymptom = [{ slo: platform.errorRate, window: fastWindow, rule: ruleOf(SYMPTOM.errorRate) }];
   const latencySymptoms = rules
     .filter((r) => r.alert === SYMPTOM.latency)
     .map((rule, i) => {
       const slo = i === 0 ? platform.lightLatency : platform.webhookLatency;
-      return { slo, window: symptomWindow(slo, 0), rule };
+      return { slo, window: fastWindow, rule };
     });
 
   const scenarios: Scenario[] = [
@@ -132,21 +154,16 @@ export function symptomScenarios(inputs: SymptomInputs, withPolicy: (rule: Alert
       'health probes fail in every region: ApiAvailabilityLow pages',
       sloFault([{ slo: platform.availability, window: availabilityWindow(inputs), rule: ruleOf(SYMPTOM.availability) }]),
     ),
-    one(
-      'every request fails with a server error: ApiHighErrorRate is critical',
-      sloFault([{ slo: platform.errorRate, window: symptomWindow(platform.errorRate, 0), rule: ruleOf(SYMPTOM.errorRate) }]),
-    ),
-    one(
-      'light requests and webhook executions are all slow: ApiLatencyHigh warns for both',
-      sloFault(
-        rules
-          .filter((r) => r.alert === SYMPTOM.latency)
-          .map((rule, i) => {
-            const slo = i === 0 ? platform.lightLatency : platform.webhookLatency;
-            return { slo, window: symptomWindow(slo, 0), rule };
-          }),
-      ),
-    ),
+    one('every request fails with a server error: ApiHighErrorRate is critical', sloFault(errorRateSymptom)),
+    one('light requests and webhook executions are all slow: ApiLatencyHigh warns for both', sloFault(latencySymptoms)),
+    ...noEchoScenarios(inputs, {
+      slo: [
+        ...errorRateSymptom.map((x) => ({ ...x, labels: sloSeriesLabels(x.slo) })),
+        ...latencySymptoms.map((x) => ({ ...x, labels: sloSeriesLabels(x.slo) })),
+      ],
+      rateLimited: { rule: ruleOf(SYMPTOM.rateLimited), labels: job },
+      sliInputs,
+    }),
   ];
 
   // Uptime probes are few: one failed round in every region must not page; a second one must.
@@ -186,9 +203,9 @@ export function symptomScenarios(inputs: SymptomInputs, withPolicy: (rule: Alert
   // 429 saturation: twice the alert's share of requests answered 429 (in thousandths) informs;
   // half of it stays quiet, which pins the configured share itself.
   for (const factor of [2, 0.5]) {
-    const perStep = 1000;
+    const perStep = REQUESTS_PER_STEP;
     const limited = Math.max(1, Math.min(perStep - 1, Math.ceil(factor * env.symptoms.rateLimitedShare * perStep)));
-    const at = FAULT_AT + parseDuration(env.symptoms.rateWindow) + pending + STEP;
+    const at = FAULT_AT + fastSymptomWindowSeconds(inputs) + pending + STEP;
     const faultStart = FAULT_AT / STEP;
     const ok = (k: number) => BASE + Math.min(k, faultStart) * perStep + Math.max(0, k - faultStart) * (perStep - limited);
     const rule = ruleOf(SYMPTOM.rateLimited);
@@ -328,6 +345,139 @@ export function symptomScenarios(inputs: SymptomInputs, withPolicy: (rule: Alert
         },
       ),
     );
+  }
+  return scenarios;
+}
+
+/**
+ * The outage of the no-echo scenarios: longer than the hold by two fast windows and a sample
+ * interval, so every fast symptom fires during it and its window fills with the outage.
+ */
+export function noEchoOutageSeconds(inputs: SymptomInputs): number {
+  return parseDuration(inputs.env.symptoms.forDuration) + 2 * fastSymptomWindowSeconds(inputs) + STEP;
+}
+
+/** A fast symptom alert of the no-echo scenarios, with the labels of the series it reads. */
+interface FastSymptom {
+  readonly rule: AlertingRule;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The SLO whose SLI it reads; none for the 429 share, which reads raw request counters. */
+  readonly slo?: Slo;
+}
+
+/** The per-sample-interval averages of `tl` up to `untilSeconds`: what counters scraped every STEP can show of it. */
+function scraped(tl: Timeline, untilSeconds: number): Timeline {
+  const n = Math.ceil(untilSeconds / STEP) + 1;
+  return timeline(...Array.from({ length: n }, (_, k) => [STEP, windowedAverage(tl, (k + 1) * STEP, STEP)] as const));
+}
+
+/**
+ * The no-echo scenarios of the fast symptoms (docs/alerting.md, "No echoes"), for the SLO-based
+ * ones (server errors, latency) and, separately, the 429 share (its raw request counters would feed
+ * the error-rate SLI's own recording rules, whose ratios the SLO scenarios give directly):
+ * - a 45 s blip of every request failing fires nothing, asserted at every evaluation until its
+ *   window and hold are long past;
+ * - a fault as long as the hold fires after it ended (the echo the descriptions state) and
+ *   resolves within the echo bound;
+ * - an outage fires at the detection time `symptomTimings` (and `slo explain --env`) states and
+ *   resolves at the reset time it states, each within one evaluation, and is asserted at every
+ *   evaluation between.
+ */
+function noEchoScenarios(
+  inputs: SymptomInputs,
+  fast: {
+    readonly slo: readonly (FastSymptom & { readonly slo: Slo })[];
+    readonly rateLimited: FastSymptom;
+    readonly sliInputs: (slo: Slo, tl: Timeline, step: number, until: number) => InputSeries[];
+  },
+): Scenario[] {
+  const evaluation = symptomEvaluationIntervalSeconds(inputs);
+  const window = fastSymptomWindowSeconds(inputs);
+  const hold = parseDuration(inputs.env.symptoms.forDuration);
+  const job = { job: inputs.env.service.name };
+  const evaluations = (from: number, to: number) =>
+    Array.from({ length: Math.floor((to - from) / evaluation) + 1 }, (_, i) => from + i * evaluation);
+  const sampleAt = (t: number) => Math.floor(t / STEP) * STEP;
+
+  /** Input series that make every symptom of `group` see `tl` (already per sample interval). */
+  const seriesOf = (group: readonly FastSymptom[], tl: Timeline, until: number): InputSeries[] => {
+    const slos = group.flatMap((f) => (f.slo ? [f.slo] : []));
+    if (slos.length > 0)
+      return [...new Map(slos.flatMap((slo) => fast.sliInputs(slo, tl, STEP, until)).map((i) => [i.series, i])).values()];
+    const n = Math.ceil(until / STEP) + 1;
+    const limited: number[] = [];
+    const ok: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const share = k === 0 ? 0 : Math.round(REQUESTS_PER_STEP * windowedAverage(tl, k * STEP, STEP));
+      limited.push((limited[k - 1] ?? BASE) + share);
+      ok.push((ok[k - 1] ?? BASE) + (k === 0 ? 0 : REQUESTS_PER_STEP - share));
+    }
+    return [
+      { series: seriesSelector(M.httpRequests, { ...job, code: RATE_LIMITED_CODE }), values: expandingNotation(limited) },
+      { series: seriesSelector(M.httpRequests, { ...job, code: '200' }), values: expandingNotation(ok) },
+    ];
+  };
+
+  /**
+   * Whether `t` of `timing`'s alert fires under a full fault from FAULT_AT lasting `faultSeconds`,
+   * by the stated times: the condition holds from the first sample after its onset (detection
+   * less the hold) until the first sample at or after its reset (reset less keep_firing_for),
+   * and the alert fires once it has held for the hold.
+   */
+  const firingAt = (timing: SymptomTiming, faultSeconds: number, t: number): boolean => {
+    const onset = FAULT_AT + timing.detection.healthySeconds! - timing.forSeconds;
+    const pendingSince = (Math.floor(onset / STEP) + 1) * STEP;
+    const clears = FAULT_AT + faultSeconds + timing.branches[0]!.resetAfterOutageSeconds!;
+    return sampleAt(t) >= pendingSince && t >= pendingSince + timing.forSeconds && sampleAt(t) < clears;
+  };
+
+  const scenarios: Scenario[] = [];
+  for (const [what, group] of [
+    ['server errors and slow requests', fast.slo],
+    ['429s', [fast.rateLimited]],
+  ] as const) {
+    const alertnames = [...new Set(group.map((f) => f.rule.alert))];
+    const quiet = (at: number) => alertnames.map((alertname) => ({ atSeconds: at, alertname, alerts: [] }));
+    const one = (name: string, c: Omit<ScenarioCase, 'intervalSeconds'>): Scenario => ({ name, cases: [{ intervalSeconds: STEP, ...c }] });
+
+    // A blip: quiet at every evaluation, from before it until its window and hold are long past.
+    const blipStart = FAULT_AT - BLIP_SECONDS / 2;
+    const blipUntil = FAULT_AT + BLIP_SECONDS + window + hold + 2 * STEP;
+    const blip = scraped(timeline([blipStart, 0], [BLIP_SECONDS, 1], [Infinity, 0]), blipUntil);
+    scenarios.push(
+      one(`no echoes: a ${BLIP_SECONDS} s blip of ${what} fires no fast symptom, then or later`, {
+        inputs: seriesOf(group, blip, blipUntil + STEP),
+        asserts: evaluations(FAULT_AT - STEP, blipUntil).flatMap(quiet),
+      }),
+    );
+
+    // A fault as long as the hold, then one well past it: every evaluation asserted by the stated times.
+    for (const [label, faultSeconds] of [
+      ['a fault as long as the hold may fire after it ended, within the echo bound, and resolves', hold],
+      ['an outage fires at the detection time slo explain states and resolves at its reset time', noEchoOutageSeconds(inputs)],
+    ] as const) {
+      const timings = symptomTimings(inputs, { backgroundErrorRatio: () => 0, outageSeconds: faultSeconds });
+      const stated = group.map((f) => {
+        const timing = timings.find((t) => t.alert === f.rule.alert && t.labels[REASON_LABEL] === f.rule.labels[REASON_LABEL])!;
+        return { ...f, timing };
+      });
+      const tl = timeline([FAULT_AT, 0], [faultSeconds, 1], [Infinity, 0]);
+      const until = FAULT_AT + faultSeconds + Math.max(window, ...stated.map((s) => s.timing.echoSeconds)) + 2 * STEP;
+      scenarios.push(
+        one(`no echoes: ${label} (${what})`, {
+          inputs: seriesOf(group, tl, until + STEP),
+          asserts: evaluations(FAULT_AT - STEP, until).flatMap((at) =>
+            alertnames.map((alertname) => ({
+              atSeconds: at,
+              alertname,
+              alerts: stated
+                .filter((s) => s.rule.alert === alertname && firingAt(s.timing, faultSeconds, at))
+                .map((s) => expectedAlert(s.rule, s.labels, windowedAverage(tl, sampleAt(at), window))),
+            })),
+          ),
+        }),
+      );
+    }
   }
   return scenarios;
 }

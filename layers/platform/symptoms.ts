@@ -10,9 +10,9 @@ import type { EnvironmentConfig } from '../../environments/schema';
 import { roundSignificant, WORKBOOK_WINDOWS } from '../../slos/burn-rate';
 import { errorRatioRecord, goldenSignalsUid, LABEL } from '../../slos/conventions';
 import { formatDuration, parseDuration } from '../../slos/duration';
-import type { LatencySlo, Slo } from '../../slos/model';
+import { evaluationIntervalSeconds, type LatencySlo, type Slo } from '../../slos/model';
 import type { Severity } from '../../slos/schema';
-import { uptimeProbeIntervalSeconds } from './metrics-contract';
+import { apiScrapeIntervalSeconds, uptimeProbeIntervalSeconds } from './metrics-contract';
 import { DEPENDENCY, PLATFORM_METRICS as M, RATE_LIMITED_CODE } from './platform-metrics';
 
 /** Names of the eight symptom alerts. */
@@ -58,6 +58,51 @@ export function symptomGroupName(service: string): string {
 /** The inputs of the symptom alerts: the resolved platform SLOs and the environment. */
 export function symptomInputs(platform: PlatformSlos, env: EnvironmentConfig): SymptomInputs {
   return { platform, env, service: platform.errorRate.service };
+}
+
+/**
+ * Seconds between two evaluations of the symptom group: the `interval` every group of its rule
+ * file states, the evaluation interval of the platform service's spec file (the service of the
+ * error-rate SLO).
+ */
+export function symptomEvaluationIntervalSeconds(inputs: SymptomInputs): number {
+  return evaluationIntervalSeconds(inputs.platform.errorRate);
+}
+
+/**
+ * The window of the fast symptoms (server errors, latency, 429s), in seconds: one evaluation
+ * interval, but at least two scrapes of the API's metrics (`rate()` needs two samples in its
+ * window); 2 m with the generated 1 m scrape. An alert on a ratio over a window can fire only while
+ * the window still holds enough of the fault, so it can fire at most this long after the fault
+ * ended, however long its hold (`for`): a 5 m window with a 5 m hold fired about 270 s after a 45 s
+ * blip had ended, the blip having made it pending (docs/alerting.md, "No echoes"). No rate over
+ * counters sees a fault's end sooner: the scrape interval that straddles the end still carries
+ * its errors until the scrape after it (an `irate` condition clears no earlier).
+ */
+export function fastSymptomWindowSeconds(inputs: SymptomInputs): number {
+  return Math.max(symptomEvaluationIntervalSeconds(inputs), 2 * apiScrapeIntervalSeconds());
+}
+
+/** {@link fastSymptomWindowSeconds} as a Prometheus duration: the range the fast symptoms read. */
+export function fastSymptomWindow(inputs: SymptomInputs): string {
+  return formatDuration(fastSymptomWindowSeconds(inputs));
+}
+
+/**
+ * What a fast symptom's description adds when its window is longer than one evaluation: how long
+ * after a fault ends it may still fire, and why. Empty when the window is one evaluation (then it
+ * cannot fire more than one evaluation after the fault).
+ */
+export function fastSymptomEchoNote(inputs: SymptomInputs): string {
+  const window = fastSymptomWindowSeconds(inputs);
+  if (window <= symptomEvaluationIntervalSeconds(inputs)) return '';
+  const hold = parseDuration(inputs.env.symptoms.forDuration);
+  const w = formatDuration(window);
+  const faults = hold > window ? `a fault of ${formatDuration(hold - window)} to ${formatDuration(hold)}` : 'a fault';
+  return (
+    ` It reads the last ${w} (rate() needs two scrapes ${formatDuration(apiScrapeIntervalSeconds())} apart), so it may still fire up to ${w} ` +
+    `after ${faults} ended${hold > window ? '; a shorter fault never fires it' : ''}.`
+  );
 }
 
 /**
@@ -116,7 +161,7 @@ export function symptomReads(inputs: SymptomInputs): { readonly slo: Slo; readon
   const { platform } = inputs;
   return [
     { slo: platform.availability, window: availabilityWindow(inputs) },
-    ...[platform.errorRate, platform.lightLatency, platform.webhookLatency].map((slo) => ({ slo, window: symptomWindow(slo, 0) })),
+    ...[platform.errorRate, platform.lightLatency, platform.webhookLatency].map((slo) => ({ slo, window: fastSymptomWindow(inputs) })),
   ];
 }
 
@@ -164,20 +209,21 @@ export function symptomGroup(inputs: SymptomInputs): RuleGroup {
     routing: routing(SYMPTOM[key]),
   });
   const overBudget = (slo: Slo, window: string) => `${recordedRatio(slo, window)} > ${slo.errorBudget}`;
-  const errWindow = symptomWindow(platform.errorRate, 0);
+  const errWindow = fastSymptomWindow(inputs);
+  const echo = fastSymptomEchoNote(inputs);
   const availWindow = availabilityWindow(inputs);
   const availThreshold = availabilityThreshold(inputs);
   const rounds = parseDuration(availWindow) / uptimeProbeIntervalSeconds(env);
   const latency = (slo: LatencySlo, what: string) =>
     rule('latency', {
-      expr: overBudget(slo, symptomWindow(slo, 0)),
+      expr: overBudget(slo, errWindow),
       for: s.forDuration,
       labels: { [REASON_LABEL]: slo.name },
       annotations: {
         summary: `${what} are slower than their objective.`,
         description:
           `{{ printf "%.4f" $value }} of ${what.toLowerCase()} of {{ $labels.service }} took longer than ` +
-          `${slo.sli.thresholdSeconds} s over the last ${symptomWindow(slo, 0)}; the ${slo.objectivePercent} % objective allows ${slo.errorBudget}.`,
+          `${slo.sli.thresholdSeconds} s over the last ${errWindow}; the ${slo.objectivePercent} % objective allows ${slo.errorBudget}.${echo}`,
       },
     });
   const started = `max by (job) (${M.keyRotationStarted}{${job}})`;
@@ -201,21 +247,21 @@ export function symptomGroup(inputs: SymptomInputs): RuleGroup {
         summary: 'The API answers too many requests with a server error.',
         description:
           `{{ printf "%.4f" $value }} of the requests to {{ $labels.service }} failed with a 5xx over the last ${errWindow}; ` +
-          `the ${platform.errorRate.objectivePercent} % objective allows ${platform.errorRate.errorBudget}.`,
+          `the ${platform.errorRate.objectivePercent} % objective allows ${platform.errorRate.errorBudget}.${echo}`,
       },
     }),
     latency(platform.lightLatency, 'Light API requests'),
     latency(platform.webhookLatency, 'Webhook executions'),
     rule('rateLimited', {
       expr:
-        `sum by (job) (rate(${M.httpRequests}{${job}, code="${RATE_LIMITED_CODE}"}[${s.rateWindow}]))\n/\n` +
-        `sum by (job) (rate(${M.httpRequests}{${job}}[${s.rateWindow}]))\n> ${s.rateLimitedShare}`,
+        `sum by (job) (rate(${M.httpRequests}{${job}, code="${RATE_LIMITED_CODE}"}[${errWindow}]))\n/\n` +
+        `sum by (job) (rate(${M.httpRequests}{${job}}[${errWindow}]))\n> ${s.rateLimitedShare}`,
       for: s.forDuration,
       annotations: {
         summary: 'Many API requests are rejected by rate limits or an overloaded Redis pool.',
         description:
-          `{{ printf "%.3f" $value }} of the requests to {{ $labels.job }} were answered ${RATE_LIMITED_CODE} over the last ${s.rateWindow} ` +
-          `(alert above ${s.rateLimitedShare}).`,
+          `{{ printf "%.3f" $value }} of the requests to {{ $labels.job }} were answered ${RATE_LIMITED_CODE} over the last ${errWindow} ` +
+          `(alert above ${s.rateLimitedShare}).${echo}`,
       },
     }),
     rule('redis', {

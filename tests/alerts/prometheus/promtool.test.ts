@@ -18,8 +18,17 @@ import { isAlertingRule, type AlertingRule, type TestFile } from '../../../alert
 import { expectedAlert } from '../../../alerts/prometheus/scenario';
 import { testFileYaml } from '../../../alerts/prometheus/serialize';
 import { sloSeriesLabels } from '../../../alerts/prometheus/sli-rules';
-import { availabilityWindow, SYMPTOM, SYMPTOM_SEVERITY, symptomGroup } from '../../../layers/platform/symptoms';
+import {
+  availabilityWindow,
+  fastSymptomWindow,
+  SYMPTOM,
+  SYMPTOM_SEVERITY,
+  symptomGroup,
+  symptomGroupName,
+  symptomWindow,
+} from '../../../layers/platform/symptoms';
 import { environmentLinks } from '../../../layers/platform/layer';
+import { BLIP_SECONDS } from '../../../layers/platform/symptom-scenarios';
 import { exampleSymptoms, platformInputs } from '../../layers/platform/example';
 import { fullOutageDetectionSeconds } from '../../../slos/burn-rate';
 import { parseDuration } from '../../../slos/duration';
@@ -36,7 +45,7 @@ const content = (path: string) => artifacts.find((a) => a.path === path)!.conten
 
 let tmp: string;
 let runs: PromtoolRun[] = [];
-let broken: { factor: PromtoolRun; window: PromtoolRun; keepFiring: PromtoolRun };
+let broken: { factor: PromtoolRun; window: PromtoolRun; keepFiring: PromtoolRun; echo: PromtoolRun };
 let probes: PromtoolRun;
 let traffic: PromtoolRun;
 
@@ -149,6 +158,28 @@ function trafficTestFile(): string {
   });
 }
 
+/**
+ * The api rule file with the fast symptoms reading the window they read before the no-echo fix
+ * (the Workbook's shortest, 5 m, under the same 5 m hold), and its test file with only the no-echo
+ * scenarios: the 45 s blip must then fire them.
+ */
+function echoMutant(): { rules: string; tests: string } {
+  const inputs = exampleSymptoms(catalog);
+  const [fast, old] = [fastSymptomWindow(inputs), symptomWindow(inputs.platform.errorRate, 0)];
+  expect(old).not.toBe(fast);
+  const file = parse(content('prometheus/api.rules.yaml')) as { groups: { name: string; rules: { alert?: string; expr: string }[] }[] };
+  const symptoms = file.groups.find((g) => g.name === symptomGroupName(inputs.service))!;
+  for (const r of symptoms.rules) {
+    if (r.alert) r.expr = r.expr.replaceAll(`ratio_rate${fast}{`, `ratio_rate${old}{`).replaceAll(`[${fast}]`, `[${old}]`);
+  }
+  const rules = stringify(file);
+  expect(rules).not.toBe(stringify(parse(content('prometheus/api.rules.yaml'))));
+  const data = parse(content('prometheus/api.test.yaml')) as { tests: { name: string }[] };
+  const tests = data.tests.filter((t) => t.name.startsWith('no echoes'));
+  expect(tests.length).toBeGreaterThan(0);
+  return { rules, tests: stringify({ ...data, tests }) };
+}
+
 /** A promtool test file with only its wandering-burn groups. */
 function wanderingOnly(testFile: string): string {
   const data = parse(testFile) as { tests: { name: string }[] };
@@ -186,7 +217,8 @@ beforeAll(async () => {
     'api.rules.yaml': content('prometheus/api.rules.yaml'),
     'traffic.test.yaml': trafficTestFile(),
   });
-  const [all, factor, window, keepFiring, probe, idle] = await Promise.all([
+  const echo = echoMutant();
+  const [all, factor, window, keepFiring, probe, idle, echoRun] = await Promise.all([
     checkAndTest(promtool, shipped),
     runPromtool(
       promtool,
@@ -206,11 +238,16 @@ beforeAll(async () => {
     ),
     runPromtool(promtool, ['test', 'rules', 'probes.test.yaml'], probeDir),
     runPromtool(promtool, ['test', 'rules', 'traffic.test.yaml'], trafficDir),
+    runPromtool(
+      promtool,
+      ['test', 'rules', 'api.test.yaml'],
+      writeDir('echo', { 'api.rules.yaml': echo.rules, 'api.test.yaml': echo.tests }),
+    ),
   ]);
   probes = probe;
   traffic = idle;
   runs = all;
-  broken = { factor, window, keepFiring };
+  broken = { factor, window, keepFiring, echo: echoRun };
   // (the timeout only guards against a hang: at the 1m evaluation interval the shipped files keep
   // promtool busy for minutes on a loaded 2-core machine)
 }, 600_000);
@@ -242,6 +279,14 @@ describe('promtool on the generated files', () => {
   test('fails the generated tests when one window in the rules is broken', () => {
     expect(broken.window.code).not.toBe(0);
     expect(broken.window.output).toMatch(/FAILED/);
+  });
+
+  test('fails the blip scenarios when the fast symptoms read the old 5m window under their hold (they would echo)', () => {
+    expect(broken.echo.code).not.toBe(0);
+    expect(broken.echo.output).toContain(
+      `name: no echoes: a ${BLIP_SECONDS} s blip of server errors and slow requests fires no fast symptom`,
+    );
+    expect(broken.echo.output).toContain(`name: no echoes: a ${BLIP_SECONDS} s blip of 429s fires no fast symptom`);
   });
 
   test('fails the wandering-burn scenario when the ticket loses its keep_firing_for (it would flap)', () => {

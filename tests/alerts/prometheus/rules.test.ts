@@ -224,14 +224,15 @@ describe('symptom alerts', () => {
     expect(serviceRuleFile(catalog, 'auth', platformInputs(catalog)).groups.map((g) => g.name)).not.toContain('symptoms-api');
   });
 
-  test('SLO-based symptoms compare the recorded ratio with each platform SLO error budget', () => {
+  test('SLO-based symptoms compare the ratio over two scrapes with each platform SLO error budget', () => {
+    // the example scrapes every minute and evaluates every minute: the fast window is two scrapes, 2 m
     const expr = (alert: string, reason?: string) => rules.find((r) => r.alert === alert && (!reason || r.labels.reason === reason))!.expr;
-    expect(expr(SYMPTOM.errorRate)).toBe('slo:sli_error:ratio_rate5m{service="api", slo="error-rate"} > 0.01');
+    expect(expr(SYMPTOM.errorRate)).toBe('slo:sli_error:ratio_rate2m{service="api", slo="error-rate"} > 0.01');
     expect(expr(SYMPTOM.latency, 'light-endpoint-latency')).toBe(
-      'slo:sli_error:ratio_rate5m{service="api", slo="light-endpoint-latency"} > 0.01',
+      'slo:sli_error:ratio_rate2m{service="api", slo="light-endpoint-latency"} > 0.01',
     );
     expect(expr(SYMPTOM.latency, 'webhook-execution-latency')).toBe(
-      'slo:sli_error:ratio_rate5m{service="api", slo="webhook-execution-latency"} > 0.05',
+      'slo:sli_error:ratio_rate2m{service="api", slo="webhook-execution-latency"} > 0.05',
     );
   });
 
@@ -245,10 +246,14 @@ describe('symptom alerts', () => {
   });
 
   test('a window the symptoms read and no SLI group records is recorded once, first in the symptom group', () => {
-    // given the availability SLO, which pages no burn rate and so records no 30 m ratio of its own
-    const availability = catalog.slos.find((s) => s.id === 'api/availability')!;
+    // given the availability SLO, which pages no burn rate and so records no 30 m ratio of its own,
+    // and the three SLOs of the fast symptoms, whose own groups record no 2 m ratio
+    const slo = (id: string) => catalog.slos.find((s) => s.id === id)!;
+    const availability = slo('api/availability');
+    const fast = ['api/error-rate', 'api/light-endpoint-latency', 'api/webhook-execution-latency'].map(slo);
     expect(recordedWindows(availability)).not.toContain('30m');
-    // then the symptom group records it from the SLI itself, with the labels of the SLO's series
+    for (const s of fast) expect(recordedWindows(s)).not.toContain('2m');
+    // then the symptom group records them from the SLI itself, with the labels of the SLO's series
     const recordings = group.rules.filter((r): r is RecordingRule => !isAlertingRule(r));
     expect(recordings).toEqual([
       {
@@ -256,6 +261,7 @@ describe('symptom alerts', () => {
         expr: recordedErrorRatioExpr(availability, '30m'),
         labels: sloSeriesLabels(availability),
       },
+      ...fast.map((s) => ({ record: 'slo:sli_error:ratio_rate2m', expr: recordedErrorRatioExpr(s, '2m'), labels: sloSeriesLabels(s) })),
     ]);
     expect(group.rules.slice(0, recordings.length)).toEqual(recordings);
     // and every series of the api rule file is recorded by exactly one rule
