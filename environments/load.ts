@@ -89,6 +89,17 @@ export function parseEnvironment(source: YamlSource): { env?: EnvironmentConfig;
       ),
     );
   }
+  if (env.edge.access === 'public' && env.security.iapAccessors.length > 0) {
+    problems.push(
+      problemAt(
+        source,
+        ['security', 'iapAccessors'],
+        `security.iapAccessors lists ${env.security.iapAccessors.length} member(s), but edge.access is public: IAP is off and admits nobody; allowed: no accessors with edge.access public, or edge.access iap`,
+        'environment',
+        true,
+      ),
+    );
+  }
   if (env.production) problems.push(...productionProblems(source), ...defaultedPlaceholderProblems(source, env));
   return problems.length > 0 ? { problems: sortProblems(problems) } : { env, problems };
 }

@@ -160,6 +160,7 @@ const PROMETHEUS_SERVER_DEFAULTS = {
   metricsScheme: 'https' as const,
   metricsPath: '/metrics',
   secretsDir: '/etc/alertmanager/secrets',
+  probeTokenDir: '/etc/blackbox/iap-tokens',
   smtp: { smarthost: 'localhost:25' },
 };
 
@@ -189,6 +190,13 @@ const prometheusServersSchema = z
       .regex(/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/, { message: 'must be an absolute directory such as /etc/alertmanager/secrets' })
       .default(PROMETHEUS_SERVER_DEFAULTS.secretsDir)
       .describe('Where Alertmanager finds each notification secret, mounted from Secret Manager as <secretsDir>/<secret name>.'),
+    probeTokenDir: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/, { message: 'must be an absolute directory such as /etc/blackbox/iap-tokens' })
+      .default(PROMETHEUS_SERVER_DEFAULTS.probeTokenDir)
+      .describe(
+        'With edge.access iap: where the blackbox exporter reads the token it shows IAP for each region, <probeTokenDir>/<region>.<domain> (a service-account-signed JWT kept fresh by a refresher; docs/alerting.md). Unused with edge.access public.',
+      ),
     smtp: z
       .strictObject({
         smarthost: hostPort('SMTP relay of e-mail notifications (host:port).').default(PROMETHEUS_SERVER_DEFAULTS.smtp.smarthost),
@@ -295,6 +303,26 @@ const securitySchema = z
   .describe('Security controls of the infrastructure: IAP, CMEK, Binary Authorization, audit logs, the state bucket.');
 
 // --- end of security controls -------------------------------------------------------------------
+
+/**
+ * How clients reach the API through the load balancer (docs/infrastructure.md "Edge access"): `iap`
+ * puts Identity-Aware Proxy on every backend service, so every client needs an identity IAP admits;
+ * `public` leaves the API open to the internet behind Cloud Armor. What each mode does to Cloud
+ * Run's ingress and invokers and to the uptime probes is one table, environments/edge-access.ts.
+ */
+export const EDGE_ACCESS_MODES = ['iap', 'public'] as const;
+
+const edgeSchema = z
+  .strictObject({
+    access: z
+      .enum(EDGE_ACCESS_MODES)
+      .default('iap')
+      .describe(
+        'iap: IAP authenticates every request (security.iapAccessors), Cloud Run admits only IAP and the Monitoring service agent, and the uptime checks probe each Cloud Run service directly with the agent\'s OIDC token. public: no IAP, any client passes Cloud Armor to Cloud Run (invoker allUsers), and the uptime checks probe each region through the load balancer.',
+      ),
+  })
+  .default({ access: 'iap' })
+  .describe('How clients reach the API through the load balancer.');
 
 export const environmentSchema = z
   .strictObject({
@@ -438,6 +466,7 @@ export const environmentSchema = z
     symptoms: symptomsSchema,
     prometheusServers: prometheusServersSchema,
     security: securitySchema,
+    edge: edgeSchema,
   })
   .describe('One deployment environment.');
 
@@ -445,6 +474,8 @@ export const environmentSchema = z
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 /** One region of an environment. */
 export type RegionConfig = EnvironmentConfig['gcp']['regions'][number];
+/** How clients reach the API: `iap` or `public`. */
+export type EdgeAccess = (typeof EDGE_ACCESS_MODES)[number];
 /** The security controls of an environment. */
 export type SecurityConfig = EnvironmentConfig['security'];
 /** Notification target of one severity. */

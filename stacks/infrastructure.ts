@@ -25,6 +25,7 @@ import { RuntimeServiceAccount } from '../constructs/google/runtime-service-acco
 import { ServiceAgents } from '../constructs/google/service-agents';
 import { type App, type Construct, TerraformStack, Token } from '../constructs/framework';
 import { addStateBackend } from '../constructs/state-backend';
+import { type CloudRunInvoker, edgeAccess } from '../environments/edge-access';
 import { CMEK_KEYS, nameProblems, names, primaryRegion, resourceIds, securityNames } from '../environments/naming';
 import type { EnvironmentConfig, RegionConfig } from '../environments/schema';
 import type { EnvironmentInputs } from './app';
@@ -55,13 +56,13 @@ function googleStack(app: App, env: EnvironmentConfig, name: string, region: str
 }
 
 /**
- * The APIs an environment needs: the platform's, IAP (the edge's access control), and Cloud KMS and
- * Binary Authorization when those controls are on.
+ * The APIs an environment needs: the platform's, IAP when it guards the edge (`edge.access: iap`),
+ * and Cloud KMS and Binary Authorization when those controls are on.
  */
 export function environmentApis(env: EnvironmentConfig): string[] {
   return [
     ...PLATFORM_APIS,
-    'iap.googleapis.com',
+    ...(edgeAccess(env).iap ? ['iap.googleapis.com'] : []),
     ...(env.security.cmek.enabled ? ['cloudkms.googleapis.com'] : []),
     ...(env.security.binaryAuthorization ? ['binaryauthorization.googleapis.com'] : []),
   ];
@@ -180,6 +181,7 @@ function addRegion(scope: Construct, env: EnvironmentConfig, region: RegionConfi
     concurrency: svc.concurrency,
     port: svc.port,
     healthPath: svc.healthPath,
+    ingress: edgeAccess(env).ingress,
     encryptionKey: key('run'),
     binaryAuthorization: env.security.binaryAuthorization,
     serviceAccountEmail: resourceIds.serviceAccountEmail(env),
@@ -205,10 +207,21 @@ function addEdge(scope: Construct, env: EnvironmentConfig): void {
     requestsPerMinutePerClient: env.rateLimit.edgeRequestsPerMinutePerClient,
   });
   const agents = new ServiceAgents(scope, 'ServiceAgents', { project: env.gcp.project });
+  const access = edgeAccess(env);
+  // The IAP service agent's grant comes with IAP itself; the others by key (their construct ids).
+  const others: Record<Exclude<CloudRunInvoker, 'iapServiceAgent'>, () => string> = {
+    monitoringServiceAgent: () => agents.member('monitoring'),
+    allUsers: () => 'allUsers',
+  };
+  const invokers = Object.fromEntries(
+    access.invokers.filter((i): i is keyof typeof others => i !== 'iapServiceAgent').map((i) => [i, others[i]()]),
+  );
   new GlobalApiLoadBalancer(scope, 'LoadBalancer', {
     domain: env.domain,
     securityPolicy: policy.resource.id,
-    iap: { project: env.gcp.project, serviceAgent: agents.member('iap'), accessors: env.security.iapAccessors },
+    project: env.gcp.project,
+    iap: access.iap ? { serviceAgent: agents.member('iap'), accessors: env.security.iapAccessors } : undefined,
+    invokers,
     regions: env.gcp.regions.map((r) => ({
       region: r.name,
       cloudRunService: names.cloudRunService(env, r.name),

@@ -118,13 +118,23 @@ export interface PolicySpec extends Omit<PolicyDraft, 'labels'> {
   readonly runbookUrl: string;
 }
 
+/**
+ * What an uptime check probes (environments/edge-access.ts decides which, per edge access mode):
+ * a host, without credentials (the region's host on the load balancer), or one region's Cloud Run
+ * service at its own URL, known only once the service exists, with an OIDC token of the Monitoring
+ * service agent.
+ */
+export type UptimeTarget =
+  | { readonly kind: 'host'; readonly host: string }
+  | { readonly kind: 'cloudRun'; readonly service: string; readonly location: string };
+
 /** An HTTPS uptime check of one region's health endpoint. */
 export interface UptimeCheckSpec {
   readonly key: string;
   readonly region: string;
   readonly displayName: string;
   readonly project: string;
-  readonly host: string;
+  readonly target: UptimeTarget;
   readonly path: string;
   readonly port: number;
   readonly periodSeconds: number;

@@ -1,8 +1,9 @@
 /** Uptime checks of each region's health endpoint, an alert per region, and a page when several regions fail. */
+import { edgeAccess } from '../../environments/edge-access';
 import { names, regionCode } from '../../environments/naming';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { uptimeFilter } from './filters';
-import type { PolicyDraft, UptimeCheckSpec } from './model';
+import type { PolicyDraft, UptimeCheckSpec, UptimeTarget } from './model';
 import { above, align } from './private/conditions';
 import { ref } from './refs';
 import type { MonitoringThresholds } from './thresholds';
@@ -39,20 +40,34 @@ export function uptimeCheckerLocationCount(selectedRegions: readonly string[]): 
   return locations.size;
 }
 
-/** One HTTPS check per region of `https://<region>.<domain><healthPath>`, which the load balancer routes to that region only. */
+/**
+ * One HTTPS check per region of its health endpoint: with a public edge at
+ * `https://<region>.<domain><healthPath>`, which the load balancer routes to that region only;
+ * with IAP at the edge (which refuses the checkers' tokens) at the region's Cloud Run service URL,
+ * which admits the Monitoring service agent's.
+ */
 export function uptimeChecks(env: EnvironmentConfig): UptimeCheckSpec[] {
+  const through = edgeAccess(env).uptimeTarget;
   return env.gcp.regions.map(({ name: region }) => ({
     key: `health-${regionCode(region)}`,
     region,
     displayName: `${env.name} ${region} health`,
     project: env.gcp.project,
-    host: names.regionalHost(env, region),
+    target:
+      through === 'edge'
+        ? { kind: 'host', host: names.regionalHost(env, region) }
+        : { kind: 'cloudRun', service: names.cloudRunService(env, region), location: region },
     path: env.service.healthPath,
     port: 443,
     periodSeconds: env.monitoring.uptimePeriodSeconds,
     timeoutSeconds: env.monitoring.uptimeTimeoutSeconds,
     selectedRegions: env.monitoring.uptimeCheckerRegions,
   }));
+}
+
+/** How a policy names what a check probes: the host, or the Cloud Run service whose URL it probes. */
+export function uptimeTargetName(target: UptimeTarget): string {
+  return target.kind === 'host' ? target.host : `Cloud Run ${target.service}`;
 }
 
 /** A policy per region check, plus a `page` when more than one region fails at the same time. */
@@ -62,7 +77,7 @@ export function uptimePolicies(env: EnvironmentConfig, checks: readonly UptimeCh
   const perRegion = checks.map((c): PolicyDraft => ({
     key: `uptime-${c.key}`,
     area: 'uptime',
-    displayName: `Uptime: ${c.host}${c.path} failing`,
+    displayName: `Uptime: ${uptimeTargetName(c.target)}${c.target.kind === 'host' ? '' : ' '}${c.path} failing`,
     severity: 'critical',
     combiner: 'OR',
     conditions: [
@@ -75,7 +90,9 @@ export function uptimePolicies(env: EnvironmentConfig, checks: readonly UptimeCh
       ),
     ],
     runbookAnchor: 'uptime-region',
-    summary: `The health endpoint of ${c.region} fails from more than ${t.uptimeFailingLocations} checker location; the load balancer should be steering traffic to the other regions.`,
+    summary:
+      `The health endpoint of ${c.region} fails from more than ${t.uptimeFailingLocations} checker location; the load balancer should be steering traffic to the other regions.` +
+      (c.target.kind === 'cloudRun' ? ' The check probes the Cloud Run service at its own URL, past the load balancer and IAP.' : ''),
     firstSteps: [
       'Check the Cloud Run, Cloud SQL and Redis alerts of the region.',
       'Confirm the other regions are healthy and absorbing the traffic.',

@@ -2,6 +2,8 @@
  * The narrow inputs of the server configurations (Alertmanager, Prometheus, blackbox exporter),
  * resolved once from an environment. The renderers never see the rest of the environment.
  */
+import { edgeAccess } from '../../environments/edge-access';
+import { names } from '../../environments/naming';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { formatDuration } from '../../slos/duration';
 import type { SloCatalog } from '../../slos/model';
@@ -30,6 +32,11 @@ export interface RegionEndpoints {
   readonly metricsTarget: string;
   /** URL of the region's health endpoint, probed by the blackbox exporter. */
   readonly healthUrl: string;
+  /**
+   * File holding the bearer token the probe of `healthUrl` shows IAP (with `edge.access: iap`:
+   * `<prometheusServers.probeTokenDir>/<region>.<domain>`); absent when the edge is public.
+   */
+  readonly probeTokenFile?: string;
 }
 
 /** Everything the server configurations are rendered from. */
@@ -105,11 +112,15 @@ export function serverInputs(env: EnvironmentConfig, catalog: SloCatalog): Serve
     probedService: env.service.name,
     metricsScheme: s.metricsScheme,
     metricsPath: s.metricsPath,
-    regions: env.gcp.regions.map((r) => ({
-      region: r.name,
-      metricsTarget: `${r.name}.${env.domain}:${env.service.port}`,
-      healthUrl: `https://${r.name}.${env.domain}${env.service.healthPath}`,
-    })),
+    regions: env.gcp.regions.map((r) => {
+      const host = names.regionalHost(env, r.name);
+      return {
+        region: r.name,
+        metricsTarget: `${host}:${env.service.port}`,
+        healthUrl: `https://${host}${env.service.healthPath}`,
+        ...(edgeAccess(env).probeToken ? { probeTokenFile: `${s.probeTokenDir}/${host}` } : {}),
+      };
+    }),
     blackboxExporter: s.blackboxExporter,
     uptimePeriodSeconds: env.monitoring.uptimePeriodSeconds,
     uptimeTimeoutSeconds: env.monitoring.uptimeTimeoutSeconds,

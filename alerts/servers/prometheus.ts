@@ -9,13 +9,22 @@
  */
 import { formatDuration } from '../../slos/duration';
 import { DEFAULT_EVALUATION_INTERVAL } from '../../slos/schema';
-import type { ServerInputs } from './inputs';
+import type { RegionEndpoints, ServerInputs } from './inputs';
 
 /** Job of the probe results; the availability SLI selects `probe_success{job="uptime"}`. */
 export const UPTIME_JOB = 'uptime';
 
 /** Blackbox exporter module of the uptime probes: an HTTP GET that succeeds on a 2xx answer. */
 export const UPTIME_MODULE = 'http_2xx';
+
+/**
+ * The module that probes one region: {@link UPTIME_MODULE}, or, when the probe shows IAP a token,
+ * a module of the region's own (`http_2xx_<region>`), since a module reads one token file and
+ * IAP wants a token per host.
+ */
+export function uptimeModule(region: RegionEndpoints): string {
+  return region.probeTokenFile === undefined ? UPTIME_MODULE : `${UPTIME_MODULE}_${region.region.replace(/-/g, '_')}`;
+}
 
 /**
  * Scrape interval, and the global evaluation interval of rule groups that state none. Every
@@ -38,6 +47,8 @@ export const REGION_LABEL = 'region';
 
 /** `prometheus.yml` as plain data; `ruleFiles` are paths relative to it. */
 export function prometheusConfig(inputs: ServerInputs, ruleFiles: readonly string[]) {
+  // One module for every region (job-wide), or one per region (per target, `__param_module`).
+  const perRegion = inputs.regions.some((r) => uptimeModule(r) !== UPTIME_MODULE);
   return {
     global: { scrape_interval: EVALUATION_INTERVAL, evaluation_interval: EVALUATION_INTERVAL },
     rule_files: [...ruleFiles],
@@ -54,10 +65,15 @@ export function prometheusConfig(inputs: ServerInputs, ruleFiles: readonly strin
         scrape_interval: formatDuration(inputs.uptimePeriodSeconds),
         scrape_timeout: formatDuration(inputs.uptimeTimeoutSeconds),
         metrics_path: '/probe',
-        params: { module: [UPTIME_MODULE] },
+        ...(perRegion ? {} : { params: { module: [UPTIME_MODULE] } }),
         static_configs: inputs.regions.map((r) => ({
           targets: [r.healthUrl],
-          labels: { [REGION_LABEL]: r.region, service: inputs.probedService },
+          labels: {
+            [REGION_LABEL]: r.region,
+            service: inputs.probedService,
+            // A target's `__param_<name>` label is its URL parameter `<name>`.
+            ...(perRegion ? { __param_module: uptimeModule(r) } : {}),
+          },
         })),
         // The standard blackbox pattern: the target becomes the probe's `target` parameter and
         // the `instance` label, and Prometheus scrapes the exporter instead.
@@ -71,15 +87,23 @@ export function prometheusConfig(inputs: ServerInputs, ruleFiles: readonly strin
   };
 }
 
-/** The blackbox exporter's `blackbox.yml`: the uptime module. */
+/**
+ * The blackbox exporter's `blackbox.yml`: the uptime module, or with IAP at the edge one per region
+ * whose requests carry `Authorization: Bearer <token>` from the region's token file. The exporter
+ * reads the file on every probe, so a refresher can replace the token while it runs.
+ */
 export function blackboxConfig(inputs: ServerInputs) {
-  return {
-    modules: {
-      [UPTIME_MODULE]: {
-        prober: 'http',
-        timeout: formatDuration(inputs.uptimeTimeoutSeconds),
-        http: { method: 'GET', preferred_ip_protocol: 'ip4' },
+  const modules = new Map<string, object>();
+  for (const r of inputs.regions) {
+    modules.set(uptimeModule(r), {
+      prober: 'http',
+      timeout: formatDuration(inputs.uptimeTimeoutSeconds),
+      http: {
+        method: 'GET',
+        preferred_ip_protocol: 'ip4',
+        ...(r.probeTokenFile === undefined ? {} : { authorization: { type: 'Bearer', credentials_file: r.probeTokenFile } }),
       },
-    },
-  };
+    });
+  }
+  return { modules: Object.fromEntries(modules) };
 }

@@ -1,6 +1,6 @@
 /**
- * The API as a Cloud Run (v2) service in one region: invoked only by the load balancer's IAP,
- * second-generation runtime, direct VPC egress for private addresses (Cloud SQL, Memorystore),
+ * The API as a Cloud Run (v2) service in one region: invoker IAM always checked (the invokers are
+ * granted by the edge stack), ingress as the edge access mode needs, second-generation runtime, direct VPC egress for private addresses (Cloud SQL, Memorystore),
  * secrets injected from Secret Manager by reference, probes on the health endpoint.
  */
 import { Construct } from '../framework';
@@ -121,6 +121,16 @@ export interface CloudRunApiServiceProps {
    * @default false - no Binary Authorization check
    */
   readonly binaryAuthorization?: boolean;
+  /**
+   * Who may send requests to the service at all (`ingress`).
+   *
+   * `INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER` refuses the internet at the `run.app` URL but admits
+   * load balancers and callers inside the project's VPC networks; `INGRESS_TRAFFIC_ALL` also admits
+   * the internet (uptime checkers among it), leaving invoker IAM as the only guard of that URL.
+   *
+   * @default 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER' - load balancers and the project's VPC networks only
+   */
+  readonly ingress?: 'INGRESS_TRAFFIC_ALL' | 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER';
 }
 
 /** Probe timing: the startup probe allows 10 + 24 × 5 s = 130 s for a cold start; liveness restarts after 3 misses 10 s apart. */
@@ -216,12 +226,11 @@ export class CloudRunApiService extends Construct {
     this.resource = new CloudRunV2Service(this, 'Resource', {
       name: props.name,
       location: props.region,
-      // Refuses the internet at the run.app URL, but still admits the load balancers and callers
-      // inside the project's VPC networks ("Restrict network ingress for Cloud Run").
-      ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
-      // So ingress alone does not keep VPC callers from bypassing Cloud Armor: the invoker IAM
-      // check does. Only the IAP service agent holds run.invoker (granted by the load balancer),
-      // so a request reaches the service only after IAP and Cloud Armor passed it.
+      // Neither setting keeps callers from bypassing Cloud Armor on its own: "internal and Cloud
+      // Load Balancing" still admits the project's VPC networks, "all" the internet ("Restrict
+      // network ingress for Cloud Run"). The invoker IAM check is what decides, against the
+      // invokers the edge stack grants for the environment's edge access mode.
+      ingress: props.ingress ?? 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
       invokerIamDisabled: false,
       binaryAuthorization: props.binaryAuthorization ? { useDefault: true } : undefined,
       deletionProtection: true,

@@ -3,7 +3,8 @@
  * global backend service over all of them (requests go to the nearest healthy region; outlier
  * detection ejects a region that keeps failing), one backend service per region reachable through
  * `<region>.<domain>` (so probes can test each region on its own), a Google-managed certificate,
- * a modern TLS policy, Cloud Armor, and a port-80 listener that only redirects to HTTPS.
+ * a modern TLS policy, Cloud Armor, optionally IAP, the Cloud Run invoker grants, and a port-80
+ * listener that only redirects to HTTPS.
  */
 import { IAP_MEMBER_RE } from '../../environments/schema';
 import { Annotations, Construct } from '../framework';
@@ -76,10 +77,6 @@ export interface LoadBalancerNames {
  */
 export interface LoadBalancerIapProps {
   /**
-   * Project of the Cloud Run services (the invoker grants are made there).
-   */
-  readonly project: string;
-  /**
    * IAM member of the project's IAP service agent
    * (`serviceAccount:service-<number>@gcp-sa-iap.iam.gserviceaccount.com`). It alone is granted
    * `roles/run.invoker` on each region's service, so nothing but IAP can invoke them.
@@ -111,9 +108,25 @@ export interface GlobalApiLoadBalancerProps {
    */
   readonly securityPolicy: string;
   /**
-   * IAP on every backend service and the IAP service agent as the only Cloud Run invoker.
+   * Project of the Cloud Run services (the invoker grants are made there).
    */
-  readonly iap: LoadBalancerIapProps;
+  readonly project: string;
+  /**
+   * IAP on every backend service, with the IAP service agent granted `roles/run.invoker` on each
+   * region's service (construct id `IapInvoker-<region>`).
+   *
+   * @default - IAP off (`iap.enabled = false`): the load balancer forwards requests without an
+   * identity, so Cloud Run must admit them through `invokers` (e.g. `allUsers`)
+   */
+  readonly iap?: LoadBalancerIapProps;
+  /**
+   * Further IAM members granted `roles/run.invoker` on each region's service, by a stable key (the
+   * construct id is `Invoker-<key>-<region>`): the Monitoring service agent the uptime checks
+   * authenticate as, or `allUsers` when the edge is public.
+   *
+   * @default - no invoker besides the IAP service agent
+   */
+  readonly invokers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -183,18 +196,24 @@ export class GlobalApiLoadBalancer extends Construct {
   readonly certificate: ComputeManagedSslCertificate;
   /** The global IP address. */
   readonly address: ComputeGlobalAddress;
-  /** `roles/run.invoker` of the IAP service agent on each region's Cloud Run service, by region. */
-  readonly invokerGrants: ReadonlyMap<string, CloudRunV2ServiceIamMember>;
+  /** Every `roles/run.invoker` grant on the regions' Cloud Run services (IAP's agent and `invokers`). */
+  readonly invokerGrants: readonly CloudRunV2ServiceIamMember[];
 
   constructor(scope: Construct, id: string, props: GlobalApiLoadBalancerProps) {
     super(scope, id);
     if (props.regions.length === 0) throw new Error(`load balancer ${props.names.urlMap}: no regions to route to`);
-    if (props.iap.accessors.length === 0) {
+    const accessors = props.iap?.accessors ?? [];
+    if (props.iap && accessors.length === 0) {
       Annotations.of(this).addWarning(
         `load balancer ${props.names.urlMap}: IAP admits nobody (no accessors); every request through the load balancer is refused`,
       );
     }
-    const badMembers = props.iap.accessors.filter((m) => !IAP_MEMBER_RE.test(m));
+    if (!props.iap && Object.keys(props.invokers ?? {}).length === 0) {
+      throw new Error(
+        `load balancer ${props.names.urlMap}: without IAP the load balancer forwards requests without an identity, and no invoker is granted, so Cloud Run would refuse every request; allowed: iap, or invokers such as allUsers`,
+      );
+    }
+    const badMembers = accessors.filter((m) => !IAP_MEMBER_RE.test(m));
     if (badMembers.length > 0) {
       throw new Error(
         `load balancer ${props.names.urlMap}: IAP accessors ${badMembers.join(', ')} are not IAM members; allowed: ${IAP_MEMBER_HINT}`,
@@ -206,10 +225,11 @@ export class GlobalApiLoadBalancer extends Construct {
     const n = props.names;
     const logConfig = { enable: true, sampleRate: 1 };
     // Cloud Run's "internal and Cloud Load Balancing" ingress also admits callers inside the
-    // project's VPC networks, which never pass Cloud Armor. Invoker IAM closes that path: IAP
-    // authenticates each request at the edge, then invokes Cloud Run as its service agent, the one
-    // principal granted run.invoker ("Enable IAP for Cloud Run", backend-service method).
-    const iap = { enabled: true };
+    // project's VPC networks, which never pass Cloud Armor. Invoker IAM closes that path when IAP
+    // is on: IAP authenticates each request at the edge, then invokes Cloud Run as its service
+    // agent, a principal granted run.invoker ("Enable IAP for Cloud Run", backend-service method).
+    // Off, it is written as `enabled = false` so that turning it off disables it in place.
+    const iap = { enabled: props.iap !== undefined };
     this.negs = new Map(
       props.regions.map((r) => [
         r.region,
@@ -250,29 +270,29 @@ export class GlobalApiLoadBalancer extends Construct {
     );
     const backendServices = [this.backendService, ...this.regionalBackendServices.values()];
     for (const backend of backendServices) {
-      for (const [i, member] of props.iap.accessors.entries()) {
+      for (const [i, member] of accessors.entries()) {
         new IapWebBackendServiceIamMember(this, `IapAccessor-${backend.node.id}-${i}`, {
-          project: props.iap.project,
+          project: props.project,
           webBackendService: backend.name,
           role: 'roles/iap.httpsResourceAccessor',
           member,
         });
       }
     }
-    // The IAP service agent exists once IAP is on for a backend service, so the grants wait for them.
-    this.invokerGrants = new Map(
-      props.regions.map((r) => [
-        r.region,
-        new CloudRunV2ServiceIamMember(this, `IapInvoker-${r.region}`, {
-          project: props.iap.project,
-          location: r.region,
-          name: r.cloudRunService,
-          role: 'roles/run.invoker',
-          member: props.iap.serviceAgent,
-          dependsOn: backendServices,
-        }),
-      ]),
-    );
+    const invoker = (id: string, r: LoadBalancedRegionProps, member: string, dependsOn?: ComputeBackendService[]) =>
+      new CloudRunV2ServiceIamMember(this, id, {
+        project: props.project,
+        location: r.region,
+        name: r.cloudRunService,
+        role: 'roles/run.invoker',
+        member,
+        dependsOn,
+      });
+    this.invokerGrants = props.regions.flatMap((r) => [
+      // The IAP service agent exists once IAP is on for a backend service, so its grant waits for them.
+      ...(props.iap ? [invoker(`IapInvoker-${r.region}`, r, props.iap.serviceAgent, backendServices)] : []),
+      ...Object.entries(props.invokers ?? {}).map(([key, member]) => invoker(`Invoker-${key}-${r.region}`, r, member)),
+    ]);
     this.urlMap = new ComputeUrlMap(this, 'UrlMap', {
       name: n.urlMap,
       defaultService: this.backendService.id,

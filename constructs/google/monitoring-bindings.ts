@@ -12,3 +12,4 @@ export { MonitoringCustomService } from '@cdktf/provider-google/lib/monitoring-c
 export { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 export { MonitoringSlo } from '@cdktf/provider-google/lib/monitoring-slo';
 export { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitoring-uptime-check-config';
+export { DataGoogleCloudRunV2Service } from '@cdktf/provider-google/lib/data-google-cloud-run-v2-service';

@@ -1,6 +1,7 @@
 /**
  * The Google-managed service agents of a project (`service-<project number>@…`), the identities
- * Google services act as when they read a customer-managed key or invoke Cloud Run for IAP. Their
+ * Google services act as when they read a customer-managed key, or invoke Cloud Run for IAP or for an
+ * uptime check. Their
  * e-mails embed the project number, which the config does not carry, so it is read at plan time
  * from the `google_project` data source: synthesis stays offline.
  */
@@ -9,7 +10,8 @@ import { DataGoogleProject } from './bindings';
 
 /**
  * Domain of each service agent, from Google's "Service agents" reference: Cloud SQL, Memorystore
- * for Redis, Cloud Run (serverless robot), Secret Manager, Cloud Storage, and IAP.
+ * for Redis, Cloud Run (serverless robot), Secret Manager, Cloud Storage, IAP, and Cloud Monitoring
+ * (the identity whose OIDC token an uptime check with service-agent authentication carries).
  */
 export const SERVICE_AGENT_DOMAINS = {
   cloudSql: 'gcp-sa-cloud-sql.iam.gserviceaccount.com',
@@ -18,6 +20,7 @@ export const SERVICE_AGENT_DOMAINS = {
   secretManager: 'gcp-sa-secretmanager.iam.gserviceaccount.com',
   storage: 'gs-project-accounts.iam.gserviceaccount.com',
   iap: 'gcp-sa-iap.iam.gserviceaccount.com',
+  monitoring: 'gcp-sa-monitoring-notification.iam.gserviceaccount.com',
 } as const;
 
 /** A Google service whose agent this package grants roles to. */

@@ -14,6 +14,7 @@ import {
   uptimeCheckerLocationCount,
 } from '../../../alerts/cloud-monitoring';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
+import { names } from '../../../environments/naming';
 import { platformSlos } from '../../../environments/platform-slos';
 import type { EnvironmentConfig } from '../../../environments/schema';
 import { burnWindows } from '../../../slos/burn-rate';
@@ -159,12 +160,33 @@ describe('cloud monitoring plan', () => {
 
   describe('uptime checks', () => {
     test('each region is checked every 300 s from at least 3 checker locations', () => {
-      expect(plan.uptimeChecks.map((c) => c.host)).toEqual(env.gcp.regions.map((r) => `${r.name}.${env.domain}`));
       for (const c of plan.uptimeChecks) {
         expect(c.periodSeconds).toBe(300);
         expect(c.path).toBe(env.service.healthPath);
         expect(uptimeCheckerLocationCount(c.selectedRegions)).toBeGreaterThanOrEqual(3);
       }
+    });
+
+    test('with a public edge, each region is checked through the load balancer at its own host', () => {
+      // given the example environment, whose edge is public
+      expect(env.edge.access).toBe('public');
+      // then
+      expect(plan.uptimeChecks.map((c) => c.target)).toEqual(env.gcp.regions.map((r) => ({ kind: 'host', host: names.regionalHost(env, r.name) })));
+      expect(policy(plan, 'uptime-health-euw1').displayName).toBe(`Uptime: ${names.regionalHost(env, 'europe-west1')}${env.service.healthPath} failing`);
+    });
+
+    test("with IAP at the edge, each region's Cloud Run service is checked at its own URL instead", () => {
+      // given the example environment with IAP at the edge
+      const iap = withEnv((e) => ({ ...e, edge: { access: 'iap' }, security: { ...e.security, iapAccessors: ['group:a@example.com'] } }));
+      // when
+      const iapPlan = cloudMonitoringPlan(iap, catalog);
+      // then each check names the region's service, and its policies say so
+      expect(iapPlan.uptimeChecks.map((c) => c.target)).toEqual(
+        iap.gcp.regions.map((r) => ({ kind: 'cloudRun', service: names.cloudRunService(iap, r.name), location: r.name })),
+      );
+      const perRegion = policy(iapPlan, 'uptime-health-euw1');
+      expect(perRegion.displayName).toBe(`Uptime: Cloud Run ${names.cloudRunService(iap, 'europe-west1')} ${iap.service.healthPath} failing`);
+      expect(perRegion.documentation).toContain('past the load balancer and IAP');
     });
 
     test('the service pages when more than one region fails', () => {

@@ -303,7 +303,7 @@ describe('constructor input checks', () => {
     httpProxy: 'p',
     httpForwardingRule: 'q',
   };
-  const IAP = { project: 'p', serviceAgent: 'serviceAccount:service-1@gcp-sa-iap.iam.gserviceaccount.com', accessors: [] };
+  const IAP = { serviceAgent: 'serviceAccount:service-1@gcp-sa-iap.iam.gserviceaccount.com', accessors: [] };
 
   test('rejects a load balancer without regions', () => {
     expect(
@@ -313,6 +313,7 @@ describe('constructor input checks', () => {
           domain: 'api.example.com',
           regions: [],
           securityPolicy: 'x',
+          project: 'p',
           iap: IAP,
         }),
     ).toThrow(/no regions to route to/);
@@ -332,6 +333,7 @@ describe('constructor input checks', () => {
       domain: 'api.example.com',
       regions: [region],
       securityPolicy: 'x',
+      project: 'p',
       iap: IAP,
     });
     // then it is created, with a warning
@@ -357,8 +359,33 @@ describe('constructor input checks', () => {
           domain: 'api.example.com',
           regions: [region],
           securityPolicy: 'x',
+          project: 'p',
           iap,
         }),
     ).toThrow('load balancer u: IAP accessors allUsers, ops@example.com are not IAM members');
+  });
+
+  test('rejects a load balancer without IAP that grants nobody the invoker role, since Cloud Run would refuse every request', () => {
+    // given a public edge (no IAP) that forgets its invokers
+    const region = {
+      region: 'europe-west1',
+      cloudRunService: 'svc',
+      negName: 'neg',
+      regionalBackendServiceName: 'rb',
+      host: 'eu.api.example.com',
+    };
+    // then
+    expect(
+      () =>
+        new GlobalApiLoadBalancer(stack(), 'lb', {
+          names: LB_NAMES,
+          domain: 'api.example.com',
+          regions: [region],
+          securityPolicy: 'x',
+          project: 'p',
+        }),
+    ).toThrow(
+      'load balancer u: without IAP the load balancer forwards requests without an identity, and no invoker is granted, so Cloud Run would refuse every request; allowed: iap, or invokers such as allUsers',
+    );
   });
 });

@@ -23,7 +23,7 @@ const check: UptimeCheckSpec = {
   region: 'europe-west1',
   displayName: 'demo health',
   project: 'demo-project-1',
-  host: 'europe-west1.api.example.com',
+  target: { kind: 'host', host: 'europe-west1.api.example.com' },
   path: '/health',
   port: 443,
   periodSeconds: 300,
