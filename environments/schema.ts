@@ -318,7 +318,7 @@ const edgeSchema = z
       .enum(EDGE_ACCESS_MODES)
       .default('iap')
       .describe(
-        'iap: IAP authenticates every request (security.iapAccessors), Cloud Run admits only IAP and the Monitoring service agent, and the uptime checks probe each Cloud Run service directly with the agent\'s OIDC token. public: no IAP, any client passes Cloud Armor to Cloud Run (invoker allUsers), and the uptime checks probe each region through the load balancer.',
+        "iap: IAP authenticates every request (security.iapAccessors), Cloud Run admits only IAP and the Monitoring service agent, and the uptime checks probe each Cloud Run service directly with the agent's OIDC token. public: no IAP, any client passes Cloud Armor to Cloud Run (invoker allUsers), and the uptime checks probe each region through the load balancer.",
       ),
   })
   .default({ access: 'iap' })

@@ -125,8 +125,7 @@ export interface PolicySpec extends Omit<PolicyDraft, 'labels'> {
  * service agent.
  */
 export type UptimeTarget =
-  | { readonly kind: 'host'; readonly host: string }
-  | { readonly kind: 'cloudRun'; readonly service: string; readonly location: string };
+  { readonly kind: 'host'; readonly host: string } | { readonly kind: 'cloudRun'; readonly service: string; readonly location: string };
 
 /** An HTTPS uptime check of one region's health endpoint. */
 export interface UptimeCheckSpec {

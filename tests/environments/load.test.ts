@@ -156,6 +156,37 @@ describe('environment config', () => {
     ]);
   });
 
+  test('rejects IAP accessors with a public edge, where IAP is off and would admit nobody, at the field', () => {
+    // given the example (edge.access public) listing an IAP accessor
+    const text = EXAMPLE.replace(/^security:\n/m, 'security:\n  iapAccessors: [group:api-clients@example.com]\n');
+    // then
+    expect(problemsOf(text, 'environments/example.yaml')).toEqual([
+      `environments/example.yaml:${pos(text, '[group:')}: security.iapAccessors lists 1 member(s), but edge.access is public: IAP is off and admits nobody; allowed: no accessors with edge.access public, or edge.access iap`,
+    ]);
+    // and the same accessor with IAP at the edge is accepted
+    expect(problemsOf(text.replace(/^ {2}access: public$/m, '  access: iap'), 'environments/example.yaml')).toEqual([]);
+  });
+
+  test('defaults the edge to IAP when edge.access is not set', () => {
+    // given the example without its edge block
+    const text = EXAMPLE.replace(/^edge:\n {2}access: public\n/m, '');
+    expect(text).not.toContain('access: public');
+    // when
+    const parsed = parseYaml('environments/example.yaml', text);
+    const { env } = parseEnvironment(parsed.source!);
+    // then
+    expect(env?.edge.access).toBe('iap');
+  });
+
+  test('rejects an edge access mode it does not have, naming the allowed ones', () => {
+    // given
+    const text = EXAMPLE.replace(/^ {2}access: public$/m, '  access: open');
+    // then
+    expect(problemsOf(text, 'environments/example.yaml')).toEqual([
+      `environments/example.yaml:${pos(text, 'open')}: edge.access is "open"; allowed: "iap", "public"`,
+    ]);
+  });
+
   test('rejects an unknown environment name with a file problem', () => {
     // when
     const result = loadEnvironment('no-such-env');

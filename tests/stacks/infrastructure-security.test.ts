@@ -8,6 +8,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { at, resourcesOf, synthesizeInfrastructure, type SynthesizedInfrastructure, type TfJson } from '../constructs/google/tf-json';
 import { Testing } from '../../constructs/framework';
 import { loadEnvironmentOrThrow } from '../../environments/load';
+import { SERVICE_AGENT_DOMAINS } from '../../constructs/google/service-agents';
+import { EDGE_ACCESS } from '../../environments/edge-access';
 import { CMEK_KEYS, names, primaryRegion, securityNames } from '../../environments/naming';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { addStateBootstrapStack } from '../../stacks/state';
@@ -46,41 +48,65 @@ describe('production-shaped example', () => {
   });
 });
 
-describe.each(ENVIRONMENTS)('%s: the edge is the only way in', (file) => {
+/** Every run.invoker grant of an environment, as [region, service, member], sorted. */
+function invokerGrants(file: string): string[][] {
+  const grants = everywhere(file, 'google_cloud_run_v2_service_iam_member');
+  for (const g of grants) expect(g.role).toBe('roles/run.invoker');
+  return grants.map((g) => [String(g.location), String(g.name), String(g.member)]).sort();
+}
+/** Every IAM member granted anything in an environment's stacks. */
+const membersOf = (file: string): unknown[] =>
+  stacksOf(file).flatMap((s) => Object.values(s.resource ?? {}).flatMap((byId) => Object.values(byId).map((r) => r.member)));
+/** The IAM member of a service agent, its project number read from the `google_project` data source. */
+const agentMember = (domain: string) =>
+  new RegExp(`^serviceAccount:service-\\$\\{data\\.google_project\\.[\\w-]+\\.number\\}@${domain.replace(/\./g, '\\.')}$`);
+
+describe('edge access iap (production-example): the edge is the only way in', () => {
+  const file = 'production-example';
+
   test('IAP authenticates every request on every backend service', () => {
+    expect(of(file).env.edge.access).toBe('iap');
     const backends = resourcesOf(stack(file, 'edge'), 'google_compute_backend_service');
     expect(backends).toHaveLength(regionsOf(file).length + 1);
-    for (const b of backends) expect(b.iap).toEqual({ enabled: true });
+    for (const b of backends)
+      expect(b).toMatchObject({ iap: { enabled: true }, security_policy: expect.stringMatching(/^\$\{google_compute_security_policy\./) });
   });
 
-  test('Cloud Run checks invoker IAM on every request behind internal-and-load-balancer ingress', () => {
+  test('with IAP, Cloud Run admits every network so the uptime checkers reach its run.app URL, and checks invoker IAM on every request', () => {
     for (const region of regionsOf(file)) {
       const [run] = resourcesOf(stack(file, region), 'google_cloud_run_v2_service');
-      expect(run).toMatchObject({ ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', invoker_iam_disabled: false });
+      expect(run).toMatchObject({ ingress: EDGE_ACCESS.iap.ingress, invoker_iam_disabled: false });
     }
+    expect(EDGE_ACCESS.iap.ingress).toBe('INGRESS_TRAFFIC_ALL');
   });
 
-  test('only the IAP service agent may invoke Cloud Run, in every region, and nothing public is granted', () => {
-    // then: exactly one run.invoker grant per region, to the IAP service agent, after IAP is on
+  test('with IAP, only the IAP and Monitoring service agents may invoke Cloud Run, in every region, and nothing public is granted', () => {
+    // then: per region one grant to each agent; IAP's waits for the backend services that turn IAP on
     const { env } = of(file);
-    const invokers = everywhere(file, 'google_cloud_run_v2_service_iam_member');
-    expect(invokers.map((g) => [g.location, g.name, g.role]).sort()).toEqual(
+    const grants = invokerGrants(file);
+    expect(grants.map(([region, service]) => [region, service])).toEqual(
       regionsOf(file)
-        .map((r) => [r, names.cloudRunService(env, r), 'roles/run.invoker'])
+        .flatMap((r) => EDGE_ACCESS.iap.invokers.map(() => [r, names.cloudRunService(env, r)]))
         .sort(),
     );
-    for (const g of invokers) {
-      expect(g.member).toMatch(/^serviceAccount:service-\$\{data\.google_project\.[\w-]+\.number\}@gcp-sa-iap\.iam\.gserviceaccount\.com$/);
-      expect(g.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_compute_backend_service\./)]));
+    for (const region of regionsOf(file)) {
+      const members = grants.filter(([r]) => r === region).map(([, , m]) => m);
+      expect(members.map((m) => m.slice(m.indexOf('@') + 1)).sort()).toEqual(
+        [SERVICE_AGENT_DOMAINS.iap, SERVICE_AGENT_DOMAINS.monitoring].sort(),
+      );
+      expect(members.filter((m) => agentMember(SERVICE_AGENT_DOMAINS.iap).test(m))).toHaveLength(1);
+      expect(members.filter((m) => agentMember(SERVICE_AGENT_DOMAINS.monitoring).test(m))).toHaveLength(1);
     }
-    const members = stacksOf(file).flatMap((s) =>
-      Object.values(s.resource ?? {}).flatMap((byId) => Object.values(byId).map((r) => r.member)),
-    );
-    expect(members.filter((m) => m === 'allUsers' || m === 'allAuthenticatedUsers')).toEqual([]);
+    for (const g of everywhere(file, 'google_cloud_run_v2_service_iam_member').filter((g) =>
+      String(g.member).includes(SERVICE_AGENT_DOMAINS.iap),
+    ))
+      expect(g.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_compute_backend_service\./)]));
+    expect(membersOf(file).filter((m) => m === 'allUsers' || m === 'allAuthenticatedUsers')).toEqual([]);
   });
 
   test('IAP admits exactly the configured accessors on every backend service', () => {
     const { env } = of(file);
+    expect(env.security.iapAccessors.length).toBeGreaterThan(0);
     const grants = resourcesOf(stack(file, 'edge'), 'google_iap_web_backend_service_iam_member');
     const backends = [names.backendService(env), ...regionsOf(file).map((r) => names.regionalBackendService(env, r))];
     expect(grants.every((g) => g.role === 'roles/iap.httpsResourceAccessor')).toBe(true);
@@ -89,6 +115,37 @@ describe.each(ENVIRONMENTS)('%s: the edge is the only way in', (file) => {
     expect(new Set(grants.map((g) => g.web_backend_service))).toEqual(
       new Set(backendIds.map((id) => `\${google_compute_backend_service.${id}.name}`)),
     );
+  });
+});
+
+describe('edge access public (example): Cloud Armor guards the only way in from the internet', () => {
+  const file = 'example';
+
+  test('with a public edge, no backend service has IAP and Cloud Armor guards every one', () => {
+    expect(of(file).env.edge.access).toBe('public');
+    const backends = resourcesOf(stack(file, 'edge'), 'google_compute_backend_service');
+    expect(backends).toHaveLength(regionsOf(file).length + 1);
+    for (const b of backends)
+      expect(b).toMatchObject({ iap: { enabled: false }, security_policy: expect.stringMatching(/^\$\{google_compute_security_policy\./) });
+    expect(resourcesOf(stack(file, 'edge'), 'google_iap_web_backend_service_iam_member')).toEqual([]);
+  });
+
+  test('with a public edge, Cloud Run refuses the internet at its run.app URL and checks invoker IAM on every request', () => {
+    for (const region of regionsOf(file)) {
+      const [run] = resourcesOf(stack(file, region), 'google_cloud_run_v2_service');
+      expect(run).toMatchObject({ ingress: EDGE_ACCESS.public.ingress, invoker_iam_disabled: false });
+    }
+    expect(EDGE_ACCESS.public.ingress).toBe('INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER');
+  });
+
+  test('with a public edge, allUsers is the only Cloud Run invoker, in every region', () => {
+    const { env } = of(file);
+    expect(invokerGrants(file)).toEqual(
+      regionsOf(file)
+        .map((r) => [r, names.cloudRunService(env, r), 'allUsers'])
+        .sort(),
+    );
+    expect(membersOf(file).filter((m) => typeof m === 'string' && /@gcp-sa-(iap|monitoring-notification)\./.test(m))).toEqual([]);
   });
 });
 
@@ -208,7 +265,7 @@ describe('Binary Authorization', () => {
     expect(apis('production-example')).toEqual(
       expect.arrayContaining(['iap.googleapis.com', 'cloudkms.googleapis.com', 'binaryauthorization.googleapis.com']),
     );
-    expect(apis('example')).toContain('iap.googleapis.com');
+    expect(apis('example')).not.toContain('iap.googleapis.com');
     expect(apis('example')).not.toContain('cloudkms.googleapis.com');
     expect(apis('example')).not.toContain('binaryauthorization.googleapis.com');
   });

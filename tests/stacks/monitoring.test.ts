@@ -1,6 +1,7 @@
 import { cloudMonitoringPlan, type MonitoringPlan, uptimeCheckerLocationCount } from '../../alerts/cloud-monitoring';
 import { Testing } from '../../constructs/framework';
 import { loadEnvironmentOrThrow } from '../../environments/load';
+import { names } from '../../environments/naming';
 import { burnWindows } from '../../slos/burn-rate';
 import { loadCatalog } from '../../slos/load';
 import type { SloCatalog } from '../../slos/model';
@@ -96,15 +97,22 @@ describe('monitoring stack of the example environment', () => {
 
   test('each region has an uptime check every 300 s from at least 3 checker locations', () => {
     const checks = all('google_monitoring_uptime_check_config');
-    expect(checks.map((c) => c.monitored_resource.labels.host).sort()).toEqual(
-      env.gcp.regions.map((r) => `${r.name}.${env.domain}`).sort(),
-    );
     for (const c of checks) {
       expect(c.period).toBe('300s');
       // provider doc of selected_regions: "enough regions to include a minimum of 3 locations"
       expect(uptimeCheckerLocationCount(c.selected_regions)).toBeGreaterThanOrEqual(3);
       expect(c.http_check.path).toBe(env.service.healthPath);
     }
+  });
+
+  test("with a public edge, each region's check probes its host through the load balancer, without credentials", () => {
+    expect(env.edge.access).toBe('public');
+    const checks = all('google_monitoring_uptime_check_config');
+    expect(checks.map((c) => c.monitored_resource.labels.host).sort()).toEqual(
+      env.gcp.regions.map((r) => names.regionalHost(env, r.name)).sort(),
+    );
+    for (const c of checks) expect(c.http_check.service_agent_authentication).toBeUndefined();
+    expect(out.data.google_cloud_run_v2_service).toBeUndefined();
   });
 
   test('the replica-lag policies fire at half the rpo (warning) and at the rpo (page)', () => {
@@ -126,5 +134,50 @@ describe('monitoring stack of the example environment', () => {
       );
       expect(['CRITICAL', 'ERROR', 'WARNING']).toContain(p.severity);
     }
+  });
+});
+
+describe('monitoring stack of an environment with IAP at the edge', () => {
+  const iapEnv = loadEnvironmentOrThrow('production-example');
+  let out: { resource: Record<string, Record<string, Resource>>; data: Record<string, Record<string, Resource>> };
+
+  beforeAll(() => {
+    // given the production example, whose edge is iap; when its monitoring stack is synthesized
+    expect(iapEnv.edge.access).toBe('iap');
+    out = JSON.parse(Testing.synth(addMonitoringStack(Testing.app(), { env: iapEnv, catalog })));
+  });
+
+  test("each region's check probes its Cloud Run service at the service's uri, with the Monitoring service agent's OIDC token", () => {
+    // then one data source per region reads the service the region stack creates
+    const services = out.data.google_cloud_run_v2_service ?? {};
+    expect(
+      Object.values(services)
+        .map((d) => [d.project, d.location, d.name])
+        .sort(),
+    ).toEqual(iapEnv.gcp.regions.map((r) => [iapEnv.gcp.project, r.name, names.cloudRunService(iapEnv, r.name)]).sort());
+    // and each check's host is that data source's uri without its scheme: a Terraform expression,
+    // not text, so the escaping of literal templates must have left it alone
+    const checks = Object.values(out.resource.google_monitoring_uptime_check_config ?? {});
+    expect(checks).toHaveLength(iapEnv.gcp.regions.length);
+    for (const c of checks) {
+      const region = c.user_labels.region;
+      const [id] = Object.entries(services).find(([, d]) => d.location === region)!;
+      expect(c.monitored_resource).toEqual({
+        type: 'uptime_url',
+        labels: { project_id: iapEnv.gcp.project, host: `\${replace(data.google_cloud_run_v2_service.${id}.uri, "https://", "")}` },
+      });
+      expect(c.http_check).toMatchObject({
+        path: iapEnv.service.healthPath,
+        use_ssl: true,
+        validate_ssl: true,
+        service_agent_authentication: { type: 'OIDC_TOKEN' },
+      });
+    }
+  });
+
+  test('no check probes a host behind IAP, which would refuse the service agent token', () => {
+    const hosts = Object.values(out.resource.google_monitoring_uptime_check_config ?? {}).map((c) => c.monitored_resource.labels.host);
+    for (const r of iapEnv.gcp.regions) expect(hosts).not.toContain(names.regionalHost(iapEnv, r.name));
+    expect(JSON.stringify(out.resource.google_monitoring_uptime_check_config)).not.toContain(iapEnv.domain);
   });
 });

@@ -171,8 +171,12 @@ describe('cloud monitoring plan', () => {
       // given the example environment, whose edge is public
       expect(env.edge.access).toBe('public');
       // then
-      expect(plan.uptimeChecks.map((c) => c.target)).toEqual(env.gcp.regions.map((r) => ({ kind: 'host', host: names.regionalHost(env, r.name) })));
-      expect(policy(plan, 'uptime-health-euw1').displayName).toBe(`Uptime: ${names.regionalHost(env, 'europe-west1')}${env.service.healthPath} failing`);
+      expect(plan.uptimeChecks.map((c) => c.target)).toEqual(
+        env.gcp.regions.map((r) => ({ kind: 'host', host: names.regionalHost(env, r.name) })),
+      );
+      expect(policy(plan, 'uptime-health-euw1').displayName).toBe(
+        `Uptime: ${names.regionalHost(env, 'europe-west1')}${env.service.healthPath} failing`,
+      );
     });
 
     test("with IAP at the edge, each region's Cloud Run service is checked at its own URL instead", () => {
@@ -185,7 +189,9 @@ describe('cloud monitoring plan', () => {
         iap.gcp.regions.map((r) => ({ kind: 'cloudRun', service: names.cloudRunService(iap, r.name), location: r.name })),
       );
       const perRegion = policy(iapPlan, 'uptime-health-euw1');
-      expect(perRegion.displayName).toBe(`Uptime: Cloud Run ${names.cloudRunService(iap, 'europe-west1')} ${iap.service.healthPath} failing`);
+      expect(perRegion.displayName).toBe(
+        `Uptime: Cloud Run ${names.cloudRunService(iap, 'europe-west1')} ${iap.service.healthPath} failing`,
+      );
       expect(perRegion.documentation).toContain('past the load balancer and IAP');
     });
 

@@ -18,11 +18,13 @@ import {
   serverArtifacts,
   serverInputs,
   UPTIME_JOB,
+  UPTIME_MODULE,
   type RoutingTestFile,
 } from '../../../alerts/servers';
 import { AMTOOL_INSTALL_HINT, checkAlertmanager, findAmtool } from '../../../bin/alertmanager-check';
 import { findPromtool, PROMTOOL_INSTALL_HINT } from '../../../bin/commands/test';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
+import { names } from '../../../environments/naming';
 import type { EnvironmentConfig } from '../../../environments/schema';
 import type { Artifact } from '../../../slos/artifact';
 import { loadCatalog } from '../../../slos/load';
@@ -216,6 +218,70 @@ describe('Prometheus and blackbox exporter configuration', () => {
         expect(labels[k!]).toBe(JSON.parse(v!.replace(/\\"/g, '"')));
       }
     }
+  });
+
+  describe('with IAP at the edge', () => {
+    const iapEnv = loadEnvironmentOrThrow('production-example');
+    const hostOf = (region: string) => names.regionalHost(iapEnv, region);
+
+    test("probes each region through the load balancer with that host's own token file, in a module of the region's own", () => {
+      // given the production example, whose edge is iap
+      expect(iapEnv.edge.access).toBe('iap');
+      const { artifacts } = writeAll('iap-uptime', iapEnv);
+      // when
+      const prometheus = parse(content(artifacts, SERVER_CONFIG_PATHS.prometheus));
+      const blackbox = parse(content(artifacts, SERVER_CONFIG_PATHS.blackbox));
+      const uptime = prometheus.scrape_configs.find((j: { job_name: string }) => j.job_name === UPTIME_JOB);
+      // then each target names its module, and each module sends the token of its host
+      const targets = uptime.static_configs.map((s: { targets: string[]; labels: Record<string, string> }) => ({
+        url: s.targets[0],
+        module: s.labels.__param_module,
+        region: s.labels.region,
+      }));
+      expect(targets.map((t: { url: string }) => t.url)).toEqual(
+        iapEnv.gcp.regions.map((r) => `https://${hostOf(r.name)}${iapEnv.service.healthPath}`),
+      );
+      expect(uptime.params).toBeUndefined();
+      expect(Object.keys(blackbox.modules).sort()).toEqual(targets.map((t: { module: string }) => t.module).sort());
+      for (const t of targets) {
+        expect(blackbox.modules[t.module].http.authorization).toEqual({
+          type: 'Bearer',
+          credentials_file: `${iapEnv.prometheusServers.probeTokenDir}/${hostOf(t.region)}`,
+        });
+      }
+    });
+
+    test('passes promtool check config and the blackbox exporter config check', () => {
+      // given
+      const promtool = findPromtool();
+      if (!promtool) throw new Error(PROMTOOL_INSTALL_HINT);
+      const { dir } = writeAll('iap-check', iapEnv);
+      // when
+      const prom = spawnSync(promtool, ['check', 'config', 'prometheus.yml'], { cwd: join(dir, 'prometheus'), encoding: 'utf8' });
+      const bb = spawnSync(BLACKBOX, ['--config.check', `--config.file=${join(dir, SERVER_CONFIG_PATHS.blackbox)}`], { encoding: 'utf8' });
+      // then
+      if (bb.error)
+        throw new Error(`${BLACKBOX} not found: install it with \`apt-get install prometheus-blackbox-exporter\` (Debian/Ubuntu)`);
+      expect(`${prom.stdout}${prom.stderr}`).toContain('SUCCESS');
+      expect(prom.status).toBe(0);
+      expect(`${bb.stdout}${bb.stderr}`).toContain('Config file is ok');
+      expect(bb.status).toBe(0);
+    });
+  });
+
+  test('with a public edge, probes every region with the one unauthenticated module', () => {
+    // given the example, whose edge is public
+    expect(example.edge.access).toBe('public');
+    const { artifacts } = writeAll('public-uptime', example);
+    // when
+    const blackbox = parse(content(artifacts, SERVER_CONFIG_PATHS.blackbox));
+    const uptime = parse(content(artifacts, SERVER_CONFIG_PATHS.prometheus)).scrape_configs.find(
+      (j: { job_name: string }) => j.job_name === UPTIME_JOB,
+    );
+    // then
+    expect(uptime.params).toEqual({ module: [UPTIME_MODULE] });
+    expect(Object.keys(blackbox.modules)).toEqual([UPTIME_MODULE]);
+    expect(blackbox.modules[UPTIME_MODULE].http.authorization).toBeUndefined();
   });
 
   test('states, as a flag, the retention the longest slo window needs (plus its 5m base rate, in whole days)', () => {
