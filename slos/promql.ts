@@ -81,6 +81,8 @@ export interface SelectorUse {
   readonly matchers: readonly LabelMatcher[];
   /** Name of the function called on the selector's range (`rate`, `count_over_time`, …), if any. */
   readonly rangeFunction?: string;
+  /** The range of a range-vector selector as written (`5m` of `x[5m]`); absent for an instant selector. */
+  readonly range?: string;
 }
 
 /**
@@ -113,9 +115,16 @@ export function vectorSelectors(expr: string): SelectorUse[] {
           }
         }
       } while (cursor.nextSibling());
-      const call = node.node.parent?.name === 'MatrixSelector' ? node.node.parent.parent?.parent : undefined;
+      const matrix = node.node.parent?.name === 'MatrixSelector' ? node.node.parent : undefined;
+      const call = matrix?.parent?.parent;
       const fn = call?.name === 'FunctionCall' ? call.getChild('FunctionIdentifier') : null;
-      out.push({ metric, matchers, ...(fn ? { rangeFunction: expr.slice(fn.from, fn.to) } : {}) });
+      const range = matrix?.lastChild;
+      out.push({
+        metric,
+        matchers,
+        ...(fn ? { rangeFunction: expr.slice(fn.from, fn.to) } : {}),
+        ...(range && range.name !== 'VectorSelector' ? { range: expr.slice(range.from, range.to) } : {}),
+      });
       return false;
     },
   });

@@ -1,0 +1,69 @@
+/**
+ * Which recorded series the rule-cost bench must write before it can measure: a rule that reads
+ * a recorded series needs that series to exist as a running Prometheus would hold it — a sample
+ * at the evaluation time for an instant selector, every sample of the range for a range selector
+ * (Sloth's 30-day ratio averages 30 days of its 5 m ratios). Only what some rule reads is
+ * written, over the span it is read, level by level (a series computed from recorded series is
+ * written after them).
+ */
+import { matcherMatches, vectorSelectors } from '../../../slos/promql';
+import type { BenchRule, RuleSet } from './rule-sets';
+
+/** A recording rule to backfill before measuring, and how far back its samples must reach. */
+export interface BackfillNeed {
+  readonly set: RuleSet;
+  readonly rule: BenchRule;
+  /** Samples are needed from (end − spanSeconds) to the end; 0: one sample at the end. */
+  readonly spanSeconds: number;
+}
+
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+
+/** Seconds of a Prometheus duration, compound ones (`1h30m`) included. */
+export function durationSeconds(text: string): number {
+  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new Error(`not a Prometheus duration: ${JSON.stringify(text)}`);
+  return parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_SECONDS[p[2]!]!, 0);
+}
+
+/** The recording rules of `set` that `rule` reads, each with the range it reads (0 for an instant selector). */
+export function recordedInputs(set: RuleSet, rule: BenchRule): { input: number; rangeSeconds: number }[] {
+  const out: { input: number; rangeSeconds: number }[] = [];
+  for (const s of vectorSelectors(rule.expr)) {
+    set.rules.forEach((r, input) => {
+      if (r.kind !== 'record' || r.name !== s.metric || r === rule) return;
+      if (!s.matchers.every((m) => m.name === '__name__' || matcherMatches(m, r.labels[m.name] ?? ''))) return;
+      out.push({ input, rangeSeconds: s.range ? durationSeconds(s.range) : 0 });
+    });
+  }
+  return out;
+}
+
+/**
+ * The backfill levels of every rule set: level 0 reads raw series only, level n reads series of
+ * lower levels. Each need's span is the longest range any reader reads it over, plus the span the
+ * reader itself must cover.
+ */
+export function backfillLevels(sets: readonly RuleSet[]): BackfillNeed[][] {
+  const levels: BackfillNeed[][] = [];
+  for (const set of sets) {
+    const inputs = set.rules.map((r) => recordedInputs(set, r));
+    const level = new Array<number>(set.rules.length).fill(0);
+    set.rules.forEach((_, i) => {
+      for (const { input } of inputs[i]!) level[i] = Math.max(level[i]!, level[input]! + 1);
+    });
+    // Readers come after what they read (Prometheus evaluates a group in order), so one pass from the end settles every span.
+    const span = new Array<number | undefined>(set.rules.length).fill(undefined);
+    for (let i = set.rules.length - 1; i >= 0; i--) {
+      for (const { input, rangeSeconds } of inputs[i]!) {
+        if (input > i) throw new Error(`${set.shape} ${set.slo}: ${set.rules[i]!.name} reads ${set.rules[input]!.name}, recorded after it`);
+        span[input] = Math.max(span[input] ?? 0, (span[i] ?? 0) + rangeSeconds);
+      }
+    }
+    set.rules.forEach((rule, i) => {
+      if (span[i] === undefined) return;
+      (levels[level[i]!] ??= []).push({ set, rule, spanSeconds: span[i]! });
+    });
+  }
+  return levels.map((l) => l ?? []);
+}
