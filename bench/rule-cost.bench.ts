@@ -19,6 +19,7 @@ import {
   makeTempDir,
   MissingToolError,
 } from '../e2e/harness';
+import { humanDuration } from '../slos/duration';
 import { BenchPrometheus, measureRules, OVERHEAD_QUERY, type RuleCost } from './private/rule-cost/measure';
 import { backfillLevels } from './private/rule-cost/plan';
 import { ruleSets, type RuleSet } from './private/rule-cost/rule-sets';
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
   const recorded = levels.flat();
   const ranged = recorded
     .filter((n) => n.spanSeconds > 0)
-    .map((n) => `${n.set.shape} ${n.set.slo} ${n.rule.name} over ${n.spanSeconds / 86400} d`);
+    .map((n) => `${n.set.shape} ${n.set.slo} ${n.rule.name} over ${humanDuration(n.spanSeconds)}`);
   console.log(
     `  recorded series the rules read (promtool tsdb create-blocks-from rules, ${levels.length} levels): ${recorded.length - ranged.length} at the end only` +
       `${ranged.length > 0 ? `; ${ranged.join(', ')}` : ''}: ${seconds(t)}`,

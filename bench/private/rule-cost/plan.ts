@@ -57,7 +57,10 @@ export function backfillLevels(sets: readonly RuleSet[]): BackfillNeed[][] {
     for (let i = set.rules.length - 1; i >= 0; i--) {
       for (const { input, rangeSeconds } of inputs[i]!) {
         if (input > i) throw new Error(`${set.shape} ${set.slo}: ${set.rules[i]!.name} reads ${set.rules[input]!.name}, recorded after it`);
-        span[input] = Math.max(span[input] ?? 0, (span[i] ?? 0) + rangeSeconds);
+        // A backfilled reader is evaluated from one interval before its span (its evaluation times
+        // are offset within the interval), and each of those evaluations reads its input's range.
+        const reader = span[i] === undefined ? 0 : span[i]! + set.intervalSeconds;
+        span[input] = Math.max(span[input] ?? 0, reader + rangeSeconds);
       }
     }
     set.rules.forEach((rule, i) => {
