@@ -5,6 +5,8 @@
  * fail with an install hint.
  */
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,6 +25,7 @@ import {
 } from '../../../alerts/servers';
 import { AMTOOL_INSTALL_HINT, checkAlertmanager, findAmtool } from '../../../bin/alertmanager-check';
 import { findPromtool, PROMTOOL_INSTALL_HINT } from '../../../bin/commands/test';
+import { findTool, startBlackboxExporter } from '../../../e2e/harness';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
 import { names } from '../../../environments/naming';
 import type { EnvironmentConfig } from '../../../environments/schema';
@@ -266,6 +269,47 @@ describe('Prometheus and blackbox exporter configuration', () => {
       expect(prom.status).toBe(0);
       expect(`${bb.stdout}${bb.stderr}`).toContain('Config file is ok');
       expect(bb.status).toBe(0);
+    });
+
+    test("sends the token in the region's file on every probe, a refreshed one without a reload, and fails without the token the server wants", async () => {
+      // given the exporter running the generated blackbox.yml, token files in a directory of the
+      // test, and a health endpoint that answers 2xx only to the bearer token it currently wants
+      const tokens = join(tmp, 'iap-tokens');
+      mkdirSync(tokens, { recursive: true });
+      const env: EnvironmentConfig = { ...iapEnv, prometheusServers: { ...iapEnv.prometheusServers, probeTokenDir: tokens } };
+      const { dir, artifacts } = writeAll('iap-probe', env);
+      const blackbox = parse(content(artifacts, SERVER_CONFIG_PATHS.blackbox));
+      type TokenModule = { http: { authorization: { credentials_file: string } } };
+      const [module, tokenModule] = Object.entries(blackbox.modules as Record<string, TokenModule>)[0]!;
+      const tokenFile = tokenModule.http.authorization.credentials_file;
+      expect(tokenFile.startsWith(`${tokens}/`)).toBe(true);
+      let wanted = '';
+      const health = createServer((req, res) => {
+        res.writeHead(req.headers.authorization === `Bearer ${wanted}` ? 200 : 401).end();
+      });
+      await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
+      const port = (health.address() as AddressInfo).port;
+      const exporter = await startBlackboxExporter({ binary: findTool('blackbox'), configFile: join(dir, SERVER_CONFIG_PATHS.blackbox) });
+      const probe = async () => {
+        const text = await (await fetch(`${exporter.url}/probe?module=${module}&target=http://127.0.0.1:${port}/health`)).text();
+        return Number(/^probe_success (\d)$/m.exec(text)?.[1]);
+      };
+      try {
+        // when the refresher writes a token, then replaces it
+        writeFileSync(tokenFile, 'first');
+        wanted = 'first';
+        const first = await probe();
+        writeFileSync(tokenFile, 'second');
+        wanted = 'second';
+        const refreshed = await probe();
+        wanted = 'third';
+        const stale = await probe();
+        // then
+        expect([first, refreshed, stale]).toEqual([1, 1, 0]);
+      } finally {
+        await exporter.stop();
+        await new Promise((resolve) => health.close(resolve));
+      }
     });
   });
 
