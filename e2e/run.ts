@@ -105,14 +105,23 @@ async function main(): Promise<number> {
   const scrapeS = seconds(config.job(config.metricsJob).scrape_interval ?? config.prometheus.global?.scrape_interval ?? '1m');
 
   const errorRate = platform.errorRate;
-  const explained = explainSlo(errorRate);
-  const pages = explained.alerts.filter((a) => a.kind === 'page' && a.fullOutageDetectionSeconds !== null);
-  if (pages.length === 0) throw new Error(`${errorRate.id} has no page that a full outage fires`);
-  const firstPage = pages.reduce((a, b) => (a.fullOutageDetectionSeconds! <= b.fullOutageDetectionSeconds! ? a : b));
-  const detectS = firstPage.fullOutageDetectionSeconds!;
-  /** Reset after an outage of `lengthS`: the slowest reset among the branches that outage fired. */
-  const resetAfter = (lengthS: number) =>
-    Math.max(...pages.filter((a) => a.fullOutageDetectionSeconds! <= lengthS).map((a) => a.resetSeconds));
+  // The run's background error ratio: a tenth of the budget, as `slo explain` assumes by default.
+  const backgroundErrorRatio = errorRate.errorBudget / 10;
+  /** `slo explain NAME --background <the run's> --outage <lengthS>`: the page, timed. */
+  const explainPage = (outageSeconds: number) => {
+    const rule = explainSlo(errorRate, { backgroundErrorRatio, outageSeconds }).alertRules.find((a) => a.kind === 'page');
+    if (!rule || rule.detection.atBackgroundSeconds === null) throw new Error(`${errorRate.id} has no page that a full outage fires`);
+    return rule;
+  };
+  const explained = explainSlo(errorRate, { backgroundErrorRatio });
+  const firstPage = explainPage(LONG_OUTAGE_S);
+  const detectS = firstPage.detection.atBackgroundSeconds!;
+  /** Reset after an outage of `lengthS`, as `slo explain --outage` states it (the branch that clears last governs). */
+  const resetAfter = (lengthS: number) => {
+    const reset = explainPage(lengthS).reset.afterOutageSeconds;
+    if (reset === null) throw new Error(`${errorRate.id}: explain gives no reset after a ${lengthS}s outage`);
+    return reset;
+  };
   const ticket = explained.alerts.find((a) => a.kind === 'ticket');
 
   // --- the common setting ----------------------------------------------------------------------
@@ -126,7 +135,7 @@ async function main(): Promise<number> {
   const baseState: InstanceState = {
     requestsPerSecond: 10,
     // a healthy background: a tenth of the budget, a tenth of the 429 share that alerts
-    errorRatio: errorRate.errorBudget / 10,
+    errorRatio: backgroundErrorRatio,
     rateLimitedRatio: env.symptoms.rateLimitedShare / 10,
     slowRatio: Math.min(...latencySlos.map((s) => s.errorBudget)) / 10,
     operationsPerSecond: 2,
@@ -412,14 +421,37 @@ async function main(): Promise<number> {
         w.change(inject, { postgresUp: false }, [regions[1]!]);
         w.change(inject, { processStartSeconds: Math.floor(inject / 1000) }, regions.slice(0, env.symptoms.restartingInstances));
         w.change(inject, { revokedKeyUsesPerSecond: 0.2 }, [regions[2 % regions.length]!]);
-        const cases: { key: keyof typeof SYMPTOM; what: string; labels?: Record<string, string> }[] = [
+        // A rotation that started longer ago than its timeout and never completed (in one region).
+        w.change(inject, { keyRotationStartedSeconds: Math.floor(inject / 1000) - env.symptoms.keyRotationTimeoutSeconds - 1 }, [
+          regions[(regions.length - 1) % regions.length]!,
+        ]);
+        // Half of all requests answered 429 (a rate limiter or an exhausted Redis pool): the share
+        // over the rule's window crosses its threshold after that share of the window.
+        const limitedShare = 0.5;
+        w.change(inject, { rateLimitedRatio: limitedShare });
+        const cases: { key: keyof typeof SYMPTOM; what: string; labels?: Record<string, string>; crossS?: number }[] = [
           { key: 'redis', what: 'Redis down' },
           { key: 'postgres', what: 'database down' },
           { key: 'restarts', what: `${env.symptoms.restartingInstances} instances restarting` },
           { key: 'keyRotation', what: 'key rotation failure (revoked key accepted)', labels: { [REASON_LABEL]: 'revoked-key-in-use' } },
+          {
+            key: 'keyRotation',
+            what: `key rotation never completes (started > ${env.symptoms.keyRotationTimeoutSeconds}s ago)`,
+            labels: { [REASON_LABEL]: 'rotation-incomplete' },
+          },
+          {
+            key: 'rateLimited',
+            what: `${limitedShare * 100} % of requests answered 429`,
+            crossS: (seconds(env.symptoms.rateWindow) * env.symptoms.rateLimitedShare) / limitedShare,
+          },
         ];
         const bounds = await Promise.all(
-          cases.map(async (c) => ({ ...c, evalInterval: await evalS(w, SYMPTOM[c.key]), hold: await forS(w, SYMPTOM[c.key]) })),
+          cases.map(async (c) => ({
+            ...c,
+            evalInterval: await evalS(w, SYMPTOM[c.key]),
+            forSeconds: await forS(w, SYMPTOM[c.key]),
+            hold: (await forS(w, SYMPTOM[c.key])) + (c.crossS ?? 0),
+          })),
         );
         const longest = Math.max(...bounds.map((b) => b.hold + scrapeS + b.evalInterval + groupWaitS + DELIVERY_SLACK_S));
         await waitFor(inject + (longest + 5) * 1000, () =>
@@ -434,9 +466,9 @@ async function main(): Promise<number> {
           check(
             b.what,
             `${SYMPTOM[b.key]} (${SYMPTOM_SEVERITY[b.key]}) at ${receiver}`,
-            `${fmt(b.hold)} .. ${fmt(bound)}`,
+            `${fmt(b.forSeconds)} .. ${fmt(bound)}`,
             fmt(since(note, inject)),
-            note !== undefined && firing !== undefined && since(firing, inject)! >= b.hold && since(note, inject)! <= bound,
+            note !== undefined && firing !== undefined && since(firing, inject)! >= b.forSeconds && since(note, inject)! <= bound,
           );
           const elsewhere = sink.received(`/${w.name}/`).filter((n) => n.receiver !== receiver && n.alerts.some(match));
           check(b.what, 'reaches no other receiver', '0', `${elsewhere.length}`, elsewhere.length === 0);
