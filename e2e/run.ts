@@ -23,8 +23,9 @@ import {
   SYMPTOM,
   SYMPTOM_SEVERITY,
   symptomInputs,
-  symptomWindow,
+  fastSymptomWindowSeconds,
 } from '../layers/platform/symptoms';
+import { symptomTimings } from '../layers/platform/symptom-timing';
 import {
   backfill,
   cleanup,
@@ -123,6 +124,14 @@ async function main(): Promise<number> {
     return reset;
   };
   const ticket = explained.alerts.find((a) => a.kind === 'ticket');
+  /** Per symptom alert, how long after its fault ended it may still start firing (its description says so). */
+  const echoBound = new Map<string, number>();
+  /** Per symptom alert, the range its condition reads. */
+  const windowOf = new Map<string, number>();
+  for (const t of symptomTimings(symptoms, { backgroundErrorRatio: (budget) => budget / 10, outageSeconds: LONG_OUTAGE_S })) {
+    echoBound.set(t.alert, Math.max(echoBound.get(t.alert) ?? 0, t.echoSeconds));
+    windowOf.set(t.alert, Math.max(windowOf.get(t.alert) ?? 0, t.windowSeconds ?? 0));
+  }
 
   // --- the common setting ----------------------------------------------------------------------
   const sink = await startWebhookSink();
@@ -328,14 +337,15 @@ async function main(): Promise<number> {
           fmt(since(resolvedNote, recovered)),
           resolvedNote !== undefined && resolvedNote <= resolvedBound,
         );
-        // Echoes: nothing may start firing once the fault is gone. An alert on the error ratio can see
-        // the outage for its window, one scrape and one evaluation more; Prometheus' state is read
-        // until then (a notification would follow it by group_wait).
-        const echoFrom = recovered + (evalInterval + scrapeS) * 1000;
-        await waitUntil(recovered + (seconds(symptomWindow(errorRate, 0)) + scrapeS + evalInterval) * 1000 + POLL_MS);
+        // Echoes: nothing may start firing once the fault is gone, except a symptom alert within the
+        // echo bound its description states (symptomTimings: a hold over a window that still sees
+        // the fault); a server adds one scrape and one evaluation. Prometheus' state is read until
+        // the fast symptoms' window no longer sees the outage (a notification follows by group_wait).
+        const echoFrom = (alertname: string) => recovered + ((echoBound.get(alertname) ?? 0) + evalInterval + scrapeS) * 1000;
+        await waitUntil(recovered + (fastSymptomWindowSeconds(symptoms) + scrapeS + evalInterval) * 1000 + POLL_MS);
         const late = sink
           .received(`/${w.name}/`)
-          .filter((n) => n.alerts.some((a) => a.status === 'firing' && Date.parse(a.startsAt) >= echoFrom));
+          .filter((n) => n.alerts.some((a) => a.status === 'firing' && Date.parse(a.startsAt) >= echoFrom(a.labels.alertname ?? '')));
         const startedLate = [
           ...new Set(
             w.polls
@@ -343,7 +353,7 @@ async function main(): Promise<number> {
               .filter(
                 (a) =>
                   (w.firstSeen((b) => b.labels.alertname === a.labels.alertname && b.labels.slo_alert === a.labels.slo_alert, 'firing') ??
-                    0) >= echoFrom,
+                    0) >= echoFrom(a.labels.alertname ?? ''),
               )
               .map((a) => a.labels.alertname),
           ),
@@ -442,7 +452,7 @@ async function main(): Promise<number> {
           {
             key: 'rateLimited',
             what: `${limitedShare * 100} % of requests answered 429`,
-            crossS: (seconds(env.symptoms.rateWindow) * env.symptoms.rateLimitedShare) / limitedShare,
+            crossS: ((windowOf.get(SYMPTOM.rateLimited) ?? 0) * env.symptoms.rateLimitedShare) / limitedShare,
           },
         ];
         const bounds = await Promise.all(
@@ -545,7 +555,7 @@ async function main(): Promise<number> {
         w.change(to, { errorRatio: baseState.errorRatio });
         const evalInterval = await evalS(w, SYMPTOM.errorRate);
         // The longest an alert on the error ratio can still see the blip: its window, one scrape and one evaluation.
-        const quietAfter = to + (seconds(symptomWindow(errorRate, 0)) + scrapeS + evalInterval) * 1000;
+        const quietAfter = to + (fastSymptomWindowSeconds(symptoms) + scrapeS + evalInterval) * 1000;
         await waitUntil(quietAfter + (groupWaitS + DELIVERY_SLACK_S) * 1000);
         const late = sink
           .received(`/${w.name}/`)
