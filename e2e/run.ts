@@ -506,21 +506,30 @@ async function main(): Promise<number> {
         const probeS = seconds(config.job('uptime').scrape_interval ?? '1m');
         const match = isAlert(SYMPTOM.availability);
         const receiver = receiverOf(SYMPTOM_SEVERITY.availability);
-        // Observe two probe rounds after the second region went down.
-        await waitUntil(probeDown2 + (2 * probeS + evalInterval) * 1000);
-        const end = Date.now() / 1000;
-        const samples = (await rangeSamples(w, `probe_success{job="uptime"}`, end - (end - probeDown1 / 1000 + availWindowS), end)).sort(
-          (a, b) => a[0] - b[0],
-        );
-        // The first time the failed share over the window (closed at both ends, as in Prometheus 2) exceeds the threshold.
-        const candidates = [...new Set(samples.flatMap(([t]) => [t, t + availWindowS + 0.001]))]
-          .filter((t) => t * 1000 >= liveFrom)
-          .sort((a, b) => a - b);
-        const ratioAt = (t: number) => {
-          const inWindow = samples.filter(([s]) => s >= t - availWindowS && s <= t);
-          return inWindow.length === 0 ? 0 : inWindow.filter(([, v]) => v === 0).length / inWindow.length;
+        // Observe until the failed share of the actual probe samples has crossed the threshold and
+        // one evaluation (and a poll) has passed, or at most two probe rounds after the second
+        // region went down.
+        const deadline = probeDown2 + (2 * probeS + evalInterval) * 1000;
+        const judge = async () => {
+          const end = Date.now() / 1000;
+          const samples = (await rangeSamples(w, `probe_success{job="uptime"}`, probeDown1 / 1000 - availWindowS, end)).sort(
+            (a, b) => a[0] - b[0],
+          );
+          // The first time the failed share over the window (closed at both ends, as in Prometheus 2) exceeds the threshold.
+          const candidates = [...new Set(samples.flatMap(([t]) => [t, t + availWindowS + 0.001]))]
+            .filter((t) => t * 1000 >= liveFrom && t <= end)
+            .sort((a, b) => a - b);
+          const ratioAt = (t: number) => {
+            const inWindow = samples.filter(([s]) => s >= t - availWindowS && s <= t);
+            return inWindow.length === 0 ? 0 : inWindow.filter(([, v]) => v === 0).length / inWindow.length;
+          };
+          return { end, expectedFire: candidates.find((t) => ratioAt(t) > threshold) };
         };
-        const expectedFire = candidates.find((t) => ratioAt(t) > threshold);
+        let { end, expectedFire } = await judge();
+        while (Date.now() < deadline && (expectedFire === undefined || end < expectedFire + evalInterval + (2 * POLL_MS) / 1000)) {
+          await sleep(Math.min(5000, Math.max(0, deadline - Date.now())));
+          ({ end, expectedFire } = await judge());
+        }
         const firing = w.firstSeen(match, 'firing');
         const lastEval = end - evalInterval;
         const ok =
