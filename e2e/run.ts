@@ -23,8 +23,9 @@ import {
   SYMPTOM,
   SYMPTOM_SEVERITY,
   symptomInputs,
-  symptomWindow,
+  fastSymptomWindowSeconds,
 } from '../layers/platform/symptoms';
+import { symptomTimings } from '../layers/platform/symptom-timing';
 import {
   backfill,
   cleanup,
@@ -60,6 +61,12 @@ const LONG_OUTAGE_S = 50 * 60;
 const BLIP_S = 45;
 /** Seconds after the servers start at which faults placed in the history reach their threshold. */
 const LEAD_S = 60;
+/**
+ * Seconds after the servers start at which the long outage's page resolves: long enough that the
+ * page is seen firing first (the group's first evaluation comes up to one interval after the
+ * start, and the reset may come one evaluation before its computed time).
+ */
+const LONG_OUTAGE_LEAD_S = 150;
 
 /** One row of the result table. */
 interface Row {
@@ -105,15 +112,32 @@ async function main(): Promise<number> {
   const scrapeS = seconds(config.job(config.metricsJob).scrape_interval ?? config.prometheus.global?.scrape_interval ?? '1m');
 
   const errorRate = platform.errorRate;
-  const explained = explainSlo(errorRate);
-  const pages = explained.alerts.filter((a) => a.kind === 'page' && a.fullOutageDetectionSeconds !== null);
-  if (pages.length === 0) throw new Error(`${errorRate.id} has no page that a full outage fires`);
-  const firstPage = pages.reduce((a, b) => (a.fullOutageDetectionSeconds! <= b.fullOutageDetectionSeconds! ? a : b));
-  const detectS = firstPage.fullOutageDetectionSeconds!;
-  /** Reset after an outage of `lengthS`: the slowest reset among the branches that outage fired. */
-  const resetAfter = (lengthS: number) =>
-    Math.max(...pages.filter((a) => a.fullOutageDetectionSeconds! <= lengthS).map((a) => a.resetSeconds));
+  // The run's background error ratio: a tenth of the budget, as `slo explain` assumes by default.
+  const backgroundErrorRatio = errorRate.errorBudget / 10;
+  /** `slo explain NAME --background <the run's> --outage <lengthS>`: the page, timed. */
+  const explainPage = (outageSeconds: number) => {
+    const rule = explainSlo(errorRate, { backgroundErrorRatio, outageSeconds }).alertRules.find((a) => a.kind === 'page');
+    if (!rule || rule.detection.atBackgroundSeconds === null) throw new Error(`${errorRate.id} has no page that a full outage fires`);
+    return rule;
+  };
+  const explained = explainSlo(errorRate, { backgroundErrorRatio });
+  const firstPage = explainPage(LONG_OUTAGE_S);
+  const detectS = firstPage.detection.atBackgroundSeconds!;
+  /** Reset after an outage of `lengthS`, as `slo explain --outage` states it (the branch that clears last governs). */
+  const resetAfter = (lengthS: number) => {
+    const reset = explainPage(lengthS).reset.afterOutageSeconds;
+    if (reset === null) throw new Error(`${errorRate.id}: explain gives no reset after a ${lengthS}s outage`);
+    return reset;
+  };
   const ticket = explained.alerts.find((a) => a.kind === 'ticket');
+  /** Per symptom alert, how long after its fault ended it may still start firing (its description says so). */
+  const echoBound = new Map<string, number>();
+  /** Per symptom alert, the range its condition reads. */
+  const windowOf = new Map<string, number>();
+  for (const t of symptomTimings(symptoms, { backgroundErrorRatio: (budget) => budget / 10, outageSeconds: LONG_OUTAGE_S })) {
+    echoBound.set(t.alert, Math.max(echoBound.get(t.alert) ?? 0, t.echoSeconds));
+    windowOf.set(t.alert, Math.max(windowOf.get(t.alert) ?? 0, t.windowSeconds ?? 0));
+  }
 
   // --- the common setting ----------------------------------------------------------------------
   const sink = await startWebhookSink();
@@ -126,7 +150,7 @@ async function main(): Promise<number> {
   const baseState: InstanceState = {
     requestsPerSecond: 10,
     // a healthy background: a tenth of the budget, a tenth of the 429 share that alerts
-    errorRatio: errorRate.errorBudget / 10,
+    errorRatio: backgroundErrorRatio,
     rateLimitedRatio: env.symptoms.rateLimitedShare / 10,
     slowRatio: Math.min(...latencySlos.map((s) => s.errorBudget)) / 10,
     operationsPerSecond: 2,
@@ -169,7 +193,7 @@ async function main(): Promise<number> {
   outage.change(outageStart, { errorRatio: 1 });
   const longOutage = new World('long-outage', inputs);
   const longReset = resetAfter(LONG_OUTAGE_S);
-  const longEnd = t0 + LEAD_S * 1000 - longReset * 1000;
+  const longEnd = t0 + LONG_OUTAGE_LEAD_S * 1000 - longReset * 1000;
   longOutage.change(longEnd - LONG_OUTAGE_S * 1000, { errorRatio: 1 });
   longOutage.change(longEnd, { errorRatio: baseState.errorRatio });
   const chaos = new World('chaos', inputs);
@@ -319,14 +343,15 @@ async function main(): Promise<number> {
           fmt(since(resolvedNote, recovered)),
           resolvedNote !== undefined && resolvedNote <= resolvedBound,
         );
-        // Echoes: nothing may start firing once the fault is gone. An alert on the error ratio can see
-        // the outage for its window, one scrape and one evaluation more; Prometheus' state is read
-        // until then (a notification would follow it by group_wait).
-        const echoFrom = recovered + (evalInterval + scrapeS) * 1000;
-        await waitUntil(recovered + (seconds(symptomWindow(errorRate, 0)) + scrapeS + evalInterval) * 1000 + POLL_MS);
+        // Echoes: nothing may start firing once the fault is gone, except a symptom alert within the
+        // echo bound its description states (symptomTimings: a hold over a window that still sees
+        // the fault); a server adds one scrape and one evaluation. Prometheus' state is read until
+        // the fast symptoms' window no longer sees the outage (a notification follows by group_wait).
+        const echoFrom = (alertname: string) => recovered + ((echoBound.get(alertname) ?? 0) + evalInterval + scrapeS) * 1000;
+        await waitUntil(recovered + (fastSymptomWindowSeconds(symptoms) + scrapeS + evalInterval) * 1000 + POLL_MS);
         const late = sink
           .received(`/${w.name}/`)
-          .filter((n) => n.alerts.some((a) => a.status === 'firing' && Date.parse(a.startsAt) >= echoFrom));
+          .filter((n) => n.alerts.some((a) => a.status === 'firing' && Date.parse(a.startsAt) >= echoFrom(a.labels.alertname ?? '')));
         const startedLate = [
           ...new Set(
             w.polls
@@ -334,7 +359,7 @@ async function main(): Promise<number> {
               .filter(
                 (a) =>
                   (w.firstSeen((b) => b.labels.alertname === a.labels.alertname && b.labels.slo_alert === a.labels.slo_alert, 'firing') ??
-                    0) >= echoFrom,
+                    0) >= echoFrom(a.labels.alertname ?? ''),
               )
               .map((a) => a.labels.alertname),
           ),
@@ -412,14 +437,37 @@ async function main(): Promise<number> {
         w.change(inject, { postgresUp: false }, [regions[1]!]);
         w.change(inject, { processStartSeconds: Math.floor(inject / 1000) }, regions.slice(0, env.symptoms.restartingInstances));
         w.change(inject, { revokedKeyUsesPerSecond: 0.2 }, [regions[2 % regions.length]!]);
-        const cases: { key: keyof typeof SYMPTOM; what: string; labels?: Record<string, string> }[] = [
+        // A rotation that started longer ago than its timeout and never completed (in one region).
+        w.change(inject, { keyRotationStartedSeconds: Math.floor(inject / 1000) - env.symptoms.keyRotationTimeoutSeconds - 1 }, [
+          regions[(regions.length - 1) % regions.length]!,
+        ]);
+        // Half of all requests answered 429 (a rate limiter or an exhausted Redis pool): the share
+        // over the rule's window crosses its threshold after that share of the window.
+        const limitedShare = 0.5;
+        w.change(inject, { rateLimitedRatio: limitedShare });
+        const cases: { key: keyof typeof SYMPTOM; what: string; labels?: Record<string, string>; crossS?: number }[] = [
           { key: 'redis', what: 'Redis down' },
           { key: 'postgres', what: 'database down' },
           { key: 'restarts', what: `${env.symptoms.restartingInstances} instances restarting` },
           { key: 'keyRotation', what: 'key rotation failure (revoked key accepted)', labels: { [REASON_LABEL]: 'revoked-key-in-use' } },
+          {
+            key: 'keyRotation',
+            what: `key rotation never completes (started > ${env.symptoms.keyRotationTimeoutSeconds}s ago)`,
+            labels: { [REASON_LABEL]: 'rotation-incomplete' },
+          },
+          {
+            key: 'rateLimited',
+            what: `${limitedShare * 100} % of requests answered 429`,
+            crossS: ((windowOf.get(SYMPTOM.rateLimited) ?? 0) * env.symptoms.rateLimitedShare) / limitedShare,
+          },
         ];
         const bounds = await Promise.all(
-          cases.map(async (c) => ({ ...c, evalInterval: await evalS(w, SYMPTOM[c.key]), hold: await forS(w, SYMPTOM[c.key]) })),
+          cases.map(async (c) => ({
+            ...c,
+            evalInterval: await evalS(w, SYMPTOM[c.key]),
+            forSeconds: await forS(w, SYMPTOM[c.key]),
+            hold: (await forS(w, SYMPTOM[c.key])) + (c.crossS ?? 0),
+          })),
         );
         const longest = Math.max(...bounds.map((b) => b.hold + scrapeS + b.evalInterval + groupWaitS + DELIVERY_SLACK_S));
         await waitFor(inject + (longest + 5) * 1000, () =>
@@ -434,9 +482,9 @@ async function main(): Promise<number> {
           check(
             b.what,
             `${SYMPTOM[b.key]} (${SYMPTOM_SEVERITY[b.key]}) at ${receiver}`,
-            `${fmt(b.hold)} .. ${fmt(bound)}`,
+            `${fmt(b.forSeconds)} .. ${fmt(bound)}`,
             fmt(since(note, inject)),
-            note !== undefined && firing !== undefined && since(firing, inject)! >= b.hold && since(note, inject)! <= bound,
+            note !== undefined && firing !== undefined && since(firing, inject)! >= b.forSeconds && since(note, inject)! <= bound,
           );
           const elsewhere = sink.received(`/${w.name}/`).filter((n) => n.receiver !== receiver && n.alerts.some(match));
           check(b.what, 'reaches no other receiver', '0', `${elsewhere.length}`, elsewhere.length === 0);
@@ -458,21 +506,30 @@ async function main(): Promise<number> {
         const probeS = seconds(config.job('uptime').scrape_interval ?? '1m');
         const match = isAlert(SYMPTOM.availability);
         const receiver = receiverOf(SYMPTOM_SEVERITY.availability);
-        // Observe two probe rounds after the second region went down.
-        await waitUntil(probeDown2 + (2 * probeS + evalInterval) * 1000);
-        const end = Date.now() / 1000;
-        const samples = (await rangeSamples(w, `probe_success{job="uptime"}`, end - (end - probeDown1 / 1000 + availWindowS), end)).sort(
-          (a, b) => a[0] - b[0],
-        );
-        // The first time the failed share over the window (closed at both ends, as in Prometheus 2) exceeds the threshold.
-        const candidates = [...new Set(samples.flatMap(([t]) => [t, t + availWindowS + 0.001]))]
-          .filter((t) => t * 1000 >= liveFrom)
-          .sort((a, b) => a - b);
-        const ratioAt = (t: number) => {
-          const inWindow = samples.filter(([s]) => s >= t - availWindowS && s <= t);
-          return inWindow.length === 0 ? 0 : inWindow.filter(([, v]) => v === 0).length / inWindow.length;
+        // Observe until the failed share of the actual probe samples has crossed the threshold and
+        // one evaluation (and a poll) has passed, or at most two probe rounds after the second
+        // region went down.
+        const deadline = probeDown2 + (2 * probeS + evalInterval) * 1000;
+        const judge = async () => {
+          const end = Date.now() / 1000;
+          const samples = (await rangeSamples(w, `probe_success{job="uptime"}`, probeDown1 / 1000 - availWindowS, end)).sort(
+            (a, b) => a[0] - b[0],
+          );
+          // The first time the failed share over the window (closed at both ends, as in Prometheus 2) exceeds the threshold.
+          const candidates = [...new Set(samples.flatMap(([t]) => [t, t + availWindowS + 0.001]))]
+            .filter((t) => t * 1000 >= liveFrom && t <= end)
+            .sort((a, b) => a - b);
+          const ratioAt = (t: number) => {
+            const inWindow = samples.filter(([s]) => s >= t - availWindowS && s <= t);
+            return inWindow.length === 0 ? 0 : inWindow.filter(([, v]) => v === 0).length / inWindow.length;
+          };
+          return { end, expectedFire: candidates.find((t) => ratioAt(t) > threshold) };
         };
-        const expectedFire = candidates.find((t) => ratioAt(t) > threshold);
+        let { end, expectedFire } = await judge();
+        while (Date.now() < deadline && (expectedFire === undefined || end < expectedFire + evalInterval + (2 * POLL_MS) / 1000)) {
+          await sleep(Math.min(5000, Math.max(0, deadline - Date.now())));
+          ({ end, expectedFire } = await judge());
+        }
         const firing = w.firstSeen(match, 'firing');
         const lastEval = end - evalInterval;
         const ok =
@@ -513,7 +570,7 @@ async function main(): Promise<number> {
         w.change(to, { errorRatio: baseState.errorRatio });
         const evalInterval = await evalS(w, SYMPTOM.errorRate);
         // The longest an alert on the error ratio can still see the blip: its window, one scrape and one evaluation.
-        const quietAfter = to + (seconds(symptomWindow(errorRate, 0)) + scrapeS + evalInterval) * 1000;
+        const quietAfter = to + (fastSymptomWindowSeconds(symptoms) + scrapeS + evalInterval) * 1000;
         await waitUntil(quietAfter + (groupWaitS + DELIVERY_SLACK_S) * 1000);
         const late = sink
           .received(`/${w.name}/`)

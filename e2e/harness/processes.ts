@@ -38,8 +38,48 @@ export function keepTemporaryDirectories(keep: boolean): void {
   keepTempDirs = keep;
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago. Servers are told their port before they
+ * start, so a port asked of the OS (listen on 0) comes from the ephemeral range, where every
+ * outgoing connection of the machine (scrapes, API calls, other test runs) may take it before
+ * the server binds it: that happened under load (EADDRINUSE). So the port is drawn from below
+ * the ephemeral range (`/proc/sys/net/ipv4/ip_local_port_range`), which outgoing connections
+ * never use, and checked free by binding it; ports handed out by this process are not repeated.
+ */
+export async function freePort(): Promise<number> {
+  const ephemeralStart = ephemeralRangeStart();
+  const low = 10000;
+  for (let attempt = 0; attempt < 100 && ephemeralStart - low > 1000; attempt++) {
+    const port = low + Math.floor(Math.random() * (ephemeralStart - low));
+    if (handedOut.has(port)) continue;
+    if (await canBind(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  return osPort();
+}
+const handedOut = new Set<number>();
+
+function ephemeralRangeStart(): number {
+  try {
+    const start = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(start) && start > 0 ? start : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function osPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
