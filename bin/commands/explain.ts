@@ -1,7 +1,9 @@
 /**
- * `slo explain NAME [--slos DIR] [--json]`: what an SLO's error budget and burn-rate alerts mean
- * in time. Every number comes from `slos/burn-rate.ts`, the arithmetic the generated rules use,
- * so the explanation cannot drift from the alerts.
+ * `slo explain [NAME] [--slos DIR] [--env NAME|FILE] [--json]`: what an SLO's error budget and
+ * burn-rate alerts mean in time, and with `--env` what the alerts of the environment's layers (the
+ * platform's symptom alerts) do. Every number comes from `slos/burn-rate.ts` and
+ * `slos/alert-timing.ts`, or from the layer's own timing hook: the arithmetic the generated rules
+ * and scenarios use, so the explanation cannot drift from the alerts.
  */
 import {
   badEventsToFire,
@@ -19,15 +21,17 @@ import {
   type TimedAlert,
   type TimingOptions,
 } from '../../slos/alert-timing';
+import { layerAlertTimings, type LayerAlertTiming, type LayerTimingOptions } from '../../layers/layer';
 import { humanDuration, parseDuration } from '../../slos/duration';
 import { loadCatalog } from '../../slos/load';
 import { evaluationIntervalSeconds, type Slo, type SloCatalog } from '../../slos/model';
 import { parseCommandArgs } from '../args';
+import { engineInputs } from '../engine-inputs';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { DEFAULT_SLOS_DIR, render } from './validate';
 import { editDistance } from '../../slos/edit-distance';
 
-const HELP = `usage: slo explain NAME [--slos DIR] [--background RATIO] [--outage DURATION] [--json]
+const HELP = `usage: slo explain [NAME] [--slos DIR] [--env NAME|FILE] [--background RATIO] [--outage DURATION] [--json]
 
 Shows an SLO's error budget (as time and as a share of events), its burn-rate alerts (windows,
 factor, budget share, error-ratio threshold), how soon each alert catches a full outage and a burn
@@ -35,8 +39,15 @@ just above its own factor, the budget spent by then, and how soon it resets afte
 every alert the SLO's rules raise (page, ticket, budget, no-data), branch by branch: when it fires
 after a healthy history and after one at a background error ratio, and when it resolves after an
 outage, naming the branch that governs; Prometheus acts within one evaluation interval after.
+With --env, also the alerts the environment's platform layer adds (the symptom alerts): when each
+fires after its fault starts, when it resolves after the fault ends, the window it reads, and its
+echo bound (how long after a fault ends it may still start firing) — all of them without NAME,
+those that read the SLO with it.
   NAME                 service/name, or a bare SLO name when only one service has it
+                       (optional with --env)
   --slos DIR           spec directory (default: slos)
+  --env NAME|FILE      also explain the alerts of the environment's platform layer
+                       (environments/NAME.yaml or a file)
   --background RATIO   error ratio of the history before and after the outage, as a percentage of
                        events (0.2%) or a share of the error budget (0.1x)
                        (default: ${DEFAULT_BACKGROUND_BURN_RATE}x, a service spending a tenth of its budget)
@@ -120,6 +131,33 @@ export interface Explanation {
    * the reset time after the outage, naming the governing branch (slos/alert-timing.ts).
    */
   readonly alertRules: readonly TimedAlert[];
+  /** With `--env`: the alerts of each layer that read this SLO (layers/layer.ts, `alertTimings`). */
+  readonly layerAlerts?: readonly LayerAlerts[];
+}
+
+/** The timed alerts one layer adds. */
+export interface LayerAlerts {
+  /** Name of the layer (`platform`). */
+  readonly layer: string;
+  readonly alerts: readonly LayerAlertTiming[];
+}
+
+/** The layers' alerts explained without an SLO: the document `slo explain --env E --json` prints. */
+export interface LayerExplanation {
+  /** The environment, as given to `--env`. */
+  readonly environment: string;
+  /** What every time in `layerAlerts` assumes. */
+  readonly assumptions: {
+    /** The background as a share of each SLO's error budget; `null` when given as a ratio of events. */
+    readonly backgroundBurnRate: number | null;
+    /** The background as a ratio (0–1) of events, the same for every SLO; `null` when given as a share of the budget. */
+    readonly backgroundErrorRatio: number | null;
+    /** Length of the fault whose reset is computed. */
+    readonly outageSeconds: number;
+    /** Which of the two were defaults rather than flags. */
+    readonly defaults: { readonly background: boolean; readonly outage: boolean };
+  };
+  readonly layerAlerts: readonly LayerAlerts[];
 }
 
 /** What `slo explain` assumes beyond the SLO: `--background`, `--outage` and the evaluation interval. */
@@ -229,33 +267,37 @@ export function renderTimings(a: Explanation['assumptions'], errorBudget: number
     `alert timing, evaluating every ${humanDuration(a.evaluationIntervalSeconds)} (a server fires or resolves within ${humanDuration(a.evaluationIntervalSeconds)} after each time below):`,
     `  background: ${percent(a.backgroundErrorRatio)} of events failing (${roundSignificant(Number((a.backgroundErrorRatio / errorBudget).toPrecision(4)))}× the budget${dflt(a.defaults.background)}); outage: ${humanDuration(a.outageSeconds)}${a.defaults.outage ? ' (default)' : ''}`,
   ];
-  for (const t of alerts) {
-    const labels = Object.entries(t.labels).map(([k, v]) => `${k}="${v}"`);
-    const extras = [
-      ...(t.forSeconds > 0 ? [`for ${humanDuration(t.forSeconds)}`] : []),
-      ...(t.keepFiringForSeconds > 0 ? [`keep_firing_for ${humanDuration(t.keepFiringForSeconds)}`] : []),
-    ];
-    lines.push(
-      '',
-      `${t.kind}: ${t.alert}${labels.length > 0 ? `{${labels.join(', ')}}` : ''} (severity ${t.severity}${extras.map((x) => `, ${x}`).join('')})`,
-    );
-    if (t.note) lines.push(`  ${t.note}`);
-    const d = t.detection;
-    lines.push(
-      `  fires ${duration(d.healthySeconds)} into a full outage after a healthy history${governs(d.governingBranch, t)}; ` +
-        `${duration(d.atBackgroundSeconds)} after one at the background${governs(d.governingBranchAtBackground, t)}`,
-      t.reset.afterOutageSeconds === null
-        ? `  resolves: ${d.atBackgroundSeconds !== null && d.atBackgroundSeconds < a.outageSeconds ? 'never at this background' : `does not fire in a ${humanDuration(a.outageSeconds)} outage`}`
-        : `  resolves ${duration(t.reset.afterOutageSeconds)} after a ${humanDuration(a.outageSeconds)} outage ends${governs(t.reset.governingBranch, t, 'clears last')}`,
-    );
-    if (t.branches.length > 1) {
-      for (const b of t.branches) {
-        const reset =
-          b.resetAfterOutageSeconds === null ? 'does not clear (or never held)' : `clears ${duration(b.resetAfterOutageSeconds)} after it`;
-        lines.push(
-          `    ${b.branch}: holds after ${duration(b.detectionHealthySeconds)} (healthy), ${duration(b.detectionAtBackgroundSeconds)} (background); ${reset}`,
-        );
-      }
+  for (const t of alerts) lines.push('', ...renderTimedAlert(t, a.outageSeconds));
+  return lines;
+}
+
+/** One timed alert as text: its name and rule timing, its note, detection, reset and (with several) its branches. */
+export function renderTimedAlert(t: TimedAlert, outageSeconds: number): string[] {
+  const lines: string[] = [];
+  const labels = Object.entries(t.labels).map(([k, v]) => `${k}="${v}"`);
+  const extras = [
+    ...(t.forSeconds > 0 ? [`for ${humanDuration(t.forSeconds)}`] : []),
+    ...(t.keepFiringForSeconds > 0 ? [`keep_firing_for ${humanDuration(t.keepFiringForSeconds)}`] : []),
+  ];
+  lines.push(
+    `${t.kind}: ${t.alert}${labels.length > 0 ? `{${labels.join(', ')}}` : ''} (severity ${t.severity}${extras.map((x) => `, ${x}`).join('')})`,
+  );
+  if (t.note) lines.push(`  ${t.note}`);
+  const d = t.detection;
+  lines.push(
+    `  fires ${duration(d.healthySeconds)} into a full outage after a healthy history${governs(d.governingBranch, t)}; ` +
+      `${duration(d.atBackgroundSeconds)} after one at the background${governs(d.governingBranchAtBackground, t)}`,
+    t.reset.afterOutageSeconds === null
+      ? `  resolves: ${d.atBackgroundSeconds !== null && d.atBackgroundSeconds < outageSeconds ? 'never at this background' : `does not fire in a ${humanDuration(outageSeconds)} outage`}`
+      : `  resolves ${duration(t.reset.afterOutageSeconds)} after a ${humanDuration(outageSeconds)} outage ends${governs(t.reset.governingBranch, t, 'clears last')}`,
+  );
+  if (t.branches.length > 1) {
+    for (const b of t.branches) {
+      const reset =
+        b.resetAfterOutageSeconds === null ? 'does not clear (or never held)' : `clears ${duration(b.resetAfterOutageSeconds)} after it`;
+      lines.push(
+        `    ${b.branch}: holds after ${duration(b.detectionHealthySeconds)} (healthy), ${duration(b.detectionAtBackgroundSeconds)} (background); ${reset}`,
+      );
     }
   }
   return lines;
@@ -266,16 +308,74 @@ function governs(branch: string | null, t: TimedAlert, what = 'fires first'): st
   return ` (${branch} governs: it ${what})`;
 }
 
-/** Parses `--background`: a percentage of events (`0.2%`) or a share of the error budget (`0.1x`). */
-export function parseBackground(text: string, errorBudget: number): number {
+/** A `--background` as given: a ratio of events, or a share of each SLO's error budget. */
+export type Background = { readonly errorRatio: number } | { readonly burnRate: number };
+
+/** Parses `--background` without an SLO: a percentage of events (`0.2%`) or a share of the error budget (`0.1x`). */
+export function parseBackgroundSpec(text: string): Background {
   const m = /^(\d+(?:\.\d+)?)(%|x)$/.exec(text.trim());
   const value = m ? Number(m[1]) : NaN;
-  const ratio = m?.[2] === '%' ? value / 100 : value * errorBudget;
-  if (!m || !(ratio < 1))
+  if (!m || (m[2] === '%' && !(value < 100)))
+    throw new UsageError(
+      `--background must be a percentage of events such as 0.2% or a share of the error budget such as 0.1x, below 100 %; got "${text}"`,
+    );
+  return m[2] === '%' ? { errorRatio: roundSignificant(value / 100) } : { burnRate: value };
+}
+
+/** The background error ratio of an SLO with `errorBudget` under `background`; throws when it reaches 100 %. */
+export function backgroundRatio(background: Background, errorBudget: number, text: string): number {
+  const ratio = 'errorRatio' in background ? background.errorRatio : background.burnRate * errorBudget;
+  if (!(ratio < 1))
     throw new UsageError(
       `--background must be a percentage of events such as 0.2% or a share of the error budget such as 0.1x, below 100 %; got "${text}"`,
     );
   return roundSignificant(ratio);
+}
+
+/** Parses `--background`: a percentage of events (`0.2%`) or a share of the error budget (`0.1x`). */
+export function parseBackground(text: string, errorBudget: number): number {
+  return backgroundRatio(parseBackgroundSpec(text), errorBudget, text);
+}
+
+/**
+ * The timing options of the layers' alerts: the background as given (a ratio of events, or a share
+ * of each SLO's budget; default {@link DEFAULT_BACKGROUND_BURN_RATE}× the budget) and the outage.
+ */
+export function layerTimingOptions(background: string | undefined, outageSeconds: number): LayerTimingOptions {
+  const spec = background === undefined ? { burnRate: DEFAULT_BACKGROUND_BURN_RATE } : parseBackgroundSpec(background);
+  return { backgroundErrorRatio: (errorBudget) => backgroundRatio(spec, errorBudget, background ?? ''), outageSeconds };
+}
+
+/** The text form of the layers' alerts: a header with the assumptions, then one block per alert. */
+export function renderLayerAlerts(
+  layers: readonly LayerAlerts[],
+  a: {
+    readonly background: string;
+    readonly outageSeconds: number;
+    readonly defaults: { readonly background: boolean; readonly outage: boolean };
+  },
+): string[] {
+  const lines: string[] = [];
+  for (const l of layers) {
+    const intervals = [...new Set(l.alerts.map((t) => t.evaluationIntervalSeconds))].map((s) => humanDuration(s));
+    lines.push(
+      `alerts of the ${l.layer} layer, evaluating every ${intervals.join(' or ')} (a server sees each change at the next scrape and fires or resolves within one evaluation after each time below):`,
+      `  background: ${a.background}${a.defaults.background ? ' (default)' : ''}; fault: ${humanDuration(a.outageSeconds)}${a.defaults.outage ? ' (default)' : ''}`,
+    );
+    if (l.alerts.length === 0) lines.push('  none reads this slo');
+    for (const t of l.alerts) {
+      lines.push('', ...renderTimedAlert(t, a.outageSeconds));
+      const window = t.windowSeconds === null ? 'its newest samples' : `the last ${duration(t.windowSeconds)}`;
+      lines.push(
+        t.echoSeconds > 0
+          ? `  echo bound: it reads ${window} under a ${humanDuration(t.forSeconds)} hold, so it may still start firing up to ${duration(t.echoSeconds)} after a fault ends` +
+              (t.echoSeconds > t.evaluationIntervalSeconds ? ' (more than one evaluation: its description says so)' : '')
+          : `  echo bound: none, it reads ${window} and fires only while they show the fault`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.slice(0, -1);
 }
 
 /** Parses `--outage`: a positive duration such as `50m` or `2h`. */
@@ -294,7 +394,13 @@ export function parseOutage(text: string): number {
 export function explain(args: string[], io: CliIo): number {
   const { values, positionals } = parseCommandArgs(
     args,
-    { slos: { type: 'string' }, json: { type: 'boolean' }, background: { type: 'string' }, outage: { type: 'string' } },
+    {
+      slos: { type: 'string' },
+      env: { type: 'string' },
+      json: { type: 'boolean' },
+      background: { type: 'string' },
+      outage: { type: 'string' },
+    },
     1,
   );
   if (values.help) {
@@ -302,22 +408,68 @@ export function explain(args: string[], io: CliIo): number {
     return EXIT.ok;
   }
   const ref = positionals[0];
-  if (!ref) throw new UsageError('NAME is required: an SLO as service/name or a unique bare name');
+  if (!ref && values.env === undefined) throw new UsageError('NAME is required: an SLO as service/name or a unique bare name');
+  const outageSeconds = values.outage === undefined ? undefined : parseOutage(values.outage);
+  // parsed before anything is loaded, so a bad value is a usage error whatever else is wrong
+  const layerOptions = layerTimingOptions(values.background, outageSeconds ?? DEFAULT_OUTAGE_SECONDS);
   const { catalog, problems } = loadCatalog({ slosDir: values.slos ?? DEFAULT_SLOS_DIR });
   if (!catalog) {
     io.err(render('text', problems, 0));
     return EXIT.invalid;
+  }
+  let layers: LayerAlerts[] | undefined;
+  if (values.env !== undefined) {
+    const resolved = engineInputs({ env: values.env }, catalog);
+    if (!resolved.inputs) {
+      io.err(render('text', resolved.problems, 0));
+      return EXIT.invalid;
+    }
+    layers = layerAlertTimings(resolved.inputs, layerOptions);
+  }
+  const background = {
+    background:
+      values.background === undefined
+        ? `${DEFAULT_BACKGROUND_BURN_RATE}× each slo's error budget`
+        : values.background.trim().endsWith('%')
+          ? `${values.background.trim()} of events`
+          : `${values.background.trim().slice(0, -1)}× each slo's error budget`,
+    outageSeconds: outageSeconds ?? DEFAULT_OUTAGE_SECONDS,
+    defaults: { background: values.background === undefined, outage: outageSeconds === undefined },
+  };
+  if (!ref) {
+    const spec = values.background === undefined ? { burnRate: DEFAULT_BACKGROUND_BURN_RATE } : parseBackgroundSpec(values.background);
+    const explanation: LayerExplanation = {
+      environment: values.env!,
+      assumptions: {
+        backgroundBurnRate: 'burnRate' in spec ? spec.burnRate : null,
+        backgroundErrorRatio: 'errorRatio' in spec ? spec.errorRatio : null,
+        outageSeconds: background.outageSeconds,
+        defaults: background.defaults,
+      },
+      layerAlerts: layers!,
+    };
+    io.out(values.json ? JSON.stringify(explanation, null, 2) : renderLayerAlerts(layers!, background).join('\n'));
+    return EXIT.ok;
   }
   const found = resolve(catalog, ref);
   if ('error' in found) {
     io.err(`slo explain: ${found.error}`);
     return EXIT.invalid;
   }
-  const explanation = explainSlo(found.slo, {
-    ...(values.background === undefined ? {} : { backgroundErrorRatio: parseBackground(values.background, found.slo.errorBudget) }),
-    ...(values.outage === undefined ? {} : { outageSeconds: parseOutage(values.outage) }),
-  });
-  io.out(values.json ? JSON.stringify(explanation, null, 2) : renderExplanation(explanation));
+  const slo = found.slo;
+  const explanation: Explanation = {
+    ...explainSlo(slo, {
+      ...(values.background === undefined ? {} : { backgroundErrorRatio: parseBackground(values.background, slo.errorBudget) }),
+      ...(outageSeconds === undefined ? {} : { outageSeconds }),
+    }),
+    ...(layers ? { layerAlerts: layers.map((l) => ({ layer: l.layer, alerts: l.alerts.filter((t) => t.slo === slo.id) })) } : {}),
+  };
+  const text = () =>
+    [
+      renderExplanation(explanation),
+      ...(explanation.layerAlerts ? ['', ...renderLayerAlerts(explanation.layerAlerts, background)] : []),
+    ].join('\n');
+  io.out(values.json ? JSON.stringify(explanation, null, 2) : text());
   return EXIT.ok;
 }
 
