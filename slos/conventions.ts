@@ -3,6 +3,7 @@
  * dashboard UIDs. Output is deterministic: no randomness, no timestamps.
  */
 import { createHash } from 'node:crypto';
+import { boundedMemo } from './memo';
 
 /** Label keys this package adds to generated series and alerts. */
 export const LABEL = Object.freeze({
@@ -69,6 +70,13 @@ export function budgetAlertName(alertName: string): string {
  * (Grafana's limit), the same on every run.
  */
 export function dashboardUid(name: string): string {
+  return uids(name, () => hashedUid(name));
+}
+
+/** UIDs by name: every alert of every SLO links the same few dashboards, and a SHA-256 per link adds up. */
+const uids = boundedMemo<string>(4096);
+
+function hashedUid(name: string): string {
   const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')

@@ -6,6 +6,7 @@
 import { errorRatioRecord } from '../../slos/conventions';
 import { parseDuration } from '../../slos/duration';
 import { formatLe, serviceEvaluationInterval, type Slo } from '../../slos/model';
+import { boundedMemo } from '../../slos/memo';
 import { equalityMatchers, expandingNotation, seriesSelector } from './private/series';
 import { expandTemplate } from './private/template';
 import { ratioAfter, windowedAverage, type Timeline } from './private/timeline';
@@ -71,33 +72,47 @@ export function sliInputs(
   alsoWindows: readonly string[] = [],
 ): InputSeries[] {
   const steps = Math.ceil(untilSeconds / intervalSeconds);
-  const times = Array.from({ length: steps + 1 }, (_, k) => k * intervalSeconds);
   const matchers = slo.sli.kind === 'latency' ? equalityMatchers(slo.sli.selector) : undefined;
+  const shape = `${timelineKey(tl)}|${intervalSeconds}|${steps}`;
   if (slo.sli.kind === 'latency' && matchers) {
-    let bad = 0;
-    const count: number[] = [];
-    const bucket: number[] = [];
-    times.forEach((t, k) => {
-      if (k > 0) bad += Math.round(ratioAfter(tl, t - intervalSeconds) * EVENTS_PER_SAMPLE);
-      count.push(COUNTER_BASE + k * EVENTS_PER_SAMPLE);
-      bucket.push(COUNTER_BASE + k * EVENTS_PER_SAMPLE - bad);
+    const [count, bucket] = sampleMemo(`histogram|${shape}`, () => {
+      let bad = 0;
+      const count: number[] = [];
+      const bucket: number[] = [];
+      for (let k = 0; k <= steps; k++) {
+        if (k > 0) bad += Math.round(ratioAfter(tl, (k - 1) * intervalSeconds) * EVENTS_PER_SAMPLE);
+        count.push(COUNTER_BASE + k * EVENTS_PER_SAMPLE);
+        bucket.push(COUNTER_BASE + k * EVENTS_PER_SAMPLE - bad);
+      }
+      return [expandingNotation(count), expandingNotation(bucket)];
     });
     return [
-      { series: seriesSelector(`${slo.sli.histogram}_count`, matchers), values: expandingNotation(count) },
+      { series: seriesSelector(`${slo.sli.histogram}_count`, matchers), values: count },
       {
         series: seriesSelector(`${slo.sli.histogram}_bucket`, { ...matchers, le: formatLe(slo.sli.thresholdSeconds) }),
-        values: expandingNotation(bucket),
+        values: bucket,
       },
     ];
   }
   const labels = sloSeriesLabels(slo);
   return [...new Set([...recordedWindows(slo), ...alsoWindows])].map((w) => {
     const seconds = parseDuration(w);
-    return {
-      series: seriesSelector(errorRatioRecord(w), labels),
-      values: expandingNotation(times.map((t) => windowedAverage(tl, t, seconds))),
-    };
+    const [values] = sampleMemo(`ratio|${seconds}|${shape}`, () => [
+      expandingNotation(Array.from({ length: steps + 1 }, (_, k) => windowedAverage(tl, k * intervalSeconds, seconds))),
+    ]);
+    return { series: seriesSelector(errorRatioRecord(w), labels), values };
   });
+}
+
+/**
+ * Sample series by timeline, window and length: SLOs that share an objective and windows share
+ * their scenarios' series, which cost more to compute than to look up.
+ */
+const sampleMemo = boundedMemo<readonly string[]>(4096);
+
+/** A timeline as a key: its segments' starts and ratios (String of a number round-trips exactly). */
+function timelineKey(tl: Timeline): string {
+  return tl.map((s) => `${s.startSeconds}:${s.ratio}`).join(',');
 }
 
 /** The alert promtool should report for `rule` on a series with `seriesLabels` and `value`. */

@@ -12,6 +12,7 @@
  * the error selector. Other SLIs (raw ratios, arbitrary PromQL) get no expression scenario.
  */
 import { errorRatioRecord } from '../../slos/conventions';
+import { boundedMemo } from '../../slos/memo';
 import { formatDuration, parseDuration } from '../../slos/duration';
 import { formatLe, prometheus3Le, type LatencySli, type RatioSli, type Slo } from '../../slos/model';
 import { matcherMatches, vectorSelectors, type SelectorUse } from '../../slos/promql';
@@ -79,8 +80,11 @@ const NO_SERIES: SliCase = { title: 'no series at all', badShare: 0, events: 0, 
 
 /** A counter that grows by `perStep` every sample interval, as expanding notation. */
 function counter(perStep: number, samples: number): string {
-  return expandingNotation(Array.from({ length: samples }, (_, k) => COUNTER_BASE + k * perStep));
+  return counters(`${perStep}|${samples}`, () => expandingNotation(Array.from({ length: samples }, (_, k) => COUNTER_BASE + k * perStep)));
 }
+
+/** Counters by rate and length: every SLI's cases repeat the same few. */
+const counters = boundedMemo<string>(1024);
 
 /** Raw histogram series of a latency SLI: `_count`, the threshold bucket, the next declared bucket and `+Inf`. */
 function histogramSynthesizer(sli: LatencySli): Synthesizer | undefined {

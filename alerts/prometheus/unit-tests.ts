@@ -401,17 +401,32 @@ export function promtoolTestFile(
   };
 }
 
+/** sliSelectors of each SLO, parsed once: packing asks for every SLO of a bin again. */
+const SLI_SELECTORS = new WeakMap<Slo, readonly SelectorUse[]>();
+
 /** Every vector selector an SLO's rules read (its error ratio and its total). */
-function sliSelectors(slo: Slo): SelectorUse[] {
-  const exprs = [errorRatioQuery(slo.sli, '5m'), totalEventsQuery(slo.sli, '5m') ?? ''].filter(Boolean);
-  return exprs.flatMap((e) => vectorSelectors(e));
+function sliSelectors(slo: Slo): readonly SelectorUse[] {
+  let selectors = SLI_SELECTORS.get(slo);
+  if (!selectors) {
+    const exprs = [errorRatioQuery(slo.sli, '5m'), totalEventsQuery(slo.sli, '5m') ?? ''].filter(Boolean);
+    SLI_SELECTORS.set(slo, (selectors = exprs.flatMap((e) => vectorSelectors(e))));
+  }
+  return selectors;
 }
 
-/** True when an input series (`name{a="1"}`) matches a selector. */
-function seriesMatches(series: string, sel: SelectorUse): boolean {
+/** An input series' metric name and labels; no labels when its selector is not equality-only. */
+interface ParsedSeries {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>> | undefined;
+}
+
+function parseSeries(series: string): ParsedSeries {
   const open = series.indexOf('{');
-  const name = series.slice(0, open);
-  const labels = equalityMatchers(series.slice(open + 1, -1));
+  return { name: series.slice(0, open), labels: equalityMatchers(series.slice(open + 1, -1)) };
+}
+
+/** True when an input series matches a selector. */
+function seriesMatches({ name, labels }: ParsedSeries, sel: SelectorUse): boolean {
   if (!labels || (sel.metric !== '' && sel.metric !== name)) return false;
   return sel.matchers.every((m) => matcherMatches(m, m.name === '__name__' ? name : (labels[m.name] ?? '')));
 }
@@ -426,6 +441,13 @@ function packExpressionTests(perSlo: readonly { slo: Slo; groups: readonly TestG
   const bins: { slos: Slo[]; groups: TestGroup[] }[][] = [];
   const out: TestGroup[] = [];
   const depth = Math.max(0, ...perSlo.map((p) => p.groups.length));
+  // each group's input series parsed once: packing compares every group of a bin with every SLO
+  const parsed = new Map<TestGroup, ParsedSeries[]>();
+  const inputsOf = (g: TestGroup) => {
+    let series = parsed.get(g);
+    if (!series) parsed.set(g, (series = g.input_series.map((i) => parseSeries(i.series))));
+    return series;
+  };
   for (let k = 0; k < depth; k++) {
     const bucket: { slos: Slo[]; groups: TestGroup[] }[] = [];
     for (const { slo, groups } of perSlo) {
@@ -435,8 +457,8 @@ function packExpressionTests(perSlo: readonly { slo: Slo; groups: readonly TestG
       const bin = bucket.find(
         (b) =>
           b.groups[0]!.interval === g.interval &&
-          !b.groups.some((o) => o.input_series.some((i) => reads.some((sel) => seriesMatches(i.series, sel)))) &&
-          !b.slos.some((o) => g.input_series.some((i) => sliSelectors(o).some((sel) => seriesMatches(i.series, sel)))),
+          !b.groups.some((o) => inputsOf(o).some((i) => reads.some((sel) => seriesMatches(i, sel)))) &&
+          !b.slos.some((o) => inputsOf(g).some((i) => sliSelectors(o).some((sel) => seriesMatches(i, sel)))),
       );
       if (bin) {
         bin.slos.push(slo);

@@ -3,8 +3,13 @@
 /** A number as promtool reads it: plain decimal, no exponent, no float noise. */
 export function formatSample(x: number): string {
   if (Number.isInteger(x)) return String(x);
-  const fixed = x.toFixed(12).replace(/0+$/, '').replace(/\.$/, '');
-  return fixed === '-0' ? '0' : fixed;
+  // toFixed(12) without its trailing zeros and then a trailing point (a loop: regexes cost more here)
+  const fixed = x.toFixed(12);
+  let end = fixed.length;
+  while (fixed.charCodeAt(end - 1) === 48) end--;
+  if (fixed.charCodeAt(end - 1) === 46) end--;
+  const out = fixed.slice(0, end);
+  return out === '-0' ? '0' : out;
 }
 
 /**

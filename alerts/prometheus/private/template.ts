@@ -3,17 +3,47 @@
  * promtool tests can state the exact annotations promtool will render. Anything else throws:
  * a new template form must be taught here first.
  */
+import { boundedMemo } from '../../../slos/memo';
 
 /** `{{ $labels.x }}`, `{{ $value }}` and `{{ printf "%.Nf" $value }}`. */
 export function expandTemplate(text: string, labels: Readonly<Record<string, string>>, value: number | undefined): string {
-  return text.replace(/\{\{\s*(.*?)\s*\}\}/g, (_, inner: string) => {
+  let out = '';
+  for (const part of compiled(text, () => compile(text))) {
+    if (typeof part === 'string') out += part;
+    else if ('label' in part) out += labels[part.label] ?? '<no value>';
+    else if ('unsupported' in part) throw new Error(`template form not supported by the test generator: {{ ${part.unsupported} }}`);
+    else if (part.decimals === undefined) out += goDefault(need(value, part.inner));
+    else out += need(value, part.inner).toFixed(part.decimals);
+  }
+  return out;
+}
+
+/** A piece of a template: literal text, a label, the value (printed with `decimals`, or Go's default), or a form this file cannot expand. */
+type TemplatePart =
+  | string
+  | { readonly label: string }
+  | { readonly inner: string; readonly decimals: number | undefined }
+  | { readonly unsupported: string };
+
+/** Templates split into parts once: every assertion of every scenario expands the same few annotations. */
+const compiled = boundedMemo<readonly TemplatePart[]>(4096);
+
+function compile(text: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/\{\{\s*(.*?)\s*\}\}/g)) {
+    const inner = m[1]!;
+    parts.push(text.slice(last, m.index));
+    last = m.index + m[0].length;
     const label = /^\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)$/.exec(inner);
-    if (label) return labels[label[1]!] ?? '<no value>';
-    if (inner === '$value') return goDefault(need(value, inner));
     const printf = /^printf "%\.(\d)f" \$value$/.exec(inner);
-    if (printf) return need(value, inner).toFixed(Number(printf[1]));
-    throw new Error(`template form not supported by the test generator: {{ ${inner} }}`);
-  });
+    if (label) parts.push({ label: label[1]! });
+    else if (inner === '$value') parts.push({ inner, decimals: undefined });
+    else if (printf) parts.push({ inner, decimals: Number(printf[1]) });
+    else parts.push({ unsupported: inner });
+  }
+  parts.push(text.slice(last));
+  return parts;
 }
 
 /** True when `printf "%.Nf"` of `value` sits so close to a rounding tie that Go and JS could differ. */
@@ -23,9 +53,12 @@ export function nearRoundingTie(value: number, decimals: number): boolean {
 }
 
 /** The decimals of every `printf "%.Nf" $value` in `text`. */
-export function printfDecimals(text: string): number[] {
-  return [...text.matchAll(/printf "%\.(\d)f" \$value/g)].map((m) => Number(m[1]));
+export function printfDecimals(text: string): readonly number[] {
+  return decimalsOf(text, () => [...text.matchAll(/printf "%\.(\d)f" \$value/g)].map((m) => Number(m[1])));
 }
+
+/** printfDecimals by text: asked again for every predicted alert value. */
+const decimalsOf = boundedMemo<readonly number[]>(4096);
 
 function need(value: number | undefined, what: string): number {
   if (value === undefined) throw new Error(`{{ ${what} }} needs the alert value`);

@@ -47,6 +47,16 @@ describe('expanding notation', () => {
     expect([formatSample(0.1 + 0.2), formatSample(1e-7), formatSample(3)]).toEqual(['0.3', '0.0000001', '3']);
   });
 
+  test.each([
+    [-0.25, '-0.25'],
+    [-1e-13, '0'],
+    [0.5 - 1e-13, '0.5'],
+    [10.000000000001, '10.000000000001'],
+    [-2.5e-7, '-0.00000025'],
+  ])('%p is written %p (trailing zeros and point dropped, negative zero as 0)', (x, expected) => {
+    expect(formatSample(x)).toBe(expected);
+  });
+
   test('series selectors sort their labels', () => {
     expect(seriesSelector('m', { b: '2', a: 'x"y' })).toBe('m{a="x\\"y", b="2"}');
   });
@@ -66,6 +76,21 @@ describe('annotation templates', () => {
     expect(expandTemplate('{{ $labels.slo }} at {{ printf "%.1f" $value }}x, {{ $value }}', { slo: 'availability' }, 14.44)).toBe(
       'availability at 14.4x, 14.44',
     );
+  });
+
+  test("one template expands for each alert with that alert's labels and value", () => {
+    // given: the same annotation text, as every assertion of a scenario expands it
+    const text = '{{ $labels.slo }} of {{ $labels.service }} burns {{ printf "%.2f" $value }}x';
+    // when / then
+    expect([
+      expandTemplate(text, { slo: 'a', service: 'api' }, 1),
+      expandTemplate(text, { slo: 'b' }, 2.345),
+      expandTemplate(text, { slo: 'a', service: 'api' }, 14.4),
+    ]).toEqual(['a of api burns 1.00x', 'b of <no value> burns 2.35x', 'a of api burns 14.40x']);
+  });
+
+  test('rejects a value template without the alert value', () => {
+    expect(() => expandTemplate('at {{ $value }}', {}, undefined)).toThrow('{{ $value }} needs the alert value');
   });
 
   test('rejects a template form the test generator does not know', () => {
