@@ -155,9 +155,13 @@ export function checkOutputDir(outDir: string, options: OutputOptions): void {
  * Writes `artifacts` to `outDir` as one unit, following the module comment's policy. Throws
  * `UsageError` when refused (nothing written) and `OutputBusyError` when another run holds the
  * directory too long.
+ *
+ * Artifacts are written to the staging directory as the iterable yields them, so a caller that
+ * renders them one at a time never holds the whole output (420 MB at 10,000 SLOs). Whatever stops
+ * the run before the commit (a refusal found while staging, a rendering error) discards the staging
+ * directory: DIR keeps its complete old output.
  */
-export function writeGeneratedOutput(outDir: string, artifacts: readonly Artifact[], options: OutputOptions): OutputResult {
-  checkPaths(artifacts);
+export function writeGeneratedOutput(outDir: string, artifacts: Iterable<Artifact>, options: OutputOptions): OutputResult {
   checkOutputDir(outDir, options);
   const dir = realPath(outDir);
   mkdirSync(dir, { recursive: true });
@@ -169,8 +173,8 @@ export function writeGeneratedOutput(outDir: string, artifacts: readonly Artifac
     // Checked again under the lock: a run that finished meanwhile may have changed DIR.
     checkOutputDir(outDir, options);
     const old = readManifest(dir, outDir) ?? { files: {} };
-    const plan = planSwap(dir, outDir, old.files, artifacts, options.adopt ?? false);
-    stage(dir, artifacts, step);
+    const written = stage(dir, outDir, artifacts, old.files, options.adopt ?? false, step);
+    const plan = planStale(dir, old.files, written);
     step('staged');
     renameSync(join(dir, STAGING_DIR), join(dir, COMMIT_DIR));
     fsyncDir(dir);
@@ -178,7 +182,7 @@ export function writeGeneratedOutput(outDir: string, artifacts: readonly Artifac
     rollForward(dir, step);
     notes.push(...plan.kept.map((p) => `kept ${join(outDir, p)}: it is no longer generated, but was edited since slo generate wrote it`));
     const removed = plan.stale.length > 0 ? `; removed ${plan.stale.length} it wrote before and no longer generates` : '';
-    return { summary: `wrote ${artifacts.length} files to ${outDir}${removed}`, notes };
+    return { summary: `wrote ${written.size} files to ${outDir}${removed}`, notes };
   } finally {
     release();
   }
@@ -224,16 +228,12 @@ function isOwnName(name: string): boolean {
   return name === MANIFEST_FILE || name === STAGING_DIR || name === COMMIT_DIR || name === LOCK_FILE || name.startsWith(LOCK_TEMP_PREFIX);
 }
 
-/** Artifact paths stay inside DIR and never use the writer's own names. */
-function checkPaths(artifacts: readonly Artifact[]): void {
-  const seen = new Set<string>();
-  for (const { path } of artifacts) {
-    const parts = path.split('/');
-    if (path.startsWith('/') || path.includes('\\') || parts.some((p) => p === '' || p === '.' || p === '..') || isOwnName(parts[0]!))
-      throw new Error(`artifact path is not a plain relative path inside the output directory: ${path}`);
-    if (seen.has(path)) throw new Error(`two artifacts share the path ${path}`);
-    seen.add(path);
-  }
+/** An artifact path stays inside DIR, never uses the writer's own names, and is not written twice. */
+function checkPath(path: string, seen: ReadonlyMap<string, string>): void {
+  const parts = path.split('/');
+  if (path.startsWith('/') || path.includes('\\') || parts.some((p) => p === '' || p === '.' || p === '..') || isOwnName(parts[0]!))
+    throw new Error(`artifact path is not a plain relative path inside the output directory: ${path}`);
+  if (seen.has(path)) throw new Error(`two artifacts share the path ${path}`);
 }
 
 /** What the swap will delete, and the edited stale files it keeps. */
@@ -243,40 +243,31 @@ interface SwapPlan {
 }
 
 /**
- * Decides, before anything is written, that the swap destroys nothing it may not: refuses a
- * generated path held by a file slo generate did not write (or an edited one) unless adopting,
- * and by a directory or symbolic link always.
+ * Decides that writing `a` over DIR destroys nothing it may not: a generated path held by a file
+ * slo generate did not write (or an edited one) is a conflict, returned, unless adopting; by a
+ * directory or symbolic link it is refused at once.
  */
-function planSwap(
-  dir: string,
-  outDir: string,
-  written: Readonly<Record<string, string>>,
-  artifacts: readonly Artifact[],
-  adopt: boolean,
-): SwapPlan {
-  const conflicts: string[] = [];
-  for (const a of artifacts) {
-    const parts = a.path.split('/');
-    for (let i = 1; i <= parts.length; i++) {
-      const rel = parts.slice(0, i).join('/');
-      const stat = lstatOrUndefined(join(dir, rel));
-      if (!stat) break;
-      const isLeaf = i === parts.length;
-      if (stat.isSymbolicLink() || (isLeaf ? !stat.isFile() : !stat.isDirectory()))
-        throw new UsageError(
-          `--out ${outDir}: refusing to replace ${join(outDir, rel)}, a ${stat.isSymbolicLink() ? 'symbolic link' : isLeaf ? 'directory' : 'file'} where slo generate writes ${isLeaf ? 'a file' : 'a directory'}; move it away`,
-        );
-      if (!isLeaf) continue;
-      const onDisk = hashOf(readFileSync(join(dir, rel)));
-      if (onDisk === hashOf(a.content) || onDisk === written[a.path] || adopt) continue;
-      conflicts.push(`${a.path} (${written[a.path] ? 'edited since slo generate wrote it' : 'not written by slo generate'})`);
-    }
+function conflictOf(dir: string, outDir: string, written: Readonly<Record<string, string>>, a: Artifact, hash: string, adopt: boolean) {
+  const parts = a.path.split('/');
+  for (let i = 1; i <= parts.length; i++) {
+    const rel = parts.slice(0, i).join('/');
+    const stat = lstatOrUndefined(join(dir, rel));
+    if (!stat) return undefined;
+    const isLeaf = i === parts.length;
+    if (stat.isSymbolicLink() || (isLeaf ? !stat.isFile() : !stat.isDirectory()))
+      throw new UsageError(
+        `--out ${outDir}: refusing to replace ${join(outDir, rel)}, a ${stat.isSymbolicLink() ? 'symbolic link' : isLeaf ? 'directory' : 'file'} where slo generate writes ${isLeaf ? 'a file' : 'a directory'}; move it away`,
+      );
+    if (!isLeaf) continue;
+    const onDisk = hashOf(readFileSync(join(dir, rel)));
+    if (onDisk === hash || onDisk === written[a.path] || adopt) return undefined;
+    return `${a.path} (${written[a.path] ? 'edited since slo generate wrote it' : 'not written by slo generate'})`;
   }
-  if (conflicts.length > 0)
-    throw new UsageError(
-      `--out ${outDir}: refusing to overwrite ${conflicts.join(', ')}; move ${conflicts.length === 1 ? 'it' : 'them'} away, or pass --adopt to overwrite`,
-    );
-  const generated = new Set(artifacts.map((a) => a.path));
+  return undefined;
+}
+
+/** The files of the old manifest that the new generation no longer writes: deleted when unchanged, kept when edited. */
+function planStale(dir: string, written: Readonly<Record<string, string>>, generated: ReadonlyMap<string, string>): SwapPlan {
   const stale: string[] = [];
   const kept: string[] = [];
   for (const [path, hash] of Object.entries(written)) {
@@ -292,23 +283,56 @@ function deletable(dir: string, path: string, hash: string): boolean {
   return !!stat && stat.isFile() && hashOf(readFileSync(join(dir, path))) === hash;
 }
 
-/** Writes the new generation and its manifest to the staging directory, every byte fsynced. */
-function stage(dir: string, artifacts: readonly Artifact[], step: (name: string) => void): void {
+/**
+ * Writes the new generation and its manifest to the staging directory, every byte fsynced, as the
+ * artifacts come. Returns each path with its hash. A generated path that would overwrite a file it
+ * may not is refused once every artifact was seen (naming them all); on any failure the staging
+ * directory is removed, so only a kill leaves it behind (for the next run's recovery).
+ */
+function stage(
+  dir: string,
+  outDir: string,
+  artifacts: Iterable<Artifact>,
+  old: Readonly<Record<string, string>>,
+  adopt: boolean,
+  step: (name: string) => void,
+): ReadonlyMap<string, string> {
   const staging = join(dir, STAGING_DIR);
   const dirs = new Set<string>([staging]);
+  const files = new Map<string, string>();
+  const conflicts: string[] = [];
   mkdirSync(staging);
-  artifacts.forEach((a, i) => {
-    step(`stage-${i + 1}`);
-    const file = join(staging, a.path);
-    mkdirSync(dirname(file), { recursive: true });
-    for (let d = dirname(file); d !== staging; d = dirname(d)) dirs.add(d);
-    writeDurably(file, a.content);
-  });
-  const files: Record<string, string> = {};
-  for (const a of [...artifacts].sort((x, y) => (x.path < y.path ? -1 : 1))) files[a.path] = hashOf(a.content);
-  const manifest: OutputManifest = { generator: GENERATOR, version, format: MANIFEST_FORMAT, files };
-  writeDurably(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-  for (const d of dirs) fsyncDir(d);
+  try {
+    let i = 0;
+    for (const a of artifacts) {
+      checkPath(a.path, files);
+      const hash = hashOf(a.content);
+      const conflict = conflictOf(dir, outDir, old, a, hash, adopt);
+      if (conflict) conflicts.push(conflict);
+      files.set(a.path, hash);
+      step(`stage-${++i}`);
+      const file = join(staging, a.path);
+      const parent = dirname(file);
+      if (!dirs.has(parent)) {
+        mkdirSync(parent, { recursive: true });
+        for (let d = parent; d !== staging; d = dirname(d)) dirs.add(d);
+      }
+      writeDurably(file, a.content);
+    }
+    if (conflicts.length > 0)
+      throw new UsageError(
+        `--out ${outDir}: refusing to overwrite ${conflicts.join(', ')}; move ${conflicts.length === 1 ? 'it' : 'them'} away, or pass --adopt to overwrite`,
+      );
+    const sorted = Object.fromEntries([...files].sort(([x], [y]) => (x < y ? -1 : 1)));
+    const manifest: OutputManifest = { generator: GENERATOR, version, format: MANIFEST_FORMAT, files: sorted };
+    writeDurably(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    for (const d of dirs) fsyncDir(d);
+    return files;
+  } catch (e) {
+    // cleanup of our own half-written staging directory; the error still stops the run
+    rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { Artifact } from '../slos/artifact';
 import type { SloCatalog } from '../slos/model';
 import { NO_DASHBOARD_LAYERS, type DashboardInputs } from './layer';
-import { renderDashboards } from './render';
+import { eachDashboard } from './render';
 
 /** Directory of the dashboard files inside the output directory. */
 export const GRAFANA_DIR = 'grafana';
@@ -35,8 +35,11 @@ function sortKeys(value: unknown): unknown {
  * keeps large catalogs fast; the tests check the output equals `stableJson`.
  */
 export function grafanaArtifacts(catalog: SloCatalog, inputs: DashboardInputs = NO_DASHBOARD_LAYERS): Artifact[] {
-  return renderDashboards(catalog, inputs).map((d) => ({
-    path: `${GRAFANA_DIR}/${d.uid}.json`,
-    content: `${JSON.stringify(d.json, null, 2)}\n`,
-  }));
+  return [...eachGrafanaArtifact(catalog, inputs)];
+}
+
+/** grafanaArtifacts one dashboard at a time, rendered as they are taken. */
+export function* eachGrafanaArtifact(catalog: SloCatalog, inputs: DashboardInputs = NO_DASHBOARD_LAYERS): Generator<Artifact> {
+  for (const d of eachDashboard(catalog, inputs))
+    yield { path: `${GRAFANA_DIR}/${d.uid}.json`, content: `${JSON.stringify(d.json, null, 2)}\n` };
 }

@@ -16,7 +16,13 @@ export interface RenderedDashboard {
 
 /** Every dashboard with the provenance of its thresholds (for tests and checks). */
 export function buildDashboards(catalog: SloCatalog, inputs: DashboardInputs = NO_DASHBOARD_LAYERS): BuiltDashboard[] {
-  return [...catalog.services.map((service) => goldenSignalsDashboard(catalog, service, inputs)), sloDashboard(catalog)];
+  return [...eachDashboard(catalog, inputs)];
+}
+
+/** buildDashboards one at a time, built as they are taken. */
+export function* eachDashboard(catalog: SloCatalog, inputs: DashboardInputs = NO_DASHBOARD_LAYERS): Generator<BuiltDashboard> {
+  for (const service of catalog.services) yield goldenSignalsDashboard(catalog, service, inputs);
+  yield sloDashboard(catalog);
 }
 
 /** All dashboards: one golden-signals dashboard per service and the SLO dashboard. */

@@ -9,10 +9,10 @@
  * Modelled on Sloth's ordered SLO processors (its plugins run after the built-in SLI and alert
  * rules) and on kubernetes-mixin's `_config`: the engine never knows who extends it.
  */
-import { prometheusArtifacts } from '../alerts/prometheus/artifacts';
+import { eachPrometheusArtifact } from '../alerts/prometheus/artifacts';
 import type { RuleLayer } from '../alerts/prometheus/layer';
 import type { AlertLinks } from '../alerts/prometheus/policy';
-import { grafanaArtifacts } from '../dashboards/artifacts';
+import { eachGrafanaArtifact } from '../dashboards/artifacts';
 import type { DashboardLayer } from '../dashboards/layer';
 import type { TimedAlert } from '../slos/alert-timing';
 import type { Artifact } from '../slos/artifact';
@@ -78,7 +78,13 @@ export const ENGINE_ALONE: EngineInputs = Object.freeze({ links: Object.freeze({
 
 /** Every file `slo generate` writes: Prometheus rules and tests, then the dashboards. */
 export function engineArtifacts(catalog: SloCatalog, inputs: EngineInputs = ENGINE_ALONE): Artifact[] {
-  return [...prometheusArtifacts(catalog, inputs), ...grafanaArtifacts(catalog, inputs)];
+  return [...eachEngineArtifact(catalog, inputs)];
+}
+
+/** engineArtifacts one file at a time, rendered as they are taken: `slo generate` writes each before rendering the next. */
+export function* eachEngineArtifact(catalog: SloCatalog, inputs: EngineInputs = ENGINE_ALONE): Generator<Artifact> {
+  yield* eachPrometheusArtifact(catalog, inputs);
+  yield* eachGrafanaArtifact(catalog, inputs);
 }
 
 /**

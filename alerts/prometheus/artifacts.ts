@@ -36,7 +36,12 @@ export function serviceRuleFile(catalog: SloCatalog, service: string, inputs: Ru
 
 /** `prometheus/<service>.rules.yaml` and `prometheus/<service>.test.yaml` for every service. */
 export function prometheusArtifacts(catalog: SloCatalog, inputs: RuleInputs = ENGINE_ONLY): Artifact[] {
-  return catalog.services.flatMap((service) => {
+  return [...eachPrometheusArtifact(catalog, inputs)];
+}
+
+/** prometheusArtifacts one service at a time, rendered as they are taken (`slo generate` writes each before rendering the next). */
+export function* eachPrometheusArtifact(catalog: SloCatalog, inputs: RuleInputs = ENGINE_ONLY): Generator<Artifact> {
+  for (const service of catalog.services) {
     const rules = serviceRuleFile(catalog, service, inputs);
     const tests = promtoolTestFile(
       service,
@@ -45,9 +50,7 @@ export function prometheusArtifacts(catalog: SloCatalog, inputs: RuleInputs = EN
       ruleFilePath(service).split('/').pop()!,
       rules.groups.map((g) => g.name),
     );
-    return [
-      { path: ruleFilePath(service), content: ruleFileYaml(rules) },
-      { path: testFilePath(service), content: testFileYaml(tests) },
-    ];
-  });
+    yield { path: ruleFilePath(service), content: ruleFileYaml(rules) };
+    yield { path: testFilePath(service), content: testFileYaml(tests) };
+  }
 }

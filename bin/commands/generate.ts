@@ -2,7 +2,8 @@
  * `slo generate [--slos DIR] [--env NAME|FILE] --out DIR [--adopt]`: writes every artifact as one
  * unit, never destroying a file it did not write (bin/generated-output.ts holds the policy).
  */
-import { engineArtifacts, metricsContractArtifact } from '../../layers/layer';
+import { eachEngineArtifact, metricsContractArtifact } from '../../layers/layer';
+import type { Artifact } from '../../slos/artifact';
 import { serverArtifacts, serverInputs } from '../../alerts/servers';
 import { loadCatalog } from '../../slos/load';
 import { parseCommandArgs } from '../args';
@@ -54,15 +55,21 @@ export function generate(args: string[], io: CliIo): number {
     io.err(render('text', all, 0));
     return EXIT.invalid;
   }
-  const artifacts = [...engineArtifacts(catalog, resolved.inputs), metricsContractArtifact(catalog, resolved.inputs)];
-  // The platform's own servers (Alertmanager, Prometheus, blackbox exporter) only with an
-  // environment: without one the output is the specs' alone.
-  if (resolved.env) {
-    const ruleFiles = artifacts.filter((a) => a.path.startsWith('prometheus/') && a.path.endsWith('.rules.yaml'));
-    artifacts.push(...serverArtifacts(serverInputs(resolved.env, catalog), ruleFiles));
-  }
+  const { inputs, env } = resolved;
+  // Rendered one file at a time as the writer takes them: the output (420 MB at 10,000 SLOs) is
+  // never held whole. The platform's own servers (Alertmanager, Prometheus, blackbox exporter)
+  // only with an environment, from the rule files: without one the output is the specs' alone.
+  const artifacts = function* (): Generator<Artifact> {
+    const ruleFiles: Artifact[] = [];
+    for (const a of eachEngineArtifact(catalog, inputs)) {
+      if (env && a.path.startsWith('prometheus/') && a.path.endsWith('.rules.yaml')) ruleFiles.push(a);
+      yield a;
+    }
+    yield metricsContractArtifact(catalog, inputs);
+    if (env) yield* serverArtifacts(serverInputs(env, catalog), ruleFiles);
+  };
   try {
-    const written = writeGeneratedOutput(values.out, artifacts, target);
+    const written = writeGeneratedOutput(values.out, artifacts(), target);
     for (const note of written.notes) io.err(`slo generate: ${note}`);
     io.out(written.summary);
     return EXIT.ok;

@@ -192,6 +192,45 @@ describe('the output directory of slo generate', () => {
   });
 });
 
+describe('artifacts rendered one at a time', () => {
+  test('are each on disk before the next is rendered, so the output is never held whole', () => {
+    // given a renderer that looks at the staging directory each time it is asked for the next file
+    const dir = freshDir();
+    const stagedBefore: string[][] = [];
+    function* rendered(): Generator<Artifact> {
+      for (const a of NEW) {
+        stagedBefore.push(existsSync(join(dir, '.slo-staging')) ? Object.keys(outputFiles(join(dir, '.slo-staging'))) : []);
+        yield a;
+      }
+    }
+    // when
+    write(dir, rendered());
+    // then: every earlier file was written when the next was rendered, and the output is complete
+    expect(stagedBefore).toEqual(
+      NEW.map((_, i) =>
+        NEW.slice(0, i)
+          .map((a) => a.path)
+          .sort(),
+      ),
+    );
+    expect(outputFiles(dir)).toEqual(asFiles(NEW));
+  });
+
+  test('fails, leaving the complete old output and nothing of its own, when rendering fails halfway', () => {
+    // given a previous generation, and a renderer that fails after its first file
+    const dir = freshDir();
+    write(dir, OLD);
+    function* failing(): Generator<Artifact> {
+      yield NEW[0]!;
+      throw new Error('internal: rendering failed');
+    }
+    // when / then
+    expect(() => write(dir, failing())).toThrow('internal: rendering failed');
+    expect(outputFiles(dir)).toEqual(asFiles(OLD));
+    expect(writerEntries(dir)).toEqual([MANIFEST_FILE]);
+  });
+});
+
 describe('the places slo generate refuses to write to', () => {
   // given a home directory, a repository with a spec directory deep inside, and a second repository
   const root = mkdtempSync(join(tmpdir(), 'slo-output-places-'));

@@ -9,8 +9,6 @@
  * break or a control escaped. YAML breaks lines not only on `\n` but on `\r`, U+0085, U+2028 and
  * U+2029 (YAML 1.2.2 §5.4); a raw one in a label value would end the scalar and start new rules.
  */
-type Data = string | number | boolean | readonly Data[] | { readonly [key: string]: Data };
-
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Strings YAML reads back as the same string when unquoted (no numbers, booleans, nulls, `: ` or ` #`). */
@@ -29,11 +27,17 @@ const NOT_RAW_BEYOND_JSON = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 const NOT_IN_BLOCK_LINE =
   /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Strings whose double-quoted form is the string between quotes: printable ASCII but `"` and `\`. */
+const PRINTABLE_ASCII_UNESCAPED = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /**
  * A double-quoted scalar: JSON's escapes (valid YAML; JSON escapes C0 controls and unpaired
  * surrogates) plus a `\uXXXX` escape for every character JSON leaves raw that YAML may not.
  */
 export function quoted(value: string): string {
+  // Most values (series selectors, sample values) are printable ASCII without quote or backslash:
+  // one regex test, and no escaping pass.
+  if (PRINTABLE_ASCII_UNESCAPED.test(value)) return `"${value}"`;
   return JSON.stringify(value).replace(NOT_RAW_BEYOND_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -47,7 +51,7 @@ function key(k: string): string {
 }
 
 /** A string that can be a block scalar: several lines of printable text, no leading or trailing blanks. */
-function isBlock(value: Data): value is string {
+function isBlock(value: unknown): value is string {
   return (
     typeof value === 'string' &&
     value.includes('\n') &&
@@ -57,37 +61,95 @@ function isBlock(value: Data): value is string {
   );
 }
 
-function emit(value: Data, indent: string, out: string[]): void {
+/**
+ * Appends YAML lines to one string. `lead` replaces the leading columns of the next line written:
+ * a sequence item that is a mapping (or a sequence) starts with `- ` on its first line, written in
+ * place rather than by copying the nested lines at every level.
+ */
+class Lines {
+  text = '';
+  private lead: string | undefined;
+
+  line(indent: string, body: string): void {
+    if (this.lead === undefined) this.text += `${indent}${body}\n`;
+    else {
+      const full = `${indent}${body}`;
+      this.text += `${this.lead}${full.slice(this.lead.length)}\n`;
+      this.lead = undefined;
+    }
+  }
+
+  /** Starts a sequence item at `indent`: the next line (written deeper) begins with `indent- `. Returns the lead to restore when the item writes nothing. */
+  startItem(indent: string): string | undefined {
+    const outer = this.lead;
+    const own = `${indent}- `;
+    this.lead = outer === undefined ? own : outer + own.slice(outer.length);
+    return outer;
+  }
+
+  /** True, and the outer lead restored, when nothing was written since `startItem`. */
+  itemWasEmpty(outer: string | undefined, indent: string): boolean {
+    const own = `${indent}- `;
+    if (this.lead !== (outer === undefined ? own : outer + own.slice(outer.length))) return false;
+    this.lead = outer;
+    return true;
+  }
+}
+
+/** A JSON-like value (as a JSON round trip would leave it): undefined members dropped, undefined items and non-finite numbers null. */
+function isObject(value: unknown): value is object {
+  return value !== null && typeof value === 'object';
+}
+
+function plainScalar(value: unknown): string {
+  if (typeof value === 'string') return scalar(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'boolean') return String(value);
+  return 'null';
+}
+
+function emit(value: object, indent: string, out: Lines): void {
   if (Array.isArray(value)) {
-    for (const item of value as readonly Data[]) {
-      if (item !== null && typeof item === 'object') {
-        // Written in place and the first line then turned into the item's: copying the nested
-        // lines at every level cost a pass over the whole file per nesting level.
-        const first = out.length;
-        emit(item, `${indent}  `, out);
-        if (out.length === first) out.push(`${indent}- ${Array.isArray(item) ? '[]' : '{}'}`);
-        else out[first] = `${indent}- ${out[first]!.slice(indent.length + 2)}`;
-      } else out.push(`${indent}- ${scalar(item as string | number | boolean)}`);
+    for (const item of value as readonly unknown[]) {
+      if (isObject(item)) {
+        const nested = `${indent}  `;
+        const outer = out.startItem(indent);
+        emit(item, nested, out);
+        if (out.itemWasEmpty(outer, indent)) out.line(indent, `- ${Array.isArray(item) ? '[]' : '{}'}`);
+      } else out.line(indent, `- ${plainScalar(item)}`);
     }
     return;
   }
-  for (const [k, v] of Object.entries(value as { readonly [key: string]: Data })) {
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
     if (isBlock(v)) {
-      out.push(`${indent}${key(k)}: |-`, ...v.split('\n').map((l) => (l === '' ? '' : `${indent}  ${l}`)));
-    } else if (v !== null && typeof v === 'object') {
-      const empty = Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
-      if (empty) out.push(`${indent}${key(k)}: ${Array.isArray(v) ? '[]' : '{}'}`);
+      out.line(indent, `${key(k)}: |-`);
+      for (const l of v.split('\n')) out.line(l === '' ? '' : `${indent}  `, l);
+    } else if (isObject(v)) {
+      const empty = Array.isArray(v) ? v.length === 0 : !hasMembers(v);
+      if (empty) out.line(indent, `${key(k)}: ${Array.isArray(v) ? '[]' : '{}'}`);
       else {
-        out.push(`${indent}${key(k)}:`);
+        out.line(indent, `${key(k)}:`);
         emit(v, Array.isArray(v) ? indent : `${indent}  `, out);
       }
-    } else out.push(`${indent}${key(k)}: ${scalar(v as string | number | boolean)}`);
+    } else out.line(indent, `${key(k)}: ${plainScalar(v)}`);
   }
+}
+
+/** True when a mapping has a member a JSON round trip keeps. */
+function hasMembers(value: object): boolean {
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined && typeof v !== 'function' && typeof v !== 'symbol') return true;
+  }
+  return false;
 }
 
 /** YAML text of `data` (plain mappings, sequences and scalars; undefined members left out), ending in a newline. */
 export function toYaml(data: unknown): string {
-  const out: string[] = [];
-  emit(JSON.parse(JSON.stringify(data)) as Data, '', out);
-  return `${out.join('\n')}\n`;
+  if (!isObject(data)) return `${plainScalar(data)}\n`;
+  const out = new Lines();
+  emit(data, '', out);
+  return out.text === '' ? '\n' : out.text;
 }
