@@ -50,7 +50,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const freshDir = () => join(tmp, `out-${++n}`);
 const write = (
   dir: string,
-  artifacts: readonly Artifact[],
+  artifacts: Iterable<Artifact>,
   options: { adopt?: boolean; onStep?: (s: string) => void; lockTimeoutMs?: number } = {},
 ) => writeGeneratedOutput(dir, artifacts, { slosDir, ...options });
 const put = (dir: string, files: Record<string, string>) => {
