@@ -596,7 +596,16 @@ async function main(): Promise<number> {
           'blip',
           'no alert fires after the blip ended',
           'none',
-          lateFiring === undefined ? 'none' : `firing at +${fmt((lateFiring - to) / 1000)}`,
+          lateFiring === undefined
+            ? 'none'
+            : `${[
+                ...new Set(
+                  w.polls
+                    .find((p) => p.tMs === lateFiring)!
+                    .alerts.filter((a) => a.state === 'firing')
+                    .map((a) => [a.labels.alertname, a.labels.slo_alert ?? a.labels.slo].filter(Boolean).join('/')),
+                ),
+              ].join(', ')} firing at +${fmt((lateFiring - to) / 1000)}`,
           lateFiring === undefined,
         );
       })().then(() => log(`scenario done at T0+${((Date.now() - t0) / 1000).toFixed(0)}s`)),
