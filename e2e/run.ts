@@ -13,7 +13,8 @@ import { loadCatalog } from '../slos/load';
 import { isLatencySlo } from '../slos/model';
 import { loadEnvironmentOrThrow } from '../environments/load';
 import { platformSlos } from '../environments/platform-slos';
-import { explainSlo } from '../bin/commands/explain';
+import { explainSlo, timingOptions } from '../bin/commands/explain';
+import { DEFAULT_BACKGROUND_BURN_RATE } from '../slos/alert-timing';
 import { expectedReceiver, serverInputs } from '../alerts/servers';
 import { noDataAlertName } from '../slos/conventions';
 import {
@@ -40,7 +41,8 @@ import {
 } from './harness';
 import { GeneratedConfig, generate } from './private/config';
 import type { InstanceState } from './private/exporter';
-import { seconds, World, type WorldInputs } from './private/world';
+import { World, type WorldInputs } from './private/world';
+import { prometheusDurationSeconds as seconds } from '../slos/duration';
 
 const REPO = resolve(__dirname, '..');
 const ENV = 'example';
@@ -112,8 +114,8 @@ async function main(): Promise<number> {
   const scrapeS = seconds(config.job(config.metricsJob).scrape_interval ?? config.prometheus.global?.scrape_interval ?? '1m');
 
   const errorRate = platform.errorRate;
-  // The run's background error ratio: a tenth of the budget, as `slo explain` assumes by default.
-  const backgroundErrorRatio = errorRate.errorBudget / 10;
+  // The run's background error ratio: `slo explain`'s default (a tenth of the budget).
+  const { backgroundErrorRatio } = timingOptions(errorRate);
   /** `slo explain NAME --background <the run's> --outage <lengthS>`: the page, timed. */
   const explainPage = (outageSeconds: number) => {
     const rule = explainSlo(errorRate, { backgroundErrorRatio, outageSeconds }).alertRules.find((a) => a.kind === 'page');
@@ -134,7 +136,10 @@ async function main(): Promise<number> {
   const echoBound = new Map<string, number>();
   /** Per symptom alert, the range its condition reads. */
   const windowOf = new Map<string, number>();
-  for (const t of symptomTimings(symptoms, { backgroundErrorRatio: (budget) => budget / 10, outageSeconds: LONG_OUTAGE_S })) {
+  for (const t of symptomTimings(symptoms, {
+    backgroundErrorRatio: (budget) => DEFAULT_BACKGROUND_BURN_RATE * budget,
+    outageSeconds: LONG_OUTAGE_S,
+  })) {
     echoBound.set(t.alert, Math.max(echoBound.get(t.alert) ?? 0, t.echoSeconds));
     windowOf.set(t.alert, Math.max(windowOf.get(t.alert) ?? 0, t.windowSeconds ?? 0));
   }
@@ -151,8 +156,8 @@ async function main(): Promise<number> {
     requestsPerSecond: 10,
     // a healthy background: a tenth of the budget, a tenth of the 429 share that alerts
     errorRatio: backgroundErrorRatio,
-    rateLimitedRatio: env.symptoms.rateLimitedShare / 10,
-    slowRatio: Math.min(...latencySlos.map((s) => s.errorBudget)) / 10,
+    rateLimitedRatio: DEFAULT_BACKGROUND_BURN_RATE * env.symptoms.rateLimitedShare,
+    slowRatio: DEFAULT_BACKGROUND_BURN_RATE * Math.min(...latencySlos.map((s) => s.errorBudget)),
     operationsPerSecond: 2,
     redisUp: true,
     postgresUp: true,
@@ -284,376 +289,361 @@ async function main(): Promise<number> {
   const since = (tMs: number | undefined, fromMs: number) => (tMs === undefined ? undefined : (tMs - fromMs) / 1000);
 
   const scenarios: Promise<void>[] = [];
+  /** Runs `body` now, beside the others, when `world` is part of the run; logs when it is done. */
+  const scenario = (world: World, body: () => Promise<void>) => {
+    if (runs(world)) scenarios.push(body().then(() => log(`scenario done at T0+${((Date.now() - t0) / 1000).toFixed(0)}s`)));
+  };
 
   // outage: the error-rate page reaches the page receiver within explain's detection time plus one
   // scrape, one evaluation and group_wait; after recovery it resolves within the reset time plus the
   // same margins, and the resolved notification follows within one group_interval.
-  if (runs(outage))
-    scenarios.push(
-      (async () => {
-        const w = outage;
-        const evalInterval = await evalS(w, errorRate.alerting.name);
-        const receiver = receiverOf(firstPage.severity);
-        const bound = detectS + scrapeS + evalInterval + groupWaitS + DELIVERY_SLACK_S;
-        await waitFor(outageStart + (bound + 60) * 1000, () => w.firstSeen(pageAlert, 'firing') !== undefined);
-        const firing = w.firstSeen(pageAlert, 'firing');
-        const recovered = Date.now();
-        w.change(recovered, { errorRatio: baseState.errorRatio });
-        await waitFor(outageStart + (bound + 30) * 1000, () => notified(w, receiver, pageAlert, 'firing').length > 0);
-        const delivered = notified(w, receiver, pageAlert, 'firing')[0]?.receivedAtMs;
-        check(
-          'full outage',
-          `${errorRate.alerting.name} page fires (after the outage start)`,
-          `${fmt(detectS - evalInterval)} .. ${fmt(detectS + scrapeS + evalInterval)}`,
-          fmt(since(firing, outageStart)),
-          firing !== undefined &&
-            since(firing, outageStart)! >= detectS - evalInterval &&
-            since(firing, outageStart)! <= detectS + scrapeS + evalInterval + POLL_MS / 1000,
-        );
-        check(
-          'full outage',
-          `page notification at ${receiver}`,
-          `<= ${fmt(bound)}`,
-          fmt(since(delivered, outageStart)),
-          delivered !== undefined && since(delivered, outageStart)! <= bound,
-        );
-        const elsewhere = sink.received(`/${w.name}/`).filter((n) => n.receiver !== receiver && n.alerts.some(pageAlert));
-        check('full outage', 'the page reaches no other receiver', '0 notifications', `${elsewhere.length}`, elsewhere.length === 0);
-        const outageLength = (recovered - outageStart) / 1000;
-        const reset = resetAfter(outageLength);
-        const resetBound = reset + scrapeS + evalInterval;
-        await waitFor(recovered + (resetBound + 30) * 1000, () => w.firstNotFiring(pageAlert, recovered) !== undefined);
-        const resolved = w.firstNotFiring(pageAlert, recovered);
-        check(
-          'recovery',
-          `page resolves after a ${outageLength.toFixed(0)}s outage`,
-          `${fmt(reset - evalInterval)} .. ${fmt(resetBound)}`,
-          fmt(since(resolved, recovered)),
-          resolved !== undefined &&
-            since(resolved, recovered)! >= reset - evalInterval &&
-            since(resolved, recovered)! <= resetBound + POLL_MS / 1000,
-        );
-        const resolvedBound = (resolved ?? recovered) + (groupIntervalS + DELIVERY_SLACK_S) * 1000;
-        await waitFor(resolvedBound, () => notified(w, receiver, pageAlert, 'resolved').length > 0);
-        const resolvedNote = notified(w, receiver, pageAlert, 'resolved')[0]?.receivedAtMs;
-        check(
-          'recovery',
-          `resolved notification at ${receiver}`,
-          `<= ${fmt(resetBound + groupIntervalS + DELIVERY_SLACK_S)} after recovery`,
-          fmt(since(resolvedNote, recovered)),
-          resolvedNote !== undefined && resolvedNote <= resolvedBound,
-        );
-        // Echoes: nothing may start firing once the fault is gone, except a symptom alert within the
-        // echo bound its description states (symptomTimings: a hold over a window that still sees
-        // the fault); a server adds one scrape and one evaluation. Prometheus' state is read until
-        // the fast symptoms' window no longer sees the outage (a notification follows by group_wait).
-        const echoFrom = (alertname: string) => recovered + ((echoBound.get(alertname) ?? 0) + evalInterval + scrapeS) * 1000;
-        await waitUntil(recovered + (fastSymptomWindowSeconds(symptoms) + scrapeS + evalInterval) * 1000 + POLL_MS);
-        const late = sink
-          .received(`/${w.name}/`)
-          .filter((n) => n.alerts.some((a) => a.status === 'firing' && Date.parse(a.startsAt) >= echoFrom(a.labels.alertname ?? '')));
-        const startedLate = [
-          ...new Set(
-            w.polls
-              .flatMap((p) => p.alerts.filter((a) => a.state === 'firing'))
-              .filter(
-                (a) =>
-                  (w.firstSeen((b) => b.labels.alertname === a.labels.alertname && b.labels.slo_alert === a.labels.slo_alert, 'firing') ??
-                    0) >= echoFrom(a.labels.alertname ?? ''),
-              )
-              .map((a) => a.labels.alertname),
-          ),
-        ];
-        check(
-          'recovery',
-          'no alert starts firing after recovery (echo)',
-          'none',
-          [
-            ...startedLate.map((n) => `${n} firing`),
-            ...late.map((n) => `${[...new Set(n.alerts.map((a) => a.labels.alertname))].join('+')}@${n.receiver}`),
-          ].join(', ') || 'none',
-          startedLate.length === 0 && late.length === 0,
-        );
-      })().then(() => log(`scenario done at T0+${((Date.now() - t0) / 1000).toFixed(0)}s`)),
+  scenario(outage, async () => {
+    const w = outage;
+    const evalInterval = await evalS(w, errorRate.alerting.name);
+    const receiver = receiverOf(firstPage.severity);
+    const bound = detectS + scrapeS + evalInterval + groupWaitS + DELIVERY_SLACK_S;
+    await waitFor(outageStart + (bound + 60) * 1000, () => w.firstSeen(pageAlert, 'firing') !== undefined);
+    const firing = w.firstSeen(pageAlert, 'firing');
+    const recovered = Date.now();
+    w.change(recovered, { errorRatio: baseState.errorRatio });
+    await waitFor(outageStart + (bound + 30) * 1000, () => notified(w, receiver, pageAlert, 'firing').length > 0);
+    const delivered = notified(w, receiver, pageAlert, 'firing')[0]?.receivedAtMs;
+    check(
+      'full outage',
+      `${errorRate.alerting.name} page fires (after the outage start)`,
+      `${fmt(detectS - evalInterval)} .. ${fmt(detectS + scrapeS + evalInterval)}`,
+      fmt(since(firing, outageStart)),
+      firing !== undefined &&
+        since(firing, outageStart)! >= detectS - evalInterval &&
+        since(firing, outageStart)! <= detectS + scrapeS + evalInterval + POLL_MS / 1000,
     );
+    check(
+      'full outage',
+      `page notification at ${receiver}`,
+      `<= ${fmt(bound)}`,
+      fmt(since(delivered, outageStart)),
+      delivered !== undefined && since(delivered, outageStart)! <= bound,
+    );
+    const elsewhere = sink.received(`/${w.name}/`).filter((n) => n.receiver !== receiver && n.alerts.some(pageAlert));
+    check('full outage', 'the page reaches no other receiver', '0 notifications', `${elsewhere.length}`, elsewhere.length === 0);
+    const outageLength = (recovered - outageStart) / 1000;
+    const reset = resetAfter(outageLength);
+    const resetBound = reset + scrapeS + evalInterval;
+    await waitFor(recovered + (resetBound + 30) * 1000, () => w.firstNotFiring(pageAlert, recovered) !== undefined);
+    const resolved = w.firstNotFiring(pageAlert, recovered);
+    check(
+      'recovery',
+      `page resolves after a ${outageLength.toFixed(0)}s outage`,
+      `${fmt(reset - evalInterval)} .. ${fmt(resetBound)}`,
+      fmt(since(resolved, recovered)),
+      resolved !== undefined &&
+        since(resolved, recovered)! >= reset - evalInterval &&
+        since(resolved, recovered)! <= resetBound + POLL_MS / 1000,
+    );
+    const resolvedBound = (resolved ?? recovered) + (groupIntervalS + DELIVERY_SLACK_S) * 1000;
+    await waitFor(resolvedBound, () => notified(w, receiver, pageAlert, 'resolved').length > 0);
+    const resolvedNote = notified(w, receiver, pageAlert, 'resolved')[0]?.receivedAtMs;
+    check(
+      'recovery',
+      `resolved notification at ${receiver}`,
+      `<= ${fmt(resetBound + groupIntervalS + DELIVERY_SLACK_S)} after recovery`,
+      fmt(since(resolvedNote, recovered)),
+      resolvedNote !== undefined && resolvedNote <= resolvedBound,
+    );
+    // Echoes: nothing may start firing once the fault is gone, except a symptom alert within the
+    // echo bound its description states (symptomTimings: a hold over a window that still sees
+    // the fault); a server adds one scrape and one evaluation. Prometheus' state is read until
+    // the fast symptoms' window no longer sees the outage (a notification follows by group_wait).
+    const echoFrom = (alertname: string) => recovered + ((echoBound.get(alertname) ?? 0) + evalInterval + scrapeS) * 1000;
+    await waitUntil(recovered + (fastSymptomWindowSeconds(symptoms) + scrapeS + evalInterval) * 1000 + POLL_MS);
+    const late = sink
+      .received(`/${w.name}/`)
+      .filter((n) => n.alerts.some((a) => a.status === 'firing' && Date.parse(a.startsAt) >= echoFrom(a.labels.alertname ?? '')));
+    const startedLate = [
+      ...new Set(
+        w.polls
+          .flatMap((p) => p.alerts.filter((a) => a.state === 'firing'))
+          .filter(
+            (a) =>
+              (w.firstSeen((b) => b.labels.alertname === a.labels.alertname && b.labels.slo_alert === a.labels.slo_alert, 'firing') ?? 0) >=
+              echoFrom(a.labels.alertname ?? ''),
+          )
+          .map((a) => a.labels.alertname),
+      ),
+    ];
+    check(
+      'recovery',
+      'no alert starts firing after recovery (echo)',
+      'none',
+      [
+        ...startedLate.map((n) => `${n} firing`),
+        ...late.map((n) => `${[...new Set(n.alerts.map((a) => a.labels.alertname))].join('+')}@${n.receiver}`),
+      ].join(', ') || 'none',
+      startedLate.length === 0 && late.length === 0,
+    );
+  });
 
   // long outage: a 50-minute outage that ended in the history; the page resolves when the slowest
   // branch it fired resets.
-  if (runs(longOutage))
-    scenarios.push(
-      (async () => {
-        const w = longOutage;
-        const evalInterval = await evalS(w, errorRate.alerting.name);
-        const receiver = receiverOf(firstPage.severity);
-        const expected = longEnd + longReset * 1000;
-        await waitFor(
-          expected + (scrapeS + evalInterval + 30) * 1000,
-          () => w.firstNotFiring(pageAlert, w.firstSeen(pageAlert, 'firing') ?? Infinity) !== undefined,
-        );
-        const firing = w.firstSeen(pageAlert, 'firing');
-        const resolved = firing === undefined ? undefined : w.firstNotFiring(pageAlert, firing);
-        check(
-          'long outage',
-          `page firing at start (outage ended ${fmt((liveFrom - longEnd) / 1000)} before)`,
-          'firing',
-          firing === undefined ? 'never fired' : 'firing',
-          firing !== undefined,
-        );
-        check(
-          'long outage',
-          `page resolves after a ${LONG_OUTAGE_S / 60}m outage (slowest branch's reset)`,
-          `${fmt(longReset - evalInterval)} .. ${fmt(longReset + scrapeS + evalInterval)}`,
-          fmt(since(resolved, longEnd)),
-          resolved !== undefined &&
-            since(resolved, longEnd)! >= longReset - evalInterval &&
-            since(resolved, longEnd)! <= longReset + scrapeS + evalInterval + POLL_MS / 1000,
-        );
-        const deadline = (resolved ?? expected) + (groupIntervalS + DELIVERY_SLACK_S) * 1000;
-        await waitFor(deadline, () => notified(w, receiver, pageAlert, 'resolved').length > 0);
-        const note = notified(w, receiver, pageAlert, 'resolved')[0]?.receivedAtMs;
-        check(
-          'long outage',
-          `resolved notification at ${receiver}`,
-          `<= resolve + ${fmt(groupIntervalS + DELIVERY_SLACK_S)}`,
-          fmt(note === undefined || resolved === undefined ? undefined : (note - resolved) / 1000),
-          note !== undefined && note <= deadline,
-        );
-      })().then(() => log(`scenario done at T0+${((Date.now() - t0) / 1000).toFixed(0)}s`)),
+  scenario(longOutage, async () => {
+    const w = longOutage;
+    const evalInterval = await evalS(w, errorRate.alerting.name);
+    const receiver = receiverOf(firstPage.severity);
+    const expected = longEnd + longReset * 1000;
+    await waitFor(
+      expected + (scrapeS + evalInterval + 30) * 1000,
+      () => w.firstNotFiring(pageAlert, w.firstSeen(pageAlert, 'firing') ?? Infinity) !== undefined,
     );
+    const firing = w.firstSeen(pageAlert, 'firing');
+    const resolved = firing === undefined ? undefined : w.firstNotFiring(pageAlert, firing);
+    check(
+      'long outage',
+      `page firing at start (outage ended ${fmt((liveFrom - longEnd) / 1000)} before)`,
+      'firing',
+      firing === undefined ? 'never fired' : 'firing',
+      firing !== undefined,
+    );
+    check(
+      'long outage',
+      `page resolves after a ${LONG_OUTAGE_S / 60}m outage (slowest branch's reset)`,
+      `${fmt(longReset - evalInterval)} .. ${fmt(longReset + scrapeS + evalInterval)}`,
+      fmt(since(resolved, longEnd)),
+      resolved !== undefined &&
+        since(resolved, longEnd)! >= longReset - evalInterval &&
+        since(resolved, longEnd)! <= longReset + scrapeS + evalInterval + POLL_MS / 1000,
+    );
+    const deadline = (resolved ?? expected) + (groupIntervalS + DELIVERY_SLACK_S) * 1000;
+    await waitFor(deadline, () => notified(w, receiver, pageAlert, 'resolved').length > 0);
+    const note = notified(w, receiver, pageAlert, 'resolved')[0]?.receivedAtMs;
+    check(
+      'long outage',
+      `resolved notification at ${receiver}`,
+      `<= resolve + ${fmt(groupIntervalS + DELIVERY_SLACK_S)}`,
+      fmt(note === undefined || resolved === undefined ? undefined : (note - resolved) / 1000),
+      note !== undefined && note <= deadline,
+    );
+  });
 
   // chaos: Redis down, database down, several instances restarting, key rotation failure, each at
   // its severity's receiver within the scrape, its hold (`for`), one evaluation and group_wait.
-  if (runs(chaos))
-    scenarios.push(
-      (async () => {
-        const w = chaos;
-        if (regions.length < env.symptoms.restartingInstances)
-          throw new Error(
-            `the chaos scenario needs ${env.symptoms.restartingInstances} instances; the config has ${regions.length} regions of one instance each`,
-          );
-        const inject = Date.now() + 5000;
-        await waitUntil(inject);
-        w.change(inject, { redisUp: false }, [regions[0]!]);
-        w.change(inject, { postgresUp: false }, [regions[1]!]);
-        w.change(inject, { processStartSeconds: Math.floor(inject / 1000) }, regions.slice(0, env.symptoms.restartingInstances));
-        w.change(inject, { revokedKeyUsesPerSecond: 0.2 }, [regions[2 % regions.length]!]);
-        // A rotation that started longer ago than its timeout and never completed (in one region).
-        w.change(inject, { keyRotationStartedSeconds: Math.floor(inject / 1000) - env.symptoms.keyRotationTimeoutSeconds - 1 }, [
-          regions[(regions.length - 1) % regions.length]!,
-        ]);
-        // Half of all requests answered 429 (a rate limiter or an exhausted Redis pool): the share
-        // over the rule's window crosses its threshold after that share of the window.
-        const limitedShare = 0.5;
-        w.change(inject, { rateLimitedRatio: limitedShare });
-        const cases: { key: keyof typeof SYMPTOM; what: string; labels?: Record<string, string>; crossS?: number }[] = [
-          { key: 'redis', what: 'Redis down' },
-          { key: 'postgres', what: 'database down' },
-          { key: 'restarts', what: `${env.symptoms.restartingInstances} instances restarting` },
-          { key: 'keyRotation', what: 'key rotation failure (revoked key accepted)', labels: { [REASON_LABEL]: 'revoked-key-in-use' } },
-          {
-            key: 'keyRotation',
-            what: `key rotation never completes (started > ${env.symptoms.keyRotationTimeoutSeconds}s ago)`,
-            labels: { [REASON_LABEL]: 'rotation-incomplete' },
-          },
-          {
-            key: 'rateLimited',
-            what: `${limitedShare * 100} % of requests answered 429`,
-            crossS: ((windowOf.get(SYMPTOM.rateLimited) ?? 0) * env.symptoms.rateLimitedShare) / limitedShare,
-          },
-        ];
-        const bounds = await Promise.all(
-          cases.map(async (c) => ({
-            ...c,
-            evalInterval: await evalS(w, SYMPTOM[c.key]),
-            forSeconds: await forS(w, SYMPTOM[c.key]),
-            hold: (await forS(w, SYMPTOM[c.key])) + (c.crossS ?? 0),
-          })),
-        );
-        const longest = Math.max(...bounds.map((b) => b.hold + scrapeS + b.evalInterval + groupWaitS + DELIVERY_SLACK_S));
-        await waitFor(inject + (longest + 5) * 1000, () =>
-          bounds.every((b) => notified(w, receiverOf(SYMPTOM_SEVERITY[b.key]), isAlert(SYMPTOM[b.key], b.labels), 'firing').length > 0),
-        );
-        for (const b of bounds) {
-          const receiver = receiverOf(SYMPTOM_SEVERITY[b.key]);
-          const match = isAlert(SYMPTOM[b.key], b.labels);
-          const bound = b.hold + scrapeS + b.evalInterval + groupWaitS + DELIVERY_SLACK_S;
-          const note = notified(w, receiver, match, 'firing')[0]?.receivedAtMs;
-          const firing = w.firstSeen(match, 'firing');
-          check(
-            b.what,
-            `${SYMPTOM[b.key]} (${SYMPTOM_SEVERITY[b.key]}) at ${receiver}`,
-            `${fmt(b.forSeconds)} .. ${fmt(bound)}`,
-            fmt(since(note, inject)),
-            note !== undefined && firing !== undefined && since(firing, inject)! >= b.forSeconds && since(note, inject)! <= bound,
-          );
-          const elsewhere = sink.received(`/${w.name}/`).filter((n) => n.receiver !== receiver && n.alerts.some(match));
-          check(b.what, 'reaches no other receiver', '0', `${elsewhere.length}`, elsewhere.length === 0);
-        }
-      })().then(() => log(`scenario done at T0+${((Date.now() - t0) / 1000).toFixed(0)}s`)),
+  scenario(chaos, async () => {
+    const w = chaos;
+    if (regions.length < env.symptoms.restartingInstances)
+      throw new Error(
+        `the chaos scenario needs ${env.symptoms.restartingInstances} instances; the config has ${regions.length} regions of one instance each`,
+      );
+    const inject = Date.now() + 5000;
+    await waitUntil(inject);
+    w.change(inject, { redisUp: false }, [regions[0]!]);
+    w.change(inject, { postgresUp: false }, [regions[1]!]);
+    w.change(inject, { processStartSeconds: Math.floor(inject / 1000) }, regions.slice(0, env.symptoms.restartingInstances));
+    w.change(inject, { revokedKeyUsesPerSecond: 0.2 }, [regions[2 % regions.length]!]);
+    // A rotation that started longer ago than its timeout and never completed (in one region).
+    w.change(inject, { keyRotationStartedSeconds: Math.floor(inject / 1000) - env.symptoms.keyRotationTimeoutSeconds - 1 }, [
+      regions[(regions.length - 1) % regions.length]!,
+    ]);
+    // Half of all requests answered 429 (a rate limiter or an exhausted Redis pool): the share
+    // over the rule's window crosses its threshold after that share of the window.
+    const limitedShare = 0.5;
+    w.change(inject, { rateLimitedRatio: limitedShare });
+    const cases: { key: keyof typeof SYMPTOM; what: string; labels?: Record<string, string>; crossS?: number }[] = [
+      { key: 'redis', what: 'Redis down' },
+      { key: 'postgres', what: 'database down' },
+      { key: 'restarts', what: `${env.symptoms.restartingInstances} instances restarting` },
+      { key: 'keyRotation', what: 'key rotation failure (revoked key accepted)', labels: { [REASON_LABEL]: 'revoked-key-in-use' } },
+      {
+        key: 'keyRotation',
+        what: `key rotation never completes (started > ${env.symptoms.keyRotationTimeoutSeconds}s ago)`,
+        labels: { [REASON_LABEL]: 'rotation-incomplete' },
+      },
+      {
+        key: 'rateLimited',
+        what: `${limitedShare * 100} % of requests answered 429`,
+        crossS: ((windowOf.get(SYMPTOM.rateLimited) ?? 0) * env.symptoms.rateLimitedShare) / limitedShare,
+      },
+    ];
+    const bounds = await Promise.all(
+      cases.map(async (c) => ({
+        ...c,
+        evalInterval: await evalS(w, SYMPTOM[c.key]),
+        forSeconds: await forS(w, SYMPTOM[c.key]),
+        hold: (await forS(w, SYMPTOM[c.key])) + (c.crossS ?? 0),
+      })),
     );
+    const longest = Math.max(...bounds.map((b) => b.hold + scrapeS + b.evalInterval + groupWaitS + DELIVERY_SLACK_S));
+    await waitFor(inject + (longest + 5) * 1000, () =>
+      bounds.every((b) => notified(w, receiverOf(SYMPTOM_SEVERITY[b.key]), isAlert(SYMPTOM[b.key], b.labels), 'firing').length > 0),
+    );
+    for (const b of bounds) {
+      const receiver = receiverOf(SYMPTOM_SEVERITY[b.key]);
+      const match = isAlert(SYMPTOM[b.key], b.labels);
+      const bound = b.hold + scrapeS + b.evalInterval + groupWaitS + DELIVERY_SLACK_S;
+      const note = notified(w, receiver, match, 'firing')[0]?.receivedAtMs;
+      const firing = w.firstSeen(match, 'firing');
+      check(
+        b.what,
+        `${SYMPTOM[b.key]} (${SYMPTOM_SEVERITY[b.key]}) at ${receiver}`,
+        `${fmt(b.forSeconds)} .. ${fmt(bound)}`,
+        fmt(since(note, inject)),
+        note !== undefined && firing !== undefined && since(firing, inject)! >= b.forSeconds && since(note, inject)! <= bound,
+      );
+      const elsewhere = sink.received(`/${w.name}/`).filter((n) => n.receiver !== receiver && n.alerts.some(match));
+      check(b.what, 'reaches no other receiver', '0', `${elsewhere.length}`, elsewhere.length === 0);
+    }
+  });
 
   // probes: the health endpoint down in one region (since half the window before T0), then in a
   // second one; ApiAvailabilityLow's state must follow its threshold over the actual probe samples.
   const probeDown2 = Date.now() + 5000;
-  if (runs(probes))
-    scenarios.push(
-      (async () => {
-        const w = probes;
-        await waitUntil(probeDown2);
-        w.change(probeDown2, { healthy: false }, [regions[1]!]);
-        const evalInterval = await evalS(w, SYMPTOM.availability);
-        const threshold = availabilityThreshold(symptoms);
-        const probeS = seconds(config.job('uptime').scrape_interval ?? '1m');
-        const match = isAlert(SYMPTOM.availability);
-        const receiver = receiverOf(SYMPTOM_SEVERITY.availability);
-        // Observe until the failed share of the actual probe samples has crossed the threshold and
-        // one evaluation (and a poll) has passed, or at most two probe rounds after the second
-        // region went down.
-        const deadline = probeDown2 + (2 * probeS + evalInterval) * 1000;
-        const judge = async () => {
-          const end = Date.now() / 1000;
-          const samples = (await rangeSamples(w, `probe_success{job="uptime"}`, probeDown1 / 1000 - availWindowS, end)).sort(
-            (a, b) => a[0] - b[0],
-          );
-          // The first time the failed share over the window (closed at both ends, as in Prometheus 2) exceeds the threshold.
-          const candidates = [...new Set(samples.flatMap(([t]) => [t, t + availWindowS + 0.001]))]
-            .filter((t) => t * 1000 >= liveFrom && t <= end)
-            .sort((a, b) => a - b);
-          const ratioAt = (t: number) => {
-            const inWindow = samples.filter(([s]) => s >= t - availWindowS && s <= t);
-            return inWindow.length === 0 ? 0 : inWindow.filter(([, v]) => v === 0).length / inWindow.length;
-          };
-          return { end, expectedFire: candidates.find((t) => ratioAt(t) > threshold) };
-        };
-        let { end, expectedFire } = await judge();
-        while (Date.now() < deadline && (expectedFire === undefined || end < expectedFire + evalInterval + (2 * POLL_MS) / 1000)) {
-          await sleep(Math.min(5000, Math.max(0, deadline - Date.now())));
-          ({ end, expectedFire } = await judge());
-        }
-        const firing = w.firstSeen(match, 'firing');
-        const lastEval = end - evalInterval;
-        const ok =
-          expectedFire === undefined || expectedFire > lastEval
-            ? firing === undefined || firing / 1000 >= lastEval
-            : firing !== undefined && firing / 1000 >= expectedFire && firing / 1000 <= expectedFire + evalInterval + POLL_MS / 1000;
-        check(
-          'health endpoint down in 1 then 2 regions',
-          `${SYMPTOM.availability} fires when failed probes > ${threshold} of ${availabilityWindow(symptoms)}`,
-          expectedFire === undefined ? 'quiet' : `at ${fmt(expectedFire - probeDown2 / 1000)} .. +${evalInterval}s`,
-          fmt(firing === undefined ? undefined : (firing - probeDown2) / 1000),
-          ok,
-        );
-        if (firing !== undefined) {
-          await waitFor(firing + (groupWaitS + DELIVERY_SLACK_S) * 1000, () => notified(w, receiver, match, 'firing').length > 0);
-          const note = notified(w, receiver, match, 'firing')[0]?.receivedAtMs;
-          check(
-            'health endpoint down in 1 then 2 regions',
-            `page at ${receiver}`,
-            `<= firing + ${fmt(groupWaitS + DELIVERY_SLACK_S)}`,
-            fmt(since(note, firing)),
-            note !== undefined && note - firing <= (groupWaitS + DELIVERY_SLACK_S) * 1000,
-          );
-        }
-      })().then(() => log(`scenario done at T0+${((Date.now() - t0) / 1000).toFixed(0)}s`)),
+  scenario(probes, async () => {
+    const w = probes;
+    await waitUntil(probeDown2);
+    w.change(probeDown2, { healthy: false }, [regions[1]!]);
+    const evalInterval = await evalS(w, SYMPTOM.availability);
+    const threshold = availabilityThreshold(symptoms);
+    const probeS = seconds(config.job('uptime').scrape_interval ?? '1m');
+    const match = isAlert(SYMPTOM.availability);
+    const receiver = receiverOf(SYMPTOM_SEVERITY.availability);
+    // Observe until the failed share of the actual probe samples has crossed the threshold and
+    // one evaluation (and a poll) has passed, or at most two probe rounds after the second
+    // region went down.
+    const deadline = probeDown2 + (2 * probeS + evalInterval) * 1000;
+    const judge = async () => {
+      const end = Date.now() / 1000;
+      const samples = (await rangeSamples(w, `probe_success{job="uptime"}`, probeDown1 / 1000 - availWindowS, end)).sort(
+        (a, b) => a[0] - b[0],
+      );
+      // The first time the failed share over the window (closed at both ends, as in Prometheus 2) exceeds the threshold.
+      const candidates = [...new Set(samples.flatMap(([t]) => [t, t + availWindowS + 0.001]))]
+        .filter((t) => t * 1000 >= liveFrom && t <= end)
+        .sort((a, b) => a - b);
+      const ratioAt = (t: number) => {
+        const inWindow = samples.filter(([s]) => s >= t - availWindowS && s <= t);
+        return inWindow.length === 0 ? 0 : inWindow.filter(([, v]) => v === 0).length / inWindow.length;
+      };
+      return { end, expectedFire: candidates.find((t) => ratioAt(t) > threshold) };
+    };
+    let { end, expectedFire } = await judge();
+    while (Date.now() < deadline && (expectedFire === undefined || end < expectedFire + evalInterval + (2 * POLL_MS) / 1000)) {
+      await sleep(Math.min(5000, Math.max(0, deadline - Date.now())));
+      ({ end, expectedFire } = await judge());
+    }
+    const firing = w.firstSeen(match, 'firing');
+    const lastEval = end - evalInterval;
+    const ok =
+      expectedFire === undefined || expectedFire > lastEval
+        ? firing === undefined || firing / 1000 >= lastEval
+        : firing !== undefined && firing / 1000 >= expectedFire && firing / 1000 <= expectedFire + evalInterval + POLL_MS / 1000;
+    check(
+      'health endpoint down in 1 then 2 regions',
+      `${SYMPTOM.availability} fires when failed probes > ${threshold} of ${availabilityWindow(symptoms)}`,
+      expectedFire === undefined ? 'quiet' : `at ${fmt(expectedFire - probeDown2 / 1000)} .. +${evalInterval}s`,
+      fmt(firing === undefined ? undefined : (firing - probeDown2) / 1000),
+      ok,
     );
+    if (firing !== undefined) {
+      await waitFor(firing + (groupWaitS + DELIVERY_SLACK_S) * 1000, () => notified(w, receiver, match, 'firing').length > 0);
+      const note = notified(w, receiver, match, 'firing')[0]?.receivedAtMs;
+      check(
+        'health endpoint down in 1 then 2 regions',
+        `page at ${receiver}`,
+        `<= firing + ${fmt(groupWaitS + DELIVERY_SLACK_S)}`,
+        fmt(since(note, firing)),
+        note !== undefined && note - firing <= (groupWaitS + DELIVERY_SLACK_S) * 1000,
+      );
+    }
+  });
 
   // blip: errors for 45 s; no notification may arrive for an alert that starts after the blip ended.
-  if (runs(blip))
-    scenarios.push(
-      (async () => {
-        const w = blip;
-        const from = Date.now() + 5000;
-        await waitUntil(from);
-        w.change(from, { errorRatio: 1 });
-        const to = from + BLIP_S * 1000;
-        await waitUntil(to);
-        w.change(to, { errorRatio: baseState.errorRatio });
-        const evalInterval = await evalS(w, SYMPTOM.errorRate);
-        // The longest an alert on the error ratio can still see the blip: its window, one scrape and one evaluation.
-        const quietAfter = to + (fastSymptomWindowSeconds(symptoms) + scrapeS + evalInterval) * 1000;
-        await waitUntil(quietAfter + (groupWaitS + DELIVERY_SLACK_S) * 1000);
-        const late = sink
-          .received(`/${w.name}/`)
-          .filter((n) =>
-            n.alerts.some(
-              (a) => a.status === 'firing' && n.receivedAtMs > to + (evalInterval + scrapeS + groupWaitS + DELIVERY_SLACK_S) * 1000,
-            ),
-          );
-        const lateFiring = w.firstSeen(() => true, 'firing', to + (evalInterval + scrapeS) * 1000);
-        check(
-          'blip',
-          `${BLIP_S}s of errors: no late notification`,
-          'none',
-          late
-            .map(
-              (n) =>
-                `${[...new Set(n.alerts.map((a) => a.labels.alertname))].join('+')}@${n.receiver} +${fmt((n.receivedAtMs - to) / 1000)}`,
-            )
-            .join(', ') || 'none',
-          late.length === 0,
-        );
-        check(
-          'blip',
-          'no alert fires after the blip ended',
-          'none',
-          lateFiring === undefined
-            ? 'none'
-            : `${[
-                ...new Set(
-                  w.polls
-                    .find((p) => p.tMs === lateFiring)!
-                    .alerts.filter((a) => a.state === 'firing')
-                    .map((a) => [a.labels.alertname, a.labels.slo_alert ?? a.labels.slo].filter(Boolean).join('/')),
-                ),
-              ].join(', ')} firing at +${fmt((lateFiring - to) / 1000)}`,
-          lateFiring === undefined,
-        );
-      })().then(() => log(`scenario done at T0+${((Date.now() - t0) / 1000).toFixed(0)}s`)),
+  scenario(blip, async () => {
+    const w = blip;
+    const from = Date.now() + 5000;
+    await waitUntil(from);
+    w.change(from, { errorRatio: 1 });
+    const to = from + BLIP_S * 1000;
+    await waitUntil(to);
+    w.change(to, { errorRatio: baseState.errorRatio });
+    const evalInterval = await evalS(w, SYMPTOM.errorRate);
+    // The longest an alert on the error ratio can still see the blip: its window, one scrape and one evaluation.
+    const quietAfter = to + (fastSymptomWindowSeconds(symptoms) + scrapeS + evalInterval) * 1000;
+    await waitUntil(quietAfter + (groupWaitS + DELIVERY_SLACK_S) * 1000);
+    const late = sink
+      .received(`/${w.name}/`)
+      .filter((n) =>
+        n.alerts.some(
+          (a) => a.status === 'firing' && n.receivedAtMs > to + (evalInterval + scrapeS + groupWaitS + DELIVERY_SLACK_S) * 1000,
+        ),
+      );
+    const lateFiring = w.firstSeen(() => true, 'firing', to + (evalInterval + scrapeS) * 1000);
+    check(
+      'blip',
+      `${BLIP_S}s of errors: no late notification`,
+      'none',
+      late
+        .map(
+          (n) => `${[...new Set(n.alerts.map((a) => a.labels.alertname))].join('+')}@${n.receiver} +${fmt((n.receivedAtMs - to) / 1000)}`,
+        )
+        .join(', ') || 'none',
+      late.length === 0,
     );
+    check(
+      'blip',
+      'no alert fires after the blip ended',
+      'none',
+      lateFiring === undefined
+        ? 'none'
+        : `${[
+            ...new Set(
+              w.polls
+                .find((p) => p.tMs === lateFiring)!
+                .alerts.filter((a) => a.state === 'firing')
+                .map((a) => [a.labels.alertname, a.labels.slo_alert ?? a.labels.slo].filter(Boolean).join('/')),
+            ),
+          ].join(', ')} firing at +${fmt((lateFiring - to) / 1000)}`,
+      lateFiring === undefined,
+    );
+  });
 
   // no data: the exporter stopped before T0; each SLO's no-data alert fires after its window of
   // silence plus its hold, at its severity's receiver; no-data alerts with longer windows stay quiet.
-  if (runs(noData))
-    scenarios.push(
-      (async () => {
-        const w = noData;
-        const lastSample = Math.floor((stopAt - 1) / (scrapeS * 1000)) * scrapeS * 1000;
-        const due = noDataSlos.filter((s) => seconds(s.alerting.noData!.window) === shortestNoData);
-        const evalInterval = await evalS(w, noDataAlertName(due[0]!.alerting.name));
-        const fire = lastSample + 2 * shortestNoData * 1000;
-        const bound = fire + (evalInterval + groupWaitS + DELIVERY_SLACK_S) * 1000;
-        await waitFor(bound, () =>
-          due.every(
-            (s) =>
-              notified(w, receiverOf(s.alerting.noData!.severity), isAlert(noDataAlertName(s.alerting.name), { slo: s.name }), 'firing')
-                .length > 0,
-          ),
-        );
-        for (const s of due) {
-          const match = isAlert(noDataAlertName(s.alerting.name), { slo: s.name });
-          const receiver = receiverOf(s.alerting.noData!.severity);
-          const note = notified(w, receiver, match, 'firing')[0]?.receivedAtMs;
-          const firing = w.firstSeen(match, 'firing');
-          check(
-            'exporter stops',
-            `${noDataAlertName(s.alerting.name)} at ${receiver}`,
-            `${fmt((fire - lastSample) / 1000 - evalInterval)} .. ${fmt((bound - lastSample) / 1000)}`,
-            fmt(since(note, lastSample)),
-            note !== undefined && firing !== undefined && firing >= fire - evalInterval * 1000 && note <= bound,
-          );
-        }
-        const early = noDataSlos.filter(
-          (s) => !due.includes(s) && w.firstSeen(isAlert(noDataAlertName(s.alerting.name)), 'firing') !== undefined,
-        );
-        check(
-          'exporter stops',
-          'no-data alerts with longer windows stay quiet',
-          'none',
-          early.map((s) => s.id).join(', ') || 'none',
-          early.length === 0,
-        );
-      })().then(() => log(`scenario done at T0+${((Date.now() - t0) / 1000).toFixed(0)}s`)),
+  scenario(noData, async () => {
+    const w = noData;
+    const lastSample = Math.floor((stopAt - 1) / (scrapeS * 1000)) * scrapeS * 1000;
+    const due = noDataSlos.filter((s) => seconds(s.alerting.noData!.window) === shortestNoData);
+    const evalInterval = await evalS(w, noDataAlertName(due[0]!.alerting.name));
+    const fire = lastSample + 2 * shortestNoData * 1000;
+    const bound = fire + (evalInterval + groupWaitS + DELIVERY_SLACK_S) * 1000;
+    await waitFor(bound, () =>
+      due.every(
+        (s) =>
+          notified(w, receiverOf(s.alerting.noData!.severity), isAlert(noDataAlertName(s.alerting.name), { slo: s.name }), 'firing')
+            .length > 0,
+      ),
     );
+    for (const s of due) {
+      const match = isAlert(noDataAlertName(s.alerting.name), { slo: s.name });
+      const receiver = receiverOf(s.alerting.noData!.severity);
+      const note = notified(w, receiver, match, 'firing')[0]?.receivedAtMs;
+      const firing = w.firstSeen(match, 'firing');
+      check(
+        'exporter stops',
+        `${noDataAlertName(s.alerting.name)} at ${receiver}`,
+        `${fmt((fire - lastSample) / 1000 - evalInterval)} .. ${fmt((bound - lastSample) / 1000)}`,
+        fmt(since(note, lastSample)),
+        note !== undefined && firing !== undefined && firing >= fire - evalInterval * 1000 && note <= bound,
+      );
+    }
+    const early = noDataSlos.filter(
+      (s) => !due.includes(s) && w.firstSeen(isAlert(noDataAlertName(s.alerting.name)), 'firing') !== undefined,
+    );
+    check(
+      'exporter stops',
+      'no-data alerts with longer windows stay quiet',
+      'none',
+      early.map((s) => s.id).join(', ') || 'none',
+      early.length === 0,
+    );
+  });
 
   await Promise.all(scenarios);
   // healthy and steady burn: judged over the whole live phase.

@@ -14,6 +14,20 @@ export function parseDuration(text: string): number {
   return seconds;
 }
 
+/** Seconds per unit of the durations Prometheus and Alertmanager read in their configuration and queries. */
+const ANY_UNIT_SECONDS: Record<string, number> = { ms: 0.001, ...UNIT_SECONDS, y: 31536000 };
+
+/**
+ * Seconds of any Prometheus duration, compound ones (`1h30m`) and `ms`/`y` included, as
+ * Prometheus and Alertmanager write them in their configuration and range selectors (specs use
+ * the single-unit {@link parseDuration}).
+ */
+export function prometheusDurationSeconds(text: string): number {
+  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new Error(`not a Prometheus duration: ${JSON.stringify(text)}`);
+  return parts.reduce((sum, p) => sum + Number(p[1]) * ANY_UNIT_SECONDS[p[2]!]!, 0);
+}
+
 /** Durations parsed so far; bounded, so hostile input cannot grow it without end. */
 const PARSED = new Map<string, number>();
 const MAX_PARSED = 1024;

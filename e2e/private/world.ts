@@ -20,6 +20,7 @@ import {
   type PrometheusServer,
 } from '../harness';
 import type { LatencySlo } from '../../slos/model';
+import { prometheusDurationSeconds } from '../../slos/duration';
 import type { GeneratedConfig } from './config';
 import { instanceSeries, InstanceTimeline, serveInstance, type InstanceEndpoint, type InstanceState } from './exporter';
 
@@ -113,7 +114,8 @@ export class World {
       return [...old, ...recent];
     };
     const metricsJob = config.metricsJob;
-    const metricsStep = seconds(config.job(metricsJob).scrape_interval ?? config.prometheus.global?.scrape_interval ?? '1m') * 1000;
+    const metricsStep =
+      prometheusDurationSeconds(config.job(metricsJob).scrape_interval ?? config.prometheus.global?.scrape_interval ?? '1m') * 1000;
     const targets = await targetLabels(promtool, this.files!.prometheusYml, metricsJob);
     for (const labels of targets) {
       const timeline = this.timelines.get(labels.region!)!;
@@ -126,7 +128,7 @@ export class World {
     if (options.oldOnly) return out;
     // Probe results of the uptime job, the history the blackbox exporter would have recorded.
     const uptime = config.job('uptime');
-    const probeStep = seconds(uptime.scrape_interval ?? config.prometheus.global?.scrape_interval ?? '1m') * 1000;
+    const probeStep = prometheusDurationSeconds(uptime.scrape_interval ?? config.prometheus.global?.scrape_interval ?? '1m') * 1000;
     for (const labels of await targetLabels(promtool, this.files!.prometheusYml, 'uptime')) {
       const timeline = this.timelines.get(labels.region!)!;
       const ts = [...sampleTimes(this.inputs.historyStartMs, toMs, probeStep)];
@@ -206,18 +208,4 @@ export class World {
   async stop(): Promise<void> {
     await Promise.all([this.prometheus?.stop(), this.alertmanager?.stop(), ...this.endpoints.map((e) => e.stop())]);
   }
-}
-
-/** Seconds of a Prometheus duration such as `1m` or `30s`. */
-export function seconds(duration: string): number {
-  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
-  let total = 0;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g;
-  let matched = '';
-  for (const m of duration.matchAll(re)) {
-    total += Number(m[1]) * units[m[2]!]!;
-    matched += m[0];
-  }
-  if (matched !== duration || duration === '') throw new Error(`not a Prometheus duration: ${duration}`);
-  return total;
 }

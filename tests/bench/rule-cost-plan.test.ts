@@ -1,4 +1,5 @@
-import { backfillLevels, durationSeconds, recordedInputs } from '../../bench/private/rule-cost/plan';
+import { backfillLevels, recordedInputs } from '../../bench/private/rule-cost/plan';
+import { prometheusDurationSeconds } from '../../slos/duration';
 import { ruleSets } from '../../bench/private/rule-cost/rule-sets';
 
 describe('the rule-cost bench plan', () => {
@@ -29,10 +30,10 @@ describe('the rule-cost bench plan', () => {
     ['43195m', 2591700],
     ['1h30m', 5400],
   ])('reads the duration %s as %d s', (text, seconds) => {
-    expect(durationSeconds(text)).toBe(seconds);
+    expect(prometheusDurationSeconds(text)).toBe(seconds);
   });
 
   test('rejects a duration Prometheus would not parse', () => {
-    expect(() => durationSeconds('5 m')).toThrow('not a Prometheus duration: "5 m"');
+    expect(() => prometheusDurationSeconds('5 m')).toThrow('not a Prometheus duration: "5 m"');
   });
 });

@@ -7,6 +7,7 @@
  * written after them).
  */
 import { matcherMatches, vectorSelectors } from '../../../slos/promql';
+import { prometheusDurationSeconds } from '../../../slos/duration';
 import type { BenchRule, RuleSet } from './rule-sets';
 
 /** A recording rule to backfill before measuring, and how far back its samples must reach. */
@@ -17,15 +18,6 @@ export interface BackfillNeed {
   readonly spanSeconds: number;
 }
 
-const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
-
-/** Seconds of a Prometheus duration, compound ones (`1h30m`) included. */
-export function durationSeconds(text: string): number {
-  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new Error(`not a Prometheus duration: ${JSON.stringify(text)}`);
-  return parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_SECONDS[p[2]!]!, 0);
-}
-
 /** The recording rules of `set` that `rule` reads, each with the range it reads (0 for an instant selector). */
 export function recordedInputs(set: RuleSet, rule: BenchRule): { input: number; rangeSeconds: number }[] {
   const out: { input: number; rangeSeconds: number }[] = [];
@@ -33,7 +25,7 @@ export function recordedInputs(set: RuleSet, rule: BenchRule): { input: number; 
     set.rules.forEach((r, input) => {
       if (r.kind !== 'record' || r.name !== s.metric || r === rule) return;
       if (!s.matchers.every((m) => m.name === '__name__' || matcherMatches(m, r.labels[m.name] ?? ''))) return;
-      out.push({ input, rangeSeconds: s.range ? durationSeconds(s.range) : 0 });
+      out.push({ input, rangeSeconds: s.range ? prometheusDurationSeconds(s.range) : 0 });
     });
   }
   return out;

@@ -304,38 +304,30 @@ describe('constructor input checks', () => {
     httpForwardingRule: 'q',
   };
   const IAP = { serviceAgent: 'serviceAccount:service-1@gcp-sa-iap.iam.gserviceaccount.com', accessors: [] };
+  const LB_REGION = {
+    region: 'europe-west1',
+    cloudRunService: 'svc',
+    negName: 'neg',
+    regionalBackendServiceName: 'rb',
+    host: 'eu.api.example.com',
+  };
+  /** The props of a load balancer with one region, changed by `patch`. */
+  const lbProps = (patch: Partial<ConstructorParameters<typeof GlobalApiLoadBalancer>[2]> = {}) => ({
+    names: LB_NAMES,
+    domain: 'api.example.com',
+    regions: [LB_REGION],
+    securityPolicy: 'x',
+    project: 'p',
+    ...patch,
+  });
 
   test('rejects a load balancer without regions', () => {
-    expect(
-      () =>
-        new GlobalApiLoadBalancer(stack(), 'lb', {
-          names: LB_NAMES,
-          domain: 'api.example.com',
-          regions: [],
-          securityPolicy: 'x',
-          project: 'p',
-          iap: IAP,
-        }),
-    ).toThrow(/no regions to route to/);
+    expect(() => new GlobalApiLoadBalancer(stack(), 'lb', lbProps({ regions: [], iap: IAP }))).toThrow(/no regions to route to/);
   });
 
   test('warns that IAP admits nobody when no accessor is configured', () => {
     // given a load balancer without accessors
-    const region = {
-      region: 'europe-west1',
-      cloudRunService: 'svc',
-      negName: 'neg',
-      regionalBackendServiceName: 'rb',
-      host: 'eu.api.example.com',
-    };
-    const lb = new GlobalApiLoadBalancer(stack(), 'lb', {
-      names: LB_NAMES,
-      domain: 'api.example.com',
-      regions: [region],
-      securityPolicy: 'x',
-      project: 'p',
-      iap: IAP,
-    });
+    const lb = new GlobalApiLoadBalancer(stack(), 'lb', lbProps({ iap: IAP }));
     // then it is created, with a warning
     const warnings = lb.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
     expect(warnings).toEqual(['load balancer u: IAP admits nobody (no accessors); every request through the load balancer is refused']);
@@ -343,48 +335,16 @@ describe('constructor input checks', () => {
 
   test('rejects IAP accessors that are not IAM members, allUsers among them', () => {
     // given a public member and a bare e-mail
-    const region = {
-      region: 'europe-west1',
-      cloudRunService: 'svc',
-      negName: 'neg',
-      regionalBackendServiceName: 'rb',
-      host: 'eu.api.example.com',
-    };
     const iap = { ...IAP, accessors: ['allUsers', 'ops@example.com', 'group:ops@example.com'] };
     // then both are refused, by name, and the group is accepted
-    expect(
-      () =>
-        new GlobalApiLoadBalancer(stack(), 'lb', {
-          names: LB_NAMES,
-          domain: 'api.example.com',
-          regions: [region],
-          securityPolicy: 'x',
-          project: 'p',
-          iap,
-        }),
-    ).toThrow('load balancer u: IAP accessors allUsers, ops@example.com are not IAM members');
+    expect(() => new GlobalApiLoadBalancer(stack(), 'lb', lbProps({ iap }))).toThrow(
+      'load balancer u: IAP accessors allUsers, ops@example.com are not IAM members',
+    );
   });
 
   test('rejects a load balancer without IAP that grants nobody the invoker role, since Cloud Run would refuse every request', () => {
-    // given a public edge (no IAP) that forgets its invokers
-    const region = {
-      region: 'europe-west1',
-      cloudRunService: 'svc',
-      negName: 'neg',
-      regionalBackendServiceName: 'rb',
-      host: 'eu.api.example.com',
-    };
-    // then
-    expect(
-      () =>
-        new GlobalApiLoadBalancer(stack(), 'lb', {
-          names: LB_NAMES,
-          domain: 'api.example.com',
-          regions: [region],
-          securityPolicy: 'x',
-          project: 'p',
-        }),
-    ).toThrow(
+    // given a public edge (no IAP) that forgets its invokers, then it is refused
+    expect(() => new GlobalApiLoadBalancer(stack(), 'lb', lbProps())).toThrow(
       'load balancer u: without IAP the load balancer forwards requests without an identity, and no invoker is granted, so Cloud Run would refuse every request; allowed: iap, or invokers such as allUsers',
     );
   });
