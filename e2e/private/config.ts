@@ -29,7 +29,7 @@ interface ScrapeConfig {
 
 /** The parts of alertmanager.yml the run reads or rewrites. */
 interface AlertmanagerYaml {
-  route: { receiver: string; group_wait?: string; group_interval?: string; repeat_interval?: string };
+  route: { receiver: string; group_by?: string[]; group_wait?: string; group_interval?: string; repeat_interval?: string };
   receivers: ({ name: string } & Record<string, unknown>)[];
 }
 
