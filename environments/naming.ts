@@ -43,6 +43,8 @@ export const names = {
   regionalHost: (env: EnvironmentConfig, region: string) => `${region}.${env.domain}`,
   /** Secret holding the AUTH string of a region's Redis instance (filled by Terraform from the instance). */
   redisAuthSecret: (env: EnvironmentConfig, region: string) => `${env.name}-redis-auth-${regionCode(region)}`,
+  /** Secret holding the `RunMonitoring` configuration of the Managed Service for Prometheus collector in a region's service. */
+  collectorConfigSecret: (env: EnvironmentConfig, region: string) => `${env.name}-${env.service.name}-gmp-${regionCode(region)}`,
   /** Global address range reserved for private services access (Cloud SQL, Memorystore). */
   privateServicesRange: (env: EnvironmentConfig) => `${env.name}-psa-range`,
   /** Global external IP address of the load balancer (HTTPS and the HTTP redirect share it). */
@@ -122,6 +124,7 @@ export function nameProblems(env: EnvironmentConfig): string[] {
     check('cloud run service', names.cloudRunService(env, region), rfc1035(49), 'lower-case RFC 1035, at most 49 characters');
     check('memorystore instance', names.redis(env, region), rfc1035(40), 'lower-case RFC 1035, at most 40 characters');
     check('secret', names.redisAuthSecret(env, region), /^[A-Za-z0-9_-]{1,255}$/, 'letters, digits, - and _, at most 255');
+    check('secret', names.collectorConfigSecret(env, region), /^[A-Za-z0-9_-]{1,255}$/, 'letters, digits, - and _, at most 255');
   }
   const sqlNames = [names.sqlPrimary(env), ...secondaryRegions(env).map((r) => names.sqlReplica(env, r.name))];
   for (const n of sqlNames) {

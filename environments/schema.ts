@@ -221,6 +221,54 @@ const prometheusServersSchema = z
   .default(PROMETHEUS_SERVER_DEFAULTS)
   .describe('The self-run Prometheus, Alertmanager and blackbox exporter that evaluate the generated rules.');
 
+/**
+ * Google's sidecar for Cloud Run, pinned: the collector of Managed Service for Prometheus
+ * (https://cloud.google.com/stackdriver/docs/managed-prometheus/cloudrun-sidecar). A new version
+ * is a config change, reviewed like any image.
+ */
+export const DEFAULT_COLLECTOR_IMAGE = 'us-docker.pkg.dev/cloud-ops-agents-artifacts/cloud-run-gmp-sidecar/cloud-run-gmp-sidecar:1.2.0';
+
+const MANAGED_PROMETHEUS_DEFAULTS = {
+  collectorImage: DEFAULT_COLLECTOR_IMAGE,
+  collectorCpu: '1',
+  collectorMemory: '512Mi',
+};
+
+/**
+ * The Managed Service for Prometheus sidecar that runs beside the API in every Cloud Run service
+ * and writes its metrics to Cloud Monitoring (docs/managed-prometheus.md). The path it scrapes is
+ * `prometheusServers.metricsPath`, the same endpoint a self-run Prometheus scrapes.
+ */
+const managedPrometheusSchema = z
+  .strictObject({
+    collectorImage: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:[0-9]+)?\/[A-Za-z0-9._/-]+(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/, {
+        message: 'must be a container image with a tag or digest such as us-docker.pkg.dev/…/cloud-run-gmp-sidecar:1.2.0',
+      })
+      .default(MANAGED_PROMETHEUS_DEFAULTS.collectorImage)
+      .describe("The collector sidecar's image, pinned by tag or digest."),
+    collectorCpu: z
+      .string()
+      .regex(/^\d+(\.\d+)?m?$/, { message: 'must be a number of vCPUs such as 1 or 500m' })
+      .default(MANAGED_PROMETHEUS_DEFAULTS.collectorCpu)
+      .describe('CPU limit of the collector container.'),
+    collectorMemory: z
+      .string()
+      .regex(/^\d+(Mi|Gi)$/, { message: 'must be a quantity such as 256Mi or 1Gi' })
+      .default(MANAGED_PROMETHEUS_DEFAULTS.collectorMemory)
+      .describe('Memory limit of the collector container.'),
+    metricsPort: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .describe('Port of the API metrics endpoint inside the instance, scraped by the collector on localhost; service.port when absent.'),
+  })
+  .default(MANAGED_PROMETHEUS_DEFAULTS)
+  .describe('The Managed Service for Prometheus collector beside the API in every Cloud Run service.');
+
 // --- security controls (docs/infrastructure.md "Security controls"); kept in one block ---------
 
 /**
@@ -465,6 +513,7 @@ export const environmentSchema = z
     monitoring: monitoringSchema,
     symptoms: symptomsSchema,
     prometheusServers: prometheusServersSchema,
+    managedPrometheus: managedPrometheusSchema,
     security: securitySchema,
     edge: edgeSchema,
   })
@@ -482,3 +531,5 @@ export type SecurityConfig = EnvironmentConfig['security'];
 export type NotificationTarget = NonNullable<EnvironmentConfig['notifications']['page']>;
 /** The self-run Prometheus, Alertmanager and blackbox exporter of an environment. */
 export type PrometheusServersConfig = EnvironmentConfig['prometheusServers'];
+/** The Managed Service for Prometheus collector settings of an environment. */
+export type ManagedPrometheusConfig = EnvironmentConfig['managedPrometheus'];

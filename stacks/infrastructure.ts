@@ -4,7 +4,8 @@
  * - `<env>-network`: APIs, the VPC with a subnet per region, private services access, and the
  *   API's runtime service account (global resources, one per environment);
  * - `<env>-<region>`, one per region: Cloud SQL (the primary in the primary region, a
- *   cross-region replica elsewhere), Memorystore for Redis and the Cloud Run service;
+ *   cross-region replica elsewhere), Memorystore for Redis and the Cloud Run service with the
+ *   Managed Service for Prometheus collector beside the API (its RunMonitoring config in a secret);
  * - `<env>-edge`: the global external Application Load Balancer and its Cloud Armor policy.
  *
  * Stacks address each other's resources by the names in environments/naming.ts rather than by
@@ -12,6 +13,7 @@
  */
 import { addGoogleProvider } from '../constructs/google/google-provider';
 import { CloudRunApiService } from '../constructs/google/cloud-run-api-service';
+import { ConfigSecret } from '../constructs/google/config-secret';
 import { DataAccessAuditLogs } from '../constructs/google/data-access-audit-logs';
 import { DerivedSecret } from '../constructs/google/derived-secret';
 import { EdgeSecurityPolicy } from '../constructs/google/edge-security-policy';
@@ -28,6 +30,7 @@ import { addStateBackend } from '../constructs/state-backend';
 import { type CloudRunInvoker, edgeAccess } from '../environments/edge-access';
 import { CMEK_KEYS, nameProblems, names, primaryRegion, resourceIds, securityNames } from '../environments/naming';
 import type { EnvironmentConfig, RegionConfig } from '../environments/schema';
+import { RUN_MONITORING_DIR, RUN_MONITORING_FILE, runMonitoringConfig, runMonitoringYaml } from '../layers/platform/run-monitoring';
 import type { EnvironmentInputs } from './app';
 
 /** Stack names of an environment's infrastructure. */
@@ -169,7 +172,17 @@ function addRegion(scope: Construct, env: EnvironmentConfig, region: RegionConfi
     accessors: [`serviceAccount:${resourceIds.serviceAccountEmail(env)}`],
     kmsKeyName: key('secrets'),
   });
+  // The Managed Service for Prometheus collector's configuration, mounted into its container.
+  const collectorConfig = new ConfigSecret(scope, 'CollectorConfig', {
+    project: env.gcp.project,
+    secretId: names.collectorConfigSecret(env, region.name),
+    region: region.name,
+    text: runMonitoringYaml(runMonitoringConfig(env, region.name)),
+    accessors: [`serviceAccount:${resourceIds.serviceAccountEmail(env)}`],
+    kmsKeyName: key('secrets'),
+  });
   const svc = env.service;
+  const gmp = env.managedPrometheus;
   new CloudRunApiService(scope, 'Service', {
     name: names.cloudRunService(env, region.name),
     region: region.name,
@@ -189,6 +202,15 @@ function addRegion(scope: Construct, env: EnvironmentConfig, region: RegionConfi
     subnetwork: resourceIds.subnet(env, region.name),
     secrets: svc.secrets.map((s) => ({ env: s.env, secretRef: s.secret })),
     derivedSecrets: [{ env: 'REDIS_AUTH', secretId: redisAuth.resource.id, version: redisAuth.version.version }],
+    metricsCollector: {
+      image: gmp.collectorImage,
+      cpu: gmp.collectorCpu,
+      memory: gmp.collectorMemory,
+      configSecretId: collectorConfig.resource.id,
+      configSecretVersion: collectorConfig.version.version,
+      configDir: RUN_MONITORING_DIR,
+      configFile: RUN_MONITORING_FILE,
+    },
     environment: {
       PLATFORM_ENV: env.name,
       PLATFORM_REGION: region.name,

@@ -1,7 +1,8 @@
 /**
  * The API as a Cloud Run (v2) service in one region: invoker IAM always checked (the invokers are
  * granted by the edge stack), ingress as the edge access mode needs, second-generation runtime, direct VPC egress for private addresses (Cloud SQL, Memorystore),
- * secrets injected from Secret Manager by reference, probes on the health endpoint.
+ * secrets injected from Secret Manager by reference, probes on the health endpoint, and, when
+ * configured, the Managed Service for Prometheus collector as a sidecar (docs/managed-prometheus.md).
  */
 import { Construct } from '../framework';
 import { CloudRunV2Service, type CloudRunV2ServiceTemplateContainersEnv } from './bindings';
@@ -34,6 +35,49 @@ export interface DerivedSecretEnvProps {
    */
   readonly version: string;
 }
+
+/**
+ * The Managed Service for Prometheus collector that runs beside the API container
+ * (https://cloud.google.com/stackdriver/docs/managed-prometheus/cloudrun-sidecar).
+ */
+export interface MetricsCollectorProps {
+  /**
+   * The collector's image, pinned by tag or digest.
+   */
+  readonly image: string;
+  /**
+   * CPU limit of the collector container, e.g. `1`.
+   */
+  readonly cpu: string;
+  /**
+   * Memory limit of the collector container, e.g. `512Mi`.
+   */
+  readonly memory: string;
+  /**
+   * Secret Manager secret id (`projects/<project>/secrets/<name>`, usually a reference) holding the
+   * collector's `RunMonitoring` configuration.
+   */
+  readonly configSecretId: string;
+  /**
+   * Version of that secret, usually a reference to the version resource, so a changed
+   * configuration rolls out a new revision.
+   */
+  readonly configSecretVersion: string;
+  /**
+   * Directory the collector reads its configuration from.
+   */
+  readonly configDir: string;
+  /**
+   * File name of the configuration inside `configDir`.
+   */
+  readonly configFile: string;
+}
+
+/** Container names of the service: the collector starts after the API (container dependencies). */
+export const CONTAINER_NAMES = Object.freeze({ api: 'api', collector: 'collector' });
+
+/** Name of the volume that carries the collector configuration. */
+export const COLLECTOR_CONFIG_VOLUME = 'collector-config';
 
 /** Properties of {@link CloudRunApiService}. */
 export interface CloudRunApiServiceProps {
@@ -131,6 +175,16 @@ export interface CloudRunApiServiceProps {
    * @default 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER' - load balancers and the project's VPC networks only
    */
   readonly ingress?: 'INGRESS_TRAFFIC_ALL' | 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER';
+  /**
+   * The Managed Service for Prometheus collector sidecar that scrapes the API's metrics.
+   *
+   * With it, CPU is always allocated (`cpu_idle: false`): Google recommends that for services
+   * running the sidecar, since with CPU allocated only during requests some scrapes fail when the
+   * service gets few requests, and the collector's shutdown scrape needs CPU too.
+   *
+   * @default - no collector; CPU allocated only during requests
+   */
+  readonly metricsCollector?: MetricsCollectorProps;
 }
 
 /** Probe timing: the startup probe allows 10 + 24 × 5 s = 130 s for a cold start; liveness restarts after 3 misses 10 s apart. */
@@ -199,6 +253,16 @@ export function cloudRunResourceProblems(cpu: string, memory: string, concurrenc
   return problems;
 }
 
+/** Problems of the collector's settings (empty when Cloud Run accepts them). */
+function collectorProblems(c: MetricsCollectorProps): string[] {
+  const problems: string[] = [];
+  if (cpuCount(c.cpu) === undefined) problems.push(`cpu ${c.cpu} is not a number of vCPUs (e.g. 1, 0.5, 500m)`);
+  if (memoryMiB(c.memory) === undefined) problems.push(`memory ${c.memory} is not a quantity such as 256Mi or 1Gi`);
+  if (!c.configDir.startsWith('/')) problems.push(`config directory ${c.configDir} must be absolute`);
+  if (!/^[A-Za-z0-9._-]+$/.test(c.configFile)) problems.push(`config file ${c.configFile} must be a file name`);
+  return problems;
+}
+
 /** A Cloud Run v2 service of the API. */
 export class CloudRunApiService extends Construct {
   /** The service. */
@@ -223,6 +287,13 @@ export class CloudRunApiService extends Construct {
       })),
     ];
     const httpGet = { path: props.healthPath, port: props.port };
+    const collector = props.metricsCollector;
+    if (collector) {
+      const problems = collectorProblems(collector);
+      if (problems.length > 0) throw new Error(`cloud run service ${props.name}: metrics collector ${problems.join('; ')}`);
+    }
+    // One setting for the instance: always-allocated CPU when the collector runs (see metricsCollector).
+    const cpuIdle = collector === undefined;
     this.resource = new CloudRunV2Service(this, 'Resource', {
       name: props.name,
       location: props.region,
@@ -246,14 +317,38 @@ export class CloudRunApiService extends Construct {
         },
         containers: [
           {
+            name: collector ? CONTAINER_NAMES.api : undefined,
             image: props.image,
             ports: { containerPort: props.port, name: 'http1' },
-            resources: { limits: { cpu: props.cpu, memory: props.memory }, cpuIdle: true, startupCpuBoost: true },
+            resources: { limits: { cpu: props.cpu, memory: props.memory }, cpuIdle, startupCpuBoost: true },
             env,
             startupProbe: { ...PROBES.startup, httpGet },
             livenessProbe: { ...PROBES.liveness, httpGet },
           },
+          ...(collector
+            ? [
+                {
+                  name: CONTAINER_NAMES.collector,
+                  image: collector.image,
+                  // Starts once the API passes its startup probe, so the first scrape finds the endpoint.
+                  dependsOn: [CONTAINER_NAMES.api],
+                  resources: { limits: { cpu: collector.cpu, memory: collector.memory }, cpuIdle },
+                  volumeMounts: [{ name: COLLECTOR_CONFIG_VOLUME, mountPath: collector.configDir }],
+                },
+              ]
+            : []),
         ],
+        volumes: collector
+          ? [
+              {
+                name: COLLECTOR_CONFIG_VOLUME,
+                secret: {
+                  secret: collector.configSecretId,
+                  items: [{ path: collector.configFile, version: collector.configSecretVersion }],
+                },
+              },
+            ]
+          : undefined,
       },
       // gcloud and the console stamp these on deploy; they are not configuration.
       lifecycle: { ignoreChanges: ['client', 'client_version'] },

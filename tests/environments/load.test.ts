@@ -187,6 +187,24 @@ describe('environment config', () => {
     ]);
   });
 
+  test('rejects a metrics port outside 1–65535 at its position, naming managedPrometheus.metricsPort', () => {
+    // given
+    const text = EXAMPLE.replace(/^ {2}metricsPort: 8080$/m, '  metricsPort: 70000');
+    // then
+    expect(problemsOf(text, 'environments/example.yaml')).toEqual([
+      `environments/example.yaml:${pos(text, '70000')}: managedPrometheus.metricsPort is 70000; allowed: at most 65535`,
+    ]);
+  });
+
+  test('rejects a collector image without a tag or digest at its position', () => {
+    // given
+    const text = EXAMPLE.replace(/(collectorImage: \S+):1\.2\.0$/m, '$1');
+    // then
+    expect(problemsOf(text, 'environments/example.yaml')).toEqual([
+      `environments/example.yaml:${pos(text, 'us-docker.pkg.dev/cloud-ops')}: managedPrometheus.collectorImage is "us-docker.pkg.dev/cloud-ops-agents-artifacts/cloud-run-gmp-sidecar/cloud-run-gmp-sidecar"; must be a container image with a tag or digest such as us-docker.pkg.dev/…/cloud-run-gmp-sidecar:1.2.0`,
+    ]);
+  });
+
   test('rejects an unknown environment name with a file problem', () => {
     // when
     const result = loadEnvironment('no-such-env');

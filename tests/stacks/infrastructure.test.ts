@@ -15,6 +15,21 @@ import {
 import { loadEnvironmentOrThrow } from '../../environments/load';
 import { certificateDomains, names, primaryRegion, secondaryRegions } from '../../environments/naming';
 import type { EnvironmentConfig } from '../../environments/schema';
+import { parse } from 'yaml';
+import { COLLECTOR_CONFIG_VOLUME, CONTAINER_NAMES } from '../../constructs/google/cloud-run-api-service';
+import { platformSlos } from '../../environments/platform-slos';
+import { apiScrapeIntervalSeconds, platformMetricsContract } from '../../layers/platform/metrics-contract';
+import { REGION_LABEL } from '../../layers/platform/queries';
+import {
+  PROTECTED_LABELS,
+  RUN_MONITORING_DIR,
+  RUN_MONITORING_FILE,
+  type RunMonitoring,
+  runMonitoringConfig,
+  runMonitoringYaml,
+} from '../../layers/platform/run-monitoring';
+import { formatDuration } from '../../slos/duration';
+import { loadCatalog } from '../../slos/load';
 
 let env: EnvironmentConfig;
 let synth: SynthesizedInfrastructure;
@@ -23,6 +38,11 @@ let edge: TfJson;
 const regionStack = (region: string): TfJson => synth.stacks[`${env.name}-${region}`]!;
 const primary = (): string => primaryRegion(env).name;
 const regionNames = (): string[] => env.gcp.regions.map((r) => r.name);
+/** The resources of `type` a construct made, by the prefix of their Terraform ids (the construct path). */
+const constructResources = (stack: TfJson, type: string, idPrefix: string): Record<string, unknown>[] =>
+  Object.entries(stack.resource?.[type] ?? {})
+    .filter(([id]) => id.startsWith(idPrefix))
+    .map(([, r]) => r);
 
 beforeAll(() => {
   // given the example environment, synthesized once
@@ -267,21 +287,26 @@ describe('Memorystore for Redis', () => {
 describe('Redis AUTH string', () => {
   test('is copied from each instance into a secret of its own region, readable only by the runtime account', () => {
     for (const region of regionNames()) {
-      // given the region's stack
+      // given the region's stack and the resources of its Redis AUTH secret
       const stack = regionStack(region);
       const redisId = Object.keys(stack.resource!.google_redis_instance!)[0]!;
+      const redisAuth = (type: string) => constructResources(stack, type, 'RedisAuthSecret_');
       // then
-      expect(onlyResource(stack, 'google_secret_manager_secret')).toMatchObject({
-        secret_id: names.redisAuthSecret(env, region),
-        replication: { user_managed: { replicas: [{ location: region }] } },
-      });
-      expect(onlyResource(stack, 'google_secret_manager_secret_version').secret_data).toBe(
+      expect(redisAuth('google_secret_manager_secret')).toEqual([
+        expect.objectContaining({
+          secret_id: names.redisAuthSecret(env, region),
+          replication: { user_managed: { replicas: [{ location: region }] } },
+        }),
+      ]);
+      expect(redisAuth('google_secret_manager_secret_version').map((v) => v.secret_data)).toEqual([
         `\${google_redis_instance.${redisId}.auth_string}`,
-      );
-      expect(onlyResource(stack, 'google_secret_manager_secret_iam_member')).toMatchObject({
-        role: 'roles/secretmanager.secretAccessor',
-        member: `serviceAccount:${names.serviceAccount(env)}@${env.gcp.project}.iam.gserviceaccount.com`,
-      });
+      ]);
+      expect(redisAuth('google_secret_manager_secret_iam_member')).toEqual([
+        expect.objectContaining({
+          role: 'roles/secretmanager.secretAccessor',
+          member: `serviceAccount:${names.serviceAccount(env)}@${env.gcp.project}.iam.gserviceaccount.com`,
+        }),
+      ]);
     }
   });
 
@@ -500,6 +525,119 @@ describe('Cloud Armor', () => {
   });
 });
 
+describe('Managed Service for Prometheus collector', () => {
+  const runOf = (region: string) => onlyResource(regionStack(region), 'google_cloud_run_v2_service');
+  const containers = (region: string) => at(runOf(region), 'template.containers') as Record<string, unknown>[];
+  const collectorSecret = (region: string, type: string) => constructResources(regionStack(region), type, 'CollectorConfig_');
+  const idOf = (region: string, type: string) =>
+    Object.keys(regionStack(region).resource![type]!).find((id) => id.startsWith('CollectorConfig_'))!;
+
+  test('runs the collector beside the API in every region, started after the API passes its startup probe', () => {
+    for (const region of regionNames()) {
+      // then the API container (the only one with a port) comes first, the collector depends on it
+      const [api, collector, ...more] = containers(region);
+      expect(more).toEqual([]);
+      expect(api).toMatchObject({ name: CONTAINER_NAMES.api, image: env.service.image, ports: { container_port: env.service.port } });
+      expect(collector).toMatchObject({
+        name: CONTAINER_NAMES.collector,
+        image: env.managedPrometheus.collectorImage,
+        depends_on: [CONTAINER_NAMES.api],
+        resources: { limits: { cpu: env.managedPrometheus.collectorCpu, memory: env.managedPrometheus.collectorMemory } },
+      });
+      expect(collector!.ports).toBeUndefined();
+    }
+  });
+
+  test('keeps CPU allocated outside requests on both containers, as Google recommends for the collector', () => {
+    for (const region of regionNames()) {
+      expect(containers(region).map((c) => at(c, 'resources.cpu_idle'))).toEqual([false, false]);
+    }
+  });
+
+  test("mounts the region's RunMonitoring secret, pinned to its version, where the collector reads it", () => {
+    for (const region of regionNames()) {
+      // given the ids of the region's collector configuration secret and version
+      const secret = idOf(region, 'google_secret_manager_secret');
+      const version = idOf(region, 'google_secret_manager_secret_version');
+      // then
+      expect(at(runOf(region), 'template.volumes')).toEqual([
+        {
+          name: COLLECTOR_CONFIG_VOLUME,
+          secret: {
+            secret: `\${google_secret_manager_secret.${secret}.id}`,
+            items: [{ path: RUN_MONITORING_FILE, version: `\${google_secret_manager_secret_version.${version}.version}` }],
+          },
+        },
+      ]);
+      expect(containers(region)[1]!.volume_mounts).toEqual([{ name: COLLECTOR_CONFIG_VOLUME, mount_path: RUN_MONITORING_DIR }]);
+    }
+  });
+
+  test('keeps the configuration in a secret of its own region that only the runtime account reads', () => {
+    for (const region of regionNames()) {
+      expect(collectorSecret(region, 'google_secret_manager_secret')).toEqual([
+        expect.objectContaining({
+          secret_id: names.collectorConfigSecret(env, region),
+          replication: { user_managed: { replicas: [{ location: region }] } },
+        }),
+      ]);
+      expect(collectorSecret(region, 'google_secret_manager_secret_iam_member')).toEqual([
+        expect.objectContaining({
+          role: 'roles/secretmanager.secretAccessor',
+          member: `serviceAccount:${names.serviceAccount(env)}@${env.gcp.project}.iam.gserviceaccount.com`,
+        }),
+      ]);
+    }
+  });
+
+  test('scrapes the API metrics endpoint of the environment as job <service>, at the interval the contract assumes, labelled with its region', () => {
+    for (const region of regionNames()) {
+      // given the configuration text written into the region's secret
+      const [version] = collectorSecret(region, 'google_secret_manager_secret_version');
+      const config = parse(version!.secret_data as string) as RunMonitoring;
+      // then
+      expect(config).toMatchObject({ apiVersion: 'monitoring.googleapis.com/v1beta', kind: 'RunMonitoring' });
+      expect(config.metadata.name).toBe(env.service.name);
+      expect(config.spec.endpoints).toEqual([
+        {
+          port: String(env.service.port),
+          path: env.prometheusServers.metricsPath,
+          interval: formatDuration(apiScrapeIntervalSeconds()),
+          metricRelabeling: [{ action: 'replace', targetLabel: REGION_LABEL, replacement: region }],
+        },
+      ]);
+    }
+  });
+
+  test('gives every collected series the job and region labels the metrics contract promises', () => {
+    // given the platform contract: the API metrics' job values and the target labels of every scraped series
+    const contract = platformMetricsContract(env, platformSlos(env, loadCatalog({ slosDir: 'slos' }).catalog!));
+    const jobs = new Set(contract.metrics.flatMap((m) => m.labels.filter((l) => l.name === 'job').flatMap((l) => l.values ?? [])));
+    const config = runMonitoringConfig(env, primary());
+    // then the sidecar's job is the API's job, and region is written by a relabeling the sidecar allows
+    expect(jobs).toContain(config.metadata.name);
+    expect(contract.targetLabels).toContain(REGION_LABEL);
+    expect(config.spec.endpoints[0]!.metricRelabeling.map((r) => r.targetLabel)).toEqual([REGION_LABEL]);
+    expect(PROTECTED_LABELS).not.toContain(REGION_LABEL);
+  });
+
+  test('lets the runtime account write the collected metrics (roles/monitoring.metricWriter)', () => {
+    expect(resourcesOf(network, 'google_project_iam_member')).toContainEqual(
+      expect.objectContaining({
+        role: 'roles/monitoring.metricWriter',
+        member: expect.stringMatching(/^serviceAccount:\$\{google_service_account\..+\.email\}$/),
+      }),
+    );
+  });
+
+  test('scrapes managedPrometheus.metricsPort when the environment sets one', () => {
+    // given the environment with a separate metrics port
+    const withPort = { ...env, managedPrometheus: { ...env.managedPrometheus, metricsPort: 9464 } };
+    // then
+    expect(runMonitoringConfig(withPort, primary()).spec.endpoints[0]!.port).toBe('9464');
+  });
+});
+
 describe('secrets', () => {
   const SECRET_LOOKING_KEY = /password|passwd|secret_data|auth_string|private_key|api_key|access_token|credentials/i;
   const SECRET_LOOKING_VALUE = /-----BEGIN|AKIA[0-9A-Z]{16}|xox[abp]-|ghp_[A-Za-z0-9]{20}|sk_live_/;
@@ -507,7 +645,9 @@ describe('secrets', () => {
   const TF_REFERENCE = /^\$\{[a-z0-9_]+\.[A-Za-z0-9_-]+\.[a-z0-9_.[\]]+\}$/;
 
   test('writes no secret-looking key or value into any synthesized file, only references to generated attributes', () => {
-    // given every file of the output directory
+    // given every file of the output directory; the one literal secret_data allowed is the collector's
+    // RunMonitoring configuration of a region, exactly as rendered from the environment
+    const COLLECTOR_CONFIGS = new Set(regionNames().map((r) => runMonitoringYaml(runMonitoringConfig(env, r))));
     const offenders: string[] = [];
     for (const [file, text] of Object.entries(synth.files)) {
       // when each is scanned for keys and values that look like secrets
@@ -517,7 +657,8 @@ describe('secrets', () => {
         else if (v && typeof v === 'object') {
           for (const [k, x] of Object.entries(v)) {
             // a secret-looking key may only hold a reference to another resource's attribute
-            if (SECRET_LOOKING_KEY.test(k) && !(typeof x === 'string' && TF_REFERENCE.test(x))) offenders.push(`${file}:${path}.${k}`);
+            if (SECRET_LOOKING_KEY.test(k) && !(typeof x === 'string' && (TF_REFERENCE.test(x) || COLLECTOR_CONFIGS.has(x))))
+              offenders.push(`${file}:${path}.${k}`);
             walk(x, `${path}.${k}`);
           }
         }
