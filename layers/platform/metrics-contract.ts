@@ -16,7 +16,7 @@ import { DEPENDENCY, PLATFORM_METRICS as M } from './platform-metrics';
 import { GOOGLE_METRICS, googleMetric, GOOGLE_REGION_LABEL, REGION_LABEL } from './queries';
 
 /** Who emits what. */
-const EMITTER = Object.freeze({
+export const EMITTER = Object.freeze({
   api: 'application (the API, every instance)',
   blackbox: 'blackbox exporter (uptime job)',
   google: 'Google Cloud Monitoring, through Managed Service for Prometheus',
