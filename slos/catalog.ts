@@ -12,7 +12,7 @@ import { fileRules, setRules } from './rules';
 import { specFileSchema, type SpecFile } from './schema';
 import { fromSloth, isSlothSpec } from './sloth';
 import { userInfoProblems } from './text-policy';
-import { locate, parseYaml, type YamlSource } from './yaml-source';
+import { locate, parseYaml, parseYamlFast, type YamlSource } from './yaml-source';
 import { zodProblems } from './zod-problem';
 
 /** One input file as read by the loader. */
@@ -39,11 +39,17 @@ export function buildCatalog(files: readonly InputFile[]): CatalogResult {
       problems.push({ file: input.file, line: input.line ?? 1, col: input.col ?? 1, field: '', message: input.error, rule: 'file' });
       continue;
     }
-    const parsed = parseYaml(input.file, input.text);
-    problems.push(...parsed.problems);
-    if (!parsed.source) continue;
-    const result = isSlothSpec(parsed.source.value) ? fromSloth(parsed.source) : fromNative(parsed.source);
-    problems.push(...result.problems, ...userInfoProblems(parsed.source));
+    // The fast pass stands only for a file without problems; any problem is found again by the
+    // exact parser, so every message and position is its own (slos/yaml-source.ts).
+    const fast = parseYamlFast(input.file, input.text);
+    let result = fast && fileResult(fast);
+    if (!result || result.problems.length > 0) {
+      const parsed = parseYaml(input.file, input.text);
+      problems.push(...parsed.problems);
+      if (!parsed.source) continue;
+      result = fileResult(parsed.source);
+    }
+    problems.push(...result.problems);
     slos.push(...result.slos);
   }
   problems.push(...setRules(slos));
@@ -53,6 +59,12 @@ export function buildCatalog(files: readonly InputFile[]): CatalogResult {
   slos.sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
   const catalog: SloCatalog = deepFreeze({ slos, services: [...new Set(slos.map((s) => s.service))].sort() });
   return { catalog, problems: [], warnings };
+}
+
+/** One file's SLOs and problems (errors and warnings). */
+function fileResult(source: YamlSource): { slos: Slo[]; problems: Problem[] } {
+  const result = isSlothSpec(source.value) ? fromSloth(source) : fromNative(source);
+  return { slos: result.slos, problems: [...result.problems, ...userInfoProblems(source)] };
 }
 
 /** Shape-checks a native spec file and maps it to SLO models. */
@@ -66,7 +78,10 @@ export function fromNative(source: YamlSource): { slos: Slo[]; problems: Problem
 
 function toModel(source: YamlSource, spec: SpecFile, index: number): Slo {
   const s = spec.slos[index]!;
-  const at = (...path: PropertyKey[]): SourceRef => ({ file: source.file, ...locate(source, ['slos', index, ...path], true) });
+  const at =
+    (...path: PropertyKey[]) =>
+    (): SourceRef =>
+      Object.freeze({ file: source.file, ...locate(source, ['slos', index, ...path], true) });
   const severities = { page: s.alerting.page.severity ?? 'page', ticket: s.alerting.ticket.severity ?? 'warning' } as const;
   const windowSeconds = parseDuration(s.window);
   const windows = burnWindows(s.objective, windowSeconds, severities).filter((w) => s.alerting[w.kind].enabled);
@@ -127,13 +142,32 @@ function toModel(source: YamlSource, spec: SpecFile, index: number): Slo {
         severity: s.alerting.budgetConsumed.severity,
       },
     },
-    source: {
+    // Located when read (only problems and the docs check read them): a position needs the
+    // document the fast pass skips.
+    source: lazyFields({
       slo: at('name'),
       objective: at('objective'),
       window: at('window'),
       ...(s.sli.latency ? { threshold: at('sli', 'latency', 'thresholdSeconds') } : {}),
-    },
+    }),
   };
+}
+
+/** A frozen object whose fields are computed on first read, each once (so deepFreeze skips it). */
+function lazyFields<T extends Record<string, unknown>>(compute: { readonly [K in keyof T]: () => T[K] }): T {
+  const fields = {} as T;
+  for (const [key, get] of Object.entries(compute) as [keyof T, () => T[keyof T]][]) {
+    let value: T[keyof T] | undefined;
+    let done = false;
+    Object.defineProperty(fields, key, {
+      enumerable: true,
+      get: () => {
+        if (!done) [value, done] = [get(), true];
+        return value;
+      },
+    });
+  }
+  return Object.freeze(fields);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -28,8 +28,34 @@ export interface PromqlError {
   readonly message: string;
 }
 
+/**
+ * Expressions known to parse, with every string literal emptied ({@link parsingShape}). SLO
+ * queries repeat a few shapes with other label values (10,000 SLOs: a handful of shapes), so
+ * `slo validate` parses each shape once instead of each query.
+ */
+const parsingShapes = new Set<string>();
+
+/**
+ * `expr` with every double-quoted string literal emptied, which parses exactly when `expr` does;
+ * undefined when that is not certain: a single quote, backtick, backslash or comment (`#`), where
+ * a `"` need not delimit a string, or a `"` left unpaired on its line.
+ */
+function parsingShape(expr: string): string | undefined {
+  if (/['`\\#]/.test(expr)) return undefined;
+  const shape = expr.replace(/"[^"\n]*"/g, '""');
+  return shape.replaceAll('""', '').includes('"') ? undefined : shape;
+}
+
 /** The first syntax error of a PromQL expression, or undefined when it parses. */
 export function promqlSyntaxError(expr: string): PromqlError | undefined {
+  const shape = parsingShape(expr);
+  if (shape !== undefined && parsingShapes.has(shape)) return undefined;
+  const found = firstSyntaxError(expr);
+  if (!found && shape !== undefined && parsingShapes.size < 1 << 16) parsingShapes.add(shape);
+  return found;
+}
+
+function firstSyntaxError(expr: string): PromqlError | undefined {
   const tree = parse(expr);
   let error: PromqlError | undefined;
   tree.iterate({

@@ -1,4 +1,4 @@
-import { vectorSelectors } from '../../slos/promql';
+import { promqlSyntaxError, vectorSelectors } from '../../slos/promql';
 
 describe('vectorSelectors', () => {
   test.each([
@@ -12,5 +12,30 @@ describe('vectorSelectors', () => {
     // then
     expect(selector?.rangeFunction).toBe(rangeFunction);
     expect(selector?.range).toBe(range);
+  });
+});
+
+describe('promqlSyntaxError', () => {
+  test.each([
+    ['x{a="1"}', 'x{a="1\n2"}'],
+    ['sum(rate(x{job="a", code=~"5.."}[5m]))', 'sum(rate(x{job="a, code=~"5.."}[5m]))'],
+    [`x{a='"', b="'"}`, `x{a='""'"}`],
+    ['x{a="b"} # "', 'x{a="b"} "'],
+  ])('still rejects a query shaped like %s, which parsed before it: %s', (parses, fails) => {
+    // given: the first query parsed, and its shape is known to parse
+    expect(promqlSyntaxError(parses)).toBeUndefined();
+    // when
+    const error = promqlSyntaxError(fails);
+    // then
+    expect(error?.message).toMatch(/^promql does not parse at offset \d+/);
+  });
+
+  test('reports where a query with other label values fails, after its shape parsed', () => {
+    // given
+    expect(promqlSyntaxError('sum(rate(x{job="a"}[5m]))')).toBeUndefined();
+    // when
+    const error = promqlSyntaxError('sum(rate(x{job="b"}[5m])');
+    // then
+    expect(error?.offset).toBe(24);
   });
 });
