@@ -48,6 +48,7 @@ import { dirname, join, parse, resolve, sep } from 'node:path';
 import { version } from '../package.json';
 import type { Artifact } from '../slos/artifact';
 import { UsageError } from './io';
+import { fileSyncer } from './private/file-syncer';
 import { acquireLock, isLeftoverLockTemp, LOCK_FILE, LOCK_TEMP_PREFIX, LockBusyError } from './private/output-lock';
 
 /** The manifest of what `slo generate` wrote, inside the output directory. */
@@ -301,6 +302,9 @@ function stage(
   const dirs = new Set<string>([staging]);
   const files = new Map<string, string>();
   const conflicts: string[] = [];
+  // Each file's fsync runs beside the rendering of the next (bin/private/file-syncer.ts); all are
+  // durable before the manifest is written.
+  const syncer = fileSyncer();
   mkdirSync(staging);
   try {
     let i = 0;
@@ -317,8 +321,10 @@ function stage(
         mkdirSync(parent, { recursive: true });
         for (let d = parent; d !== staging; d = dirname(d)) dirs.add(d);
       }
-      writeDurably(file, a.content);
+      writeFile(file, a.content);
+      syncer.add(file);
     }
+    syncer.finish();
     if (conflicts.length > 0)
       throw new UsageError(
         `--out ${outDir}: refusing to overwrite ${conflicts.join(', ')}; move ${conflicts.length === 1 ? 'it' : 'them'} away, or pass --adopt to overwrite`,
@@ -330,6 +336,7 @@ function stage(
     return files;
   } catch (e) {
     // cleanup of our own half-written staging directory; the error still stops the run
+    syncer.cancel();
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }
@@ -416,6 +423,16 @@ function readManifestFile(path: string): OutputManifest | undefined {
 
 function hashOf(content: string | Buffer): string {
   return `sha256:${createHash('sha256').update(content).digest('hex')}`;
+}
+
+/** Writes a new file; durable only once fsynced. */
+function writeFile(file: string, content: string): void {
+  const fd = openSync(file, 'wx');
+  try {
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function writeDurably(file: string, content: string): void {
