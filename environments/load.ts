@@ -100,8 +100,41 @@ export function parseEnvironment(source: YamlSource): { env?: EnvironmentConfig;
       ),
     );
   }
+  problems.push(...grafanaSourceProblems(source, env));
   if (env.production) problems.push(...productionProblems(source), ...defaultedPlaceholderProblems(source, env));
   return problems.length > 0 ? { problems: sortProblems(problems) } : { env, problems };
+}
+
+/**
+ * What the chosen Prometheus source of Grafana needs: a URL with `url`, the data source syncer's
+ * Grafana token with `managed` (the default), at `grafana.prometheusSource` or, when it is not
+ * written, at `grafana`.
+ */
+function grafanaSourceProblems(source: YamlSource, env: EnvironmentConfig): Problem[] {
+  const g = env.grafana;
+  const written = (source.value as { grafana?: { prometheusSource?: unknown } } | null)?.grafana?.prometheusSource !== undefined;
+  const at = written ? ['grafana', 'prometheusSource'] : ['grafana'];
+  if (g.prometheusSource === 'url' && g.prometheusUrl === undefined)
+    return [
+      problemAt(
+        source,
+        at,
+        'grafana.prometheusUrl is missing; grafana.prometheusSource url reads that URL; allowed: a prometheusUrl, or prometheusSource managed',
+        'environment',
+        written,
+      ),
+    ];
+  if (g.prometheusSource === 'managed' && g.datasourceSyncer === undefined)
+    return [
+      problemAt(
+        source,
+        at,
+        `grafana.datasourceSyncer is missing; grafana.prometheusSource ${written ? '' : '(default) '}managed needs the syncer's Grafana token (datasourceSyncer.tokenSecret); allowed: a datasourceSyncer, or prometheusSource url with a prometheusUrl`,
+        'environment',
+        written,
+      ),
+    ];
+  return [];
 }
 
 /**

@@ -61,6 +61,10 @@ export const names = {
   redirectUrlMap: (env: EnvironmentConfig) => `${env.name}-api-http-redirect`,
   httpProxy: (env: EnvironmentConfig) => `${env.name}-api-http-proxy`,
   httpForwardingRule: (env: EnvironmentConfig) => `${env.name}-api-http`,
+  /** Service account of the Grafana data source syncer (at most 21 + 8 characters). */
+  grafanaSyncerServiceAccount: (env: EnvironmentConfig) => `${env.name}-gf-sync`,
+  /** Cloud Run job, and the Cloud Scheduler job that starts it, of the Grafana data source syncer. */
+  grafanaSyncerJob: (env: EnvironmentConfig) => `${env.name}-grafana-ds-sync`,
 } as const;
 
 /**
@@ -136,6 +140,8 @@ export function nameProblems(env: EnvironmentConfig): string[] {
     );
   }
   check('service account', names.serviceAccount(env), /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, '6–30 characters of a-z, 0-9 and -');
+  check('service account', names.grafanaSyncerServiceAccount(env), /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, '6–30 characters of a-z, 0-9 and -');
+  check('cloud run job', names.grafanaSyncerJob(env), rfc1035(63), 'lower-case RFC 1035, at most 63 characters');
   const byCode = new Map<string, string[]>();
   for (const region of regions) byCode.set(regionCode(region), [...(byCode.get(regionCode(region)) ?? []), region]);
   for (const [code, same] of byCode) {

@@ -222,6 +222,21 @@ const prometheusServersSchema = z
   .describe('The self-run Prometheus, Alertmanager and blackbox exporter that evaluate the generated rules.');
 
 /**
+ * Where Grafana's Prometheus data source reads from: Cloud Monitoring's PromQL endpoint
+ * (`managed`) or a Prometheus-compatible URL (`url`).
+ */
+export const PROMETHEUS_SOURCES = ['managed', 'url'] as const;
+
+/**
+ * Google's data source syncer (https://cloud.google.com/stackdriver/docs/managed-prometheus/query,
+ * https://github.com/GoogleCloudPlatform/prometheus-engine/tree/main/cmd/datasource-syncer),
+ * pinned to the version Google's manifest runs.
+ */
+export const DEFAULT_DATASOURCE_SYNCER_IMAGE = 'gcr.io/gke-release/prometheus-engine/datasource-syncer:v0.15.3-gke.0';
+/** Every 10 minutes, as Google's manifest runs it; access tokens last one hour. */
+export const DEFAULT_DATASOURCE_SYNCER_SCHEDULE = '*/10 * * * *';
+
+/**
  * Google's sidecar for Cloud Run, pinned: the collector of Managed Service for Prometheus
  * (https://cloud.google.com/stackdriver/docs/managed-prometheus/cloudrun-sidecar). A new version
  * is a config change, reviewed like any image.
@@ -426,7 +441,40 @@ export const environmentSchema = z
     grafana: z
       .strictObject({
         url: linkUrl('Grafana base URL (no credentials: the provider reads GRAFANA_AUTH).'),
-        prometheusUrl: linkUrl('URL of the Prometheus-compatible data source Grafana queries (no credentials).'),
+        prometheusSource: z
+          .enum(PROMETHEUS_SOURCES)
+          .default('managed')
+          .describe(
+            "What the Prometheus data source reads. managed: Cloud Monitoring's PromQL endpoint of gcp.project (the series the Managed Service for Prometheus collector writes), authenticated by Google's data source syncer (grafana.datasourceSyncer). url: grafana.prometheusUrl.",
+          ),
+        prometheusUrl: linkUrl(
+          'URL of the Prometheus-compatible data source Grafana queries with prometheusSource url (no credentials).',
+        ).optional(),
+        datasourceSyncer: z
+          .strictObject({
+            tokenSecret: secretRef(
+              'Token of a Grafana service account that may edit the Prometheus data source; the syncer writes the Google access token into the data source with it',
+            ),
+            image: z
+              .string()
+              .regex(/^[a-z0-9.-]+(:[0-9]+)?\/[A-Za-z0-9._/-]+(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/, {
+                message:
+                  'must be a container image with a tag or digest such as gcr.io/gke-release/prometheus-engine/datasource-syncer:v0.15.3-gke.0',
+              })
+              .default(DEFAULT_DATASOURCE_SYNCER_IMAGE)
+              .describe("Google's data source syncer image, pinned by tag or digest."),
+            schedule: z
+              .string()
+              .regex(/^\*\/([1-9]|[1-5][0-9]) \* \* \* \*$/, {
+                message: 'must be a cron schedule every 1 to 59 minutes such as */10 * * * * (the access token lasts one hour)',
+              })
+              .default(DEFAULT_DATASOURCE_SYNCER_SCHEDULE)
+              .describe(
+                'How often Cloud Scheduler runs the syncer; Google runs it every 10 minutes, well within the one-hour token lifetime.',
+              ),
+          })
+          .optional()
+          .describe("Google's data source syncer, run as a Cloud Run job by Cloud Scheduler; required with prometheusSource managed."),
         managedAlerts: z.boolean().default(false).describe('Also create Grafana-managed rule groups with the burn-rate alerts.'),
       })
       .describe('Grafana where the dashboards and alerting live.'),
@@ -533,3 +581,5 @@ export type NotificationTarget = NonNullable<EnvironmentConfig['notifications'][
 export type PrometheusServersConfig = EnvironmentConfig['prometheusServers'];
 /** The Managed Service for Prometheus collector settings of an environment. */
 export type ManagedPrometheusConfig = EnvironmentConfig['managedPrometheus'];
+/** Where Grafana's Prometheus data source reads from. */
+export type PrometheusSource = (typeof PROMETHEUS_SOURCES)[number];

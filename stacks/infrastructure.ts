@@ -60,7 +60,8 @@ function googleStack(app: App, env: EnvironmentConfig, name: string, region: str
 
 /**
  * The APIs an environment needs: the platform's, IAP when it guards the edge (`edge.access: iap`),
- * and Cloud KMS and Binary Authorization when those controls are on.
+ * Cloud KMS and Binary Authorization when those controls are on, and Cloud Scheduler when Grafana
+ * reads Cloud Monitoring (`grafana.prometheusSource: managed`).
  */
 export function environmentApis(env: EnvironmentConfig): string[] {
   return [
@@ -68,6 +69,8 @@ export function environmentApis(env: EnvironmentConfig): string[] {
     ...(edgeAccess(env).iap ? ['iap.googleapis.com'] : []),
     ...(env.security.cmek.enabled ? ['cloudkms.googleapis.com'] : []),
     ...(env.security.binaryAuthorization ? ['binaryauthorization.googleapis.com'] : []),
+    // Cloud Scheduler starts the Grafana data source syncer (docs/managed-prometheus.md).
+    ...(env.grafana.prometheusSource === 'managed' ? ['cloudscheduler.googleapis.com'] : []),
   ];
 }
 

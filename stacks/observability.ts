@@ -1,6 +1,7 @@
 /**
  * The observability stack of an environment (`<env>-observability`): Grafana folder, data
- * sources, dashboards, contact points, notification policy, message template and, when
+ * sources (the Prometheus one on Cloud Monitoring, kept authenticated by Google's data source
+ * syncer, or on a URL), dashboards, contact points, notification policy, message template and, when
  * `grafana.managedAlerts` is on, Grafana-managed copies of the burn-rate alerts.
  *
  * Grafana credentials are not configuration: the provider reads `GRAFANA_AUTH` at deploy time.
@@ -10,6 +11,7 @@ import { grafanaBurnRateRuleGroups } from '../alerts/grafana/burn-rate-rules';
 import { messageTemplateText, NOTIFICATION_GROUP_BY, severityRoutingTable, TEMPLATE_NAMES } from '../alerts/routing';
 import { Annotations, TerraformStack, type App } from '../constructs/framework';
 import { addGoogleProvider } from '../constructs/google/google-provider';
+import { GrafanaDatasourceSyncer } from '../constructs/google/grafana-datasource-syncer';
 import { CloudMonitoringDataSource } from '../constructs/grafana/cloud-monitoring-data-source';
 import { ContactPoint } from '../constructs/grafana/contact-point';
 import { GrafanaDashboard } from '../constructs/grafana/dashboard';
@@ -25,7 +27,7 @@ import { panelKey } from '../dashboards/panels/common';
 import { buildDashboards } from '../dashboards/render';
 import { platformSlos } from '../environments/platform-slos';
 import { platformEngineInputs } from '../layers/platform/layer';
-import { primaryRegion } from '../environments/naming';
+import { names, primaryRegion } from '../environments/naming';
 import type { EnvironmentConfig, NotificationTarget } from '../environments/schema';
 import { LABEL } from '../slos/conventions';
 import { SEVERITIES, type Severity } from '../slos/schema';
@@ -57,17 +59,12 @@ export function addObservabilityStack(app: App, inputs: EnvironmentInputs): Terr
   addStateBackend(stack, env, n.stack);
 
   new GrafanaProvider(stack, 'Grafana', { url: env.grafana.url });
-  // The Google provider only reads Secret Manager here (the notification secrets).
+  // The Google provider reads Secret Manager here (the notification secrets) and runs the data source syncer.
   addGoogleProvider(stack, env, primaryRegion(env).name);
   const secrets = new SecretStore(stack, 'Secrets');
 
   const folder = new GrafanaFolder(stack, 'Folder', { title: n.folderTitle, uid: n.folderUid });
-  const prometheus = new PrometheusDataSource(stack, 'Prometheus', {
-    name: n.prometheusName,
-    uid: n.prometheusUid,
-    url: env.grafana.prometheusUrl,
-    isDefault: true,
-  });
+  const prometheus = addPrometheusDataSource(stack, env);
   new CloudMonitoringDataSource(stack, 'CloudMonitoring', {
     name: n.cloudMonitoringName,
     uid: n.cloudMonitoringUid,
@@ -97,6 +94,38 @@ export function addObservabilityStack(app: App, inputs: EnvironmentInputs): Terr
     }
   }
   return stack;
+}
+
+/**
+ * The Prometheus data source, same uid whichever the source: Cloud Monitoring's PromQL endpoint of
+ * the project with Google's data source syncer keeping its token fresh (`managed`), or
+ * `grafana.prometheusUrl` (`url`). docs/managed-prometheus.md, "Grafana reads the same data".
+ */
+function addPrometheusDataSource(stack: TerraformStack, env: EnvironmentConfig): PrometheusDataSource {
+  const n = grafanaNames(env);
+  const common = { name: n.prometheusName, uid: n.prometheusUid, isDefault: true };
+  if (env.grafana.prometheusSource === 'url') {
+    if (env.grafana.prometheusUrl === undefined) throw new Error('grafana.prometheusSource url needs grafana.prometheusUrl');
+    return new PrometheusDataSource(stack, 'Prometheus', { ...common, url: env.grafana.prometheusUrl });
+  }
+  const syncer = env.grafana.datasourceSyncer;
+  if (syncer === undefined) throw new Error('grafana.prometheusSource managed needs grafana.datasourceSyncer');
+  const prometheus = new PrometheusDataSource(stack, 'Prometheus', { ...common, cloudMonitoringProject: env.gcp.project });
+  new GrafanaDatasourceSyncer(stack, 'DatasourceSyncer', {
+    project: env.gcp.project,
+    region: primaryRegion(env).name,
+    names: {
+      serviceAccountId: names.grafanaSyncerServiceAccount(env),
+      job: names.grafanaSyncerJob(env),
+      scheduler: names.grafanaSyncerJob(env),
+    },
+    image: syncer.image,
+    schedule: syncer.schedule,
+    grafanaUrl: env.grafana.url,
+    datasourceUids: [n.prometheusUid],
+    grafanaTokenSecret: syncer.tokenSecret,
+  });
+  return prometheus;
 }
 
 /** Contact points per severity, the message template, and the policy tree that routes by `severity`. */

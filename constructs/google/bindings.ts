@@ -39,3 +39,6 @@ export { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
 export { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 export { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 export { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
+export { CloudRunV2Job } from '@cdktf/provider-google/lib/cloud-run-v2-job';
+export { CloudRunV2JobIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-job-iam-member';
+export { CloudSchedulerJob } from '@cdktf/provider-google/lib/cloud-scheduler-job';

@@ -205,6 +205,32 @@ describe('environment config', () => {
     ]);
   });
 
+  test('rejects prometheusSource url without a prometheusUrl, at prometheusSource', () => {
+    // given
+    const text = EXAMPLE.replace(/^ {2}prometheusSource: managed$/m, '  prometheusSource: url').replace(/^ {2}prometheusUrl: .*\n/m, '');
+    // then
+    expect(problemsOf(text, 'environments/example.yaml')).toEqual([
+      `environments/example.yaml:${pos(text, 'url', 'prometheusSource')}: grafana.prometheusUrl is missing; grafana.prometheusSource url reads that URL; allowed: a prometheusUrl, or prometheusSource managed`,
+    ]);
+  });
+
+  test('rejects the default managed source without the data source syncer, at grafana', () => {
+    // given the example without prometheusSource and datasourceSyncer
+    const text = EXAMPLE.replace(/^ {2}prometheusSource: managed\n/m, '').replace(/^ {2}datasourceSyncer:\n {4}tokenSecret: .*\n/m, '');
+    // then
+    expect(problemsOf(text, 'environments/example.yaml')).toEqual([
+      `environments/example.yaml:${pos(text, 'grafana:')}: grafana.datasourceSyncer is missing; grafana.prometheusSource (default) managed needs the syncer's Grafana token (datasourceSyncer.tokenSecret); allowed: a datasourceSyncer, or prometheusSource url with a prometheusUrl`,
+    ]);
+  });
+
+  test('accepts prometheusSource url with a prometheusUrl and no syncer', () => {
+    const text = EXAMPLE.replace(/^ {2}prometheusSource: managed$/m, '  prometheusSource: url').replace(
+      /^ {2}datasourceSyncer:\n {4}tokenSecret: .*\n/m,
+      '',
+    );
+    expect(problemsOf(text, 'environments/example.yaml')).toEqual([]);
+  });
+
   test('rejects an unknown environment name with a file problem', () => {
     // when
     const result = loadEnvironment('no-such-env');

@@ -8,6 +8,8 @@ import { Testing } from '../../constructs/framework';
 import { GRAFANA_PROVIDER_ADDRESS, GRAFANA_SCHEMA_FILE, readTrimmedSchema } from '../../scripts/trim-grafana-schema';
 import { renderDashboards } from '../../dashboards/render';
 import { loadEnvironmentOrThrow } from '../../environments/load';
+import { names, primaryRegion } from '../../environments/naming';
+import { GRAFANA_TOKEN_ENV, SYNCER_PROJECT_ROLE } from '../../constructs/google/grafana-datasource-syncer';
 import { platformInputs } from '../layers/platform/example';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { sloDashboardUid } from '../../slos/conventions';
@@ -90,14 +92,6 @@ describe('observability stack', () => {
     const folder = only(out, 'grafana_folder');
     expect(folder.title).toBe('SLO platform (example)');
     expect(folder.uid).toBe(grafanaNames(env).folderUid);
-  });
-
-  test('creates the Prometheus data source at the configured URL, queried with POST', () => {
-    // when
-    const ds = resources(out, 'grafana_data_source').find((d) => d.type === 'prometheus')!;
-    // then
-    expect(ds).toMatchObject({ uid: 'example-prometheus', url: env.grafana.prometheusUrl, access_mode: 'proxy', is_default: true });
-    expect(JSON.parse(ds.json_data_encoded)).toEqual({ httpMethod: 'POST', prometheusType: 'Prometheus', timeInterval: '30s' });
   });
 
   test('creates the Cloud Monitoring data source with keyless GCE auth on the environment project', () => {
@@ -336,6 +330,13 @@ describe('npm run synth', () => {
       expect(existsSync(file)).toBe(true);
       const json = JSON.parse(readFileSync(file, 'utf8')) as Json;
       expect(Object.keys(json.resource).sort()).toEqual([
+        // the data source syncer of grafana.prometheusSource managed
+        'google_cloud_run_v2_job',
+        'google_cloud_run_v2_job_iam_member',
+        'google_cloud_scheduler_job',
+        'google_project_iam_member',
+        'google_secret_manager_secret_iam_member',
+        'google_service_account',
         'grafana_contact_point',
         'grafana_dashboard',
         'grafana_data_source',
@@ -347,5 +348,111 @@ describe('npm run synth', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Prometheus data source on Cloud Monitoring (grafana.prometheusSource)', () => {
+  // given the example (prometheusSource managed) and the same environment reading a URL instead
+  const urlEnv: EnvironmentConfig = { ...env, name: 'byurl', grafana: { ...env.grafana, prometheusSource: 'url' } };
+  let urlOut: Json;
+  beforeAll(() => {
+    urlOut = JSON.parse(Testing.synth(addObservabilityStack(Testing.app(), { env: urlEnv, catalog }), true)) as Json;
+  });
+  const prometheusOf = (json: Json) => resources(json, 'grafana_data_source').find((d) => d.type === 'prometheus')!;
+  const syncer = () => env.grafana.datasourceSyncer!;
+
+  test("points the data source at Cloud Monitoring's PromQL endpoint of the project, with the settings the syncer writes", () => {
+    const ds = prometheusOf(out);
+    expect(env.grafana.prometheusSource).toBe('managed');
+    expect(ds).toMatchObject({
+      uid: grafanaNames(env).prometheusUid,
+      url: `https://monitoring.googleapis.com/v1/projects/${env.gcp.project}/location/global/prometheus/`,
+      is_default: true,
+    });
+    expect(JSON.parse(ds.json_data_encoded)).toEqual({
+      httpMethod: 'GET',
+      prometheusType: 'Prometheus',
+      prometheusVersion: '2.40.0',
+      queryTimeout: '2m',
+      timeout: '120',
+      timeInterval: '30s',
+    });
+  });
+
+  test('leaves the Authorization header the syncer writes to the syncer: Terraform ignores it', () => {
+    const ds = prometheusOf(out);
+    expect(ds.lifecycle.ignore_changes).toEqual(expect.arrayContaining(['http_headers', 'secure_json_data_encoded']));
+    expect(ds.http_headers).toBeUndefined();
+    expect(ds.secure_json_data_encoded).toBeUndefined();
+  });
+
+  test('runs the syncer as a Cloud Run job for that data source, reading the Grafana token from Secret Manager by reference', () => {
+    const job = only(out, 'google_cloud_run_v2_job');
+    const [container] = job.template.template.containers as Json[];
+    const [, project, , secret, , version] = syncer().tokenSecret.split('/');
+    expect(container).toMatchObject({
+      image: syncer().image,
+      command: [
+        '/bin/datasource-syncer',
+        `--datasource-uids=${grafanaNames(env).prometheusUid}`,
+        `--grafana-api-endpoint=${env.grafana.url}`,
+        `--grafana-api-token=$(${GRAFANA_TOKEN_ENV})`,
+        `--project-id=${env.gcp.project}`,
+      ],
+      env: [{ name: GRAFANA_TOKEN_ENV, value_source: { secret_key_ref: { secret: `projects/${project}/secrets/${secret}`, version } } }],
+    });
+    expect(job.location).toBe(primaryRegion(env).name);
+  });
+
+  test('starts the job on the configured schedule through the Cloud Run Admin API, as its own service account', () => {
+    const schedule = only(out, 'google_cloud_scheduler_job');
+    const job = only(out, 'google_cloud_run_v2_job');
+    expect(schedule).toMatchObject({
+      schedule: syncer().schedule,
+      region: primaryRegion(env).name,
+      http_target: {
+        http_method: 'POST',
+        uri: `https://run.googleapis.com/v2/projects/${env.gcp.project}/locations/${job.location}/jobs/${job.name}:run`,
+        oauth_token: { service_account_email: job.template.template.service_account },
+      },
+    });
+  });
+
+  test('lets the syncer account read monitoring data and the token secret, and run its job, nothing more', () => {
+    const sa = only(out, 'google_service_account');
+    const member = `serviceAccount:\${google_service_account.${Object.keys(out.resource.google_service_account)[0]}.email}`;
+    expect(sa.account_id).toBe(names.grafanaSyncerServiceAccount(env));
+    expect(resources(out, 'google_project_iam_member').map((m) => [m.role, m.member])).toEqual([[SYNCER_PROJECT_ROLE, member]]);
+    expect(resources(out, 'google_secret_manager_secret_iam_member').map((m) => [m.role, m.member])).toEqual([
+      ['roles/secretmanager.secretAccessor', member],
+    ]);
+    expect(resources(out, 'google_cloud_run_v2_job_iam_member').map((m) => [m.role, m.member])).toEqual([['roles/run.invoker', member]]);
+  });
+
+  test('writes no Grafana or Google credential into the stack, only the secret reference', () => {
+    const text = JSON.stringify(out);
+    expect(text).not.toMatch(/Bearer |glsa_|ya29\./);
+    expect(text).toContain(syncer().tokenSecret.replace(/\/versions\/.*$/, ''));
+  });
+
+  test('with prometheusSource url, reads grafana.prometheusUrl and runs no syncer', () => {
+    const ds = prometheusOf(urlOut);
+    expect(ds).toMatchObject({ uid: grafanaNames(urlEnv).prometheusUid, url: urlEnv.grafana.prometheusUrl, is_default: true });
+    expect(JSON.parse(ds.json_data_encoded)).toEqual({ httpMethod: 'POST', prometheusType: 'Prometheus', timeInterval: '30s' });
+    expect(ds.lifecycle).toBeUndefined();
+    for (const type of ['google_cloud_run_v2_job', 'google_cloud_scheduler_job', 'google_service_account'])
+      expect(resources(urlOut, type)).toEqual([]);
+  });
+
+  test('keeps the data source uid, and every dashboard and Grafana-managed rule reading it, the same whichever the source', () => {
+    // given the same environment under both names' uids (the uid is derived from the environment name)
+    const sameName: EnvironmentConfig = { ...urlEnv, name: env.name };
+    const sameOut = JSON.parse(Testing.synth(addObservabilityStack(Testing.app(), { env: sameName, catalog }), true)) as Json;
+    // then the data source keeps its uid, and dashboards and rule groups are identical
+    expect(prometheusOf(sameOut).uid).toBe(prometheusOf(out).uid);
+    expect(out.resource.grafana_dashboard).toEqual(sameOut.resource.grafana_dashboard);
+    expect(out.resource.grafana_rule_group).toEqual(sameOut.resource.grafana_rule_group);
+    expect(resources(out, 'grafana_rule_group').length).toBeGreaterThan(0);
+    expect(JSON.stringify(out.resource.grafana_rule_group)).toContain(`"datasource_uid":"${grafanaNames(env).prometheusUid}"`);
   });
 });

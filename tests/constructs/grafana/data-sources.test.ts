@@ -23,6 +23,15 @@ describe('data sources and templates', () => {
     );
   });
 
+  test.each([
+    ['neither a url nor a Cloud Monitoring project', {}],
+    ['both a url and a Cloud Monitoring project', { url: 'https://prometheus.example.com', cloudMonitoringProject: 'example-project' }],
+  ])('rejects a Prometheus data source with %s', (_, source) => {
+    expect(() => new PrometheusDataSource(scratchStack(), 'P', { name: 'p', uid: 'p', ...source })).toThrow(
+      'prometheus data source p: give exactly one of url and cloudMonitoringProject',
+    );
+  });
+
   test('rejects a message template that defines nothing', () => {
     // then
     expect(() => new MessageTemplate(scratchStack(), 'T', { name: 't', template: 'hello' })).toThrow(
