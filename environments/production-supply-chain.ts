@@ -13,20 +13,37 @@ import { SECRET_REF_RE } from './schema';
 /** An image reference pinned by content: `<repository>@sha256:<64 hex>` (OCI image spec digest). */
 export const IMAGE_DIGEST_RE = /@sha256:[0-9a-f]{64}$/;
 
+/**
+ * Every image a deploy runs, where the environment writes it: the API, the Managed Service for
+ * Prometheus collector beside it, and Google's Grafana data source syncer. The last two default to
+ * Google's tags when not written (docs/managed-prometheus.md).
+ */
+const PINNED_IMAGES: readonly (readonly string[])[] = [
+  ['service', 'image'],
+  ['managedPrometheus', 'collectorImage'],
+  ['grafana', 'datasourceSyncer', 'image'],
+];
+
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
+}
+
 /** Problems of a production environment's image and secret references (empty when all are pinned). */
 export function supplyChainProblems(source: YamlSource): Problem[] {
   const out: Problem[] = [];
-  const image = (source.value as { service?: { image?: unknown } } | null)?.service?.image;
-  if (typeof image === 'string' && !IMAGE_DIGEST_RE.test(image)) {
-    out.push(
-      problemAt(
-        source,
-        ['service', 'image'],
-        `service.image is not pinned by digest; a production environment needs <image>@sha256:<digest> so every deploy runs the reviewed image`,
-        'production',
-        true,
-      ),
-    );
+  for (const path of PINNED_IMAGES) {
+    const image = valueAt(source.value, path);
+    if (typeof image === 'string' && !IMAGE_DIGEST_RE.test(image)) {
+      out.push(
+        problemAt(
+          source,
+          path,
+          `${fieldPath(path)} is not pinned by digest; a production environment needs <image>@sha256:<digest> so every deploy runs the reviewed image`,
+          'production',
+          true,
+        ),
+      );
+    }
   }
   visitStrings(source.value, [], (path, value) => {
     if (SECRET_REF_RE.test(value) && value.endsWith('/versions/latest')) {

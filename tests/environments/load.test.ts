@@ -19,6 +19,7 @@ const PRODUCTION = EXAMPLE.replace(/^production: false$/m, 'production: true')
   .replaceAll('example.com', 'acme.io')
   // pinned as production requires: the image by digest, secrets by version number
   .replace(/^( {2}image: \S+?):[\w.-]+$/m, `$1@sha256:${'ab12'.repeat(16)}`)
+  .replace(/^( {2}collectorImage: \S+?):[\w.-]+$/m, `$1@sha256:${'cd34'.repeat(16)}`)
   .replaceAll('/versions/latest', '/versions/2')
   // the self-run servers at real addresses, not the localhost defaults
   .concat(
@@ -254,6 +255,15 @@ describe('production supply chain', () => {
     // then
     expect(problemsOf(text)).toEqual([
       `environments/prod.yaml:${pos(text, 'europe-docker.pkg.dev')}: service.image is not pinned by digest; a production environment needs <image>@sha256:<digest> so every deploy runs the reviewed image`,
+    ]);
+  });
+
+  test('rejects a production collector image by tag, naming managedPrometheus.collectorImage at its position', () => {
+    // given the production environment with the collector image by tag again
+    const text = PRODUCTION.replace(/(collectorImage: \S+)@sha256:[0-9a-f]{64}/, '$1:1.2.0');
+    // then
+    expect(problemsOf(text)).toEqual([
+      `environments/prod.yaml:${pos(text, 'us-docker.pkg.dev')}: managedPrometheus.collectorImage is not pinned by digest; a production environment needs <image>@sha256:<digest> so every deploy runs the reviewed image`,
     ]);
   });
 
