@@ -387,6 +387,14 @@ const edgeSchema = z
   .default({ access: 'iap' })
   .describe('How clients reach the API through the load balancer.');
 
+/**
+ * Where the SLOs of an environment are evaluated: `managed` — Cloud Monitoring alert policies with
+ * PromQL conditions (every alert of the rule files, recorded series inlined; no server of ours);
+ * `self-hosted` — the rule files in a Prometheus with Alertmanager (`slo generate --env`), no PromQL
+ * policies; `both` — the two at once (while moving from one to the other).
+ */
+export const SLO_EVALUATION_MODES = ['managed', 'self-hosted', 'both'] as const;
+
 export const environmentSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -438,6 +446,12 @@ export const environmentSchema = z
         availability: 'api/availability',
       })
       .describe('Which SLOs hold the platform targets that symptom alerts, dashboards and policies draw their thresholds from.'),
+    sloEvaluation: z
+      .enum(SLO_EVALUATION_MODES)
+      .default('managed')
+      .describe(
+        'Where SLO alerts are evaluated: managed (Cloud Monitoring PromQL alert policies), self-hosted (rule files in a Prometheus with Alertmanager) or both; managed by default, every environment being a Google Cloud one.',
+      ),
     grafana: z
       .strictObject({
         url: linkUrl('Grafana base URL (no credentials: the provider reads GRAFANA_AUTH).'),

@@ -12,18 +12,23 @@ export const DOCS_TABLE_MARKERS = { begin: '<!-- thresholds:begin (generated —
 const SYMBOL: Readonly<Record<string, string>> = { COMPARISON_GT: '>', COMPARISON_GE: '≥', COMPARISON_LT: '<', COMPARISON_LE: '≤' };
 
 function conditionText(c: ConditionSpec): string {
+  if (c.kind === 'promql') return `${c.displayName}: the rule file alert, recorded series inlined`;
   if (c.kind === 'absent') return `${c.displayName} for ${c.durationSeconds} s`;
   const trigger = c.triggerCount ? ` in ≥ ${c.triggerCount} series` : '';
   const duration = c.durationSeconds > 0 ? ` for ${c.durationSeconds} s` : '';
   return `${c.displayName} ${SYMBOL[c.comparison]} ${c.thresholdValue}${trigger}${duration}`;
 }
 
-/** The markdown table (with its markers) of every policy of `plan`. */
+/**
+ * The markdown table (with its markers) of every policy of `plan` except the PromQL ones: those
+ * are the rule files' alerts, documented with them (docs/alerting.md).
+ */
 export function thresholdTable(env: EnvironmentConfig, plan: MonitoringPlan): string {
   const codes = env.gcp.regions.map((r) => regionCode(r.name));
   const regional = new RegExp(`-(${codes.join('|')})$`);
   const rows = new Map<string, { cells: string[]; regions: number }>();
   for (const p of plan.policies) {
+    if (p.conditions.some((c) => c.kind === 'promql')) continue;
     const key = p.key.replace(regional, '');
     const row = rows.get(key);
     if (row) {

@@ -40,8 +40,8 @@ export function documentationContent(draft: PolicyDraft, url: string): string {
 
 /** Finishes every draft: documentation, labels, Cloud Monitoring severity and channels. */
 export function finishPolicies(drafts: readonly PolicyDraft[], env: EnvironmentConfig, routing: SeverityRouting): PolicySpec[] {
-  return drafts.map(({ labels, ...draft }) => {
-    const url = runbookUrl(env, draft.runbookAnchor);
+  return drafts.map(({ labels, runbookUrl: own, ...draft }) => {
+    const url = own ?? runbookUrl(env, draft.runbookAnchor);
     const userLabels: Record<string, string> = { severity: draft.severity, area: draft.area };
     for (const [k, v] of Object.entries(labels ?? {})) userLabels[k] = labelValue(v);
     return {

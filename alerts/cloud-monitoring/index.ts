@@ -4,6 +4,7 @@ export * from './documentation';
 export * from './filters';
 export * from './model';
 export * from './plan';
+export * from './promql-policies';
 export * from './redis-policies';
 export * from './refs';
 export * from './run-policies';

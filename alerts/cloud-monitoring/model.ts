@@ -73,11 +73,35 @@ export interface AbsentCondition {
   readonly aggregations: readonly Aggregation[];
 }
 
-/** One condition of a policy. */
-export type ConditionSpec = ThresholdCondition | AbsentCondition;
+/**
+ * A PromQL condition (`condition_prometheus_query_language`): one Prometheus alerting rule, its
+ * recorded series inlined (alerts/prometheus/inline.ts), evaluated by Cloud Monitoring.
+ */
+export interface PromqlCondition {
+  readonly kind: 'promql';
+  readonly displayName: string;
+  /** The alert's full expression (the rule's `expr`). */
+  readonly query: string;
+  /** How long the expression must hold before the alert fires (the rule's `for`); 0 fires on the first match. */
+  readonly durationSeconds: number;
+  /** How often Cloud Monitoring evaluates it: the rule group's interval (the spec's `evaluationInterval`). */
+  readonly evaluationIntervalSeconds: number;
+  /** Labels set on every alert (the rule's labels, plus the series labels of the records it read). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The rule group it comes from. */
+  readonly ruleGroup: string;
+  /** The alert name. */
+  readonly alertRule: string;
+}
 
-/** What a policy watches, for grouping in docs and tests. */
-export type PolicyArea = 'redis' | 'sql' | 'cloud-run' | 'load-balancer' | 'uptime' | 'slo-burn-rate';
+/** One condition of a policy. */
+export type ConditionSpec = ThresholdCondition | AbsentCondition | PromqlCondition;
+
+/**
+ * What a policy watches, for grouping in docs and tests. `slo-promql` and `symptom-promql` are the
+ * rule files' own alerts evaluated by Cloud Monitoring (`sloEvaluation` managed or both).
+ */
+export type PolicyArea = 'redis' | 'sql' | 'cloud-run' | 'load-balancer' | 'uptime' | 'slo-burn-rate' | 'slo-promql' | 'symptom-promql';
 
 /**
  * An alert policy before the cross-cutting documentation transform (documentation.ts) adds the
@@ -103,6 +127,12 @@ export interface PolicyDraft {
   readonly labels?: Readonly<Record<string, string>>;
   /** Further links for the documentation (an SLO's own runbook). */
   readonly links?: readonly { readonly displayName: string; readonly url: string }[];
+  /**
+   * The runbook, when the policy has its own (a rule file alert's `runbook_url`).
+   *
+   * @default - `runbookAnchor` in docs/runbooks/cloud-monitoring.md
+   */
+  readonly runbookUrl?: string;
 }
 
 /** A finished alert policy. */

@@ -4,6 +4,7 @@ import type { SloCatalog } from '../../slos/model';
 import { notificationChannels, severityRouting } from './channels';
 import { finishPolicies } from './documentation';
 import type { MonitoringPlan } from './model';
+import { checkPolicyCount, evaluatesOnCloudMonitoring, promqlPolicies, type PromqlPolicyInputs } from './promql-policies';
 import { redisPolicies } from './redis-policies';
 import { runPolicies } from './run-policies';
 import { burnRatePolicies, cloudMonitoringSlo, cloudMonitoringSlos, customServices, sloFilterWarnings } from './slo-policies';
@@ -20,8 +21,12 @@ function assertUniqueKeys(what: string, items: readonly { key: string }[]): void
   }
 }
 
-/** Channels, uptime checks, services, SLOs and every policy of an environment. */
-export function cloudMonitoringPlan(env: EnvironmentConfig, catalog: SloCatalog): MonitoringPlan {
+/**
+ * Channels, uptime checks, services, SLOs and every policy of an environment. With `promql` (the
+ * rule files) and `env.sloEvaluation` managed or both, also one PromQL policy per alert of the
+ * rule files; throws, naming the SLO, when a Cloud Monitoring limit is exceeded.
+ */
+export function cloudMonitoringPlan(env: EnvironmentConfig, catalog: SloCatalog, promql?: PromqlPolicyInputs): MonitoringPlan {
   const t = monitoringThresholds(env, catalog);
   const channels = notificationChannels(env);
   const routing = severityRouting(channels);
@@ -33,7 +38,9 @@ export function cloudMonitoringPlan(env: EnvironmentConfig, catalog: SloCatalog)
     ...runPolicies(env, catalog, t),
     ...uptimePolicies(env, checks, t),
     ...slos.flatMap(burnRatePolicies),
+    ...(promql && evaluatesOnCloudMonitoring(env.sloEvaluation) ? promqlPolicies(promql) : []),
   ];
+  checkPolicyCount(drafts);
   const plan: MonitoringPlan = {
     channels,
     uptimeChecks: checks,

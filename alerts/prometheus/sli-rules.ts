@@ -49,6 +49,16 @@ export function recordedRatio(slo: Slo, window: string): string {
  * comparison matches, so an idle service never pages; with no series at all it stays absent.
  */
 export function recordedErrorRatioExpr(slo: Slo, window: string): string {
+  return rawErrorRatioExpr(slo, window);
+}
+
+/**
+ * An SLO's error ratio over `window` as one query over the raw series (a ratio SLI's errors
+ * falling back to `vector(0)`): the form of every window the rule files do not sum from recorded rates,
+ * summed, and the form a window takes where nothing is recorded (Cloud Monitoring's PromQL
+ * conditions, alerts/cloud-monitoring/promql-policies.ts).
+ */
+export function rawErrorRatioExpr(slo: Slo, window: string): string {
   const sli = slo.sli;
   if (sli.kind !== 'ratio' || sli.goodQuery !== undefined) return errorRatioQuery(sli, window);
   return errorRatioQuery({ ...sli, errorQuery: `(${sli.errorQuery}) or vector(0)` }, window);

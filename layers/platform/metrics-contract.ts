@@ -118,3 +118,15 @@ export function platformMetricsContract(env: EnvironmentConfig, platform: Platfo
   // prometheus.yml gives every series of the API and uptime jobs the region it was scraped in.
   return { metrics: [...metrics, ...errorRateTotals], targetLabels: [...PROMETHEUS_TARGET_LABELS, REGION_LABEL] };
 }
+
+/**
+ * Metrics of the platform that Cloud Monitoring does not hold, so no PromQL alert policy can read
+ * them: the blackbox exporter's probes (the Managed Service for Prometheus sidecar collects the
+ * API's own metrics; Cloud Monitoring's uptime checks and their policies stand in for the probes).
+ * Histograms are named by their base name, as in the contract.
+ */
+export function metricsOutsideCloudMonitoring(env: EnvironmentConfig, platform: PlatformSlos): string[] {
+  return platformMetricsContract(env, platform)
+    .metrics.filter((m) => m.emitter === EMITTER.blackbox)
+    .map((m) => m.name);
+}

@@ -1,5 +1,5 @@
 /** A Cloud Monitoring alert policy from the plan. */
-import type { Aggregation, PolicySpec } from '../../../alerts/cloud-monitoring/model';
+import type { Aggregation, PolicySpec, PromqlCondition } from '../../../alerts/cloud-monitoring/model';
 import { fillRefs, type RefKind } from '../../../alerts/cloud-monitoring/refs';
 import { Construct } from '../../framework';
 import {
@@ -59,6 +59,10 @@ export function alertPolicyProblems(p: PolicySpec): string[] {
   const problems: string[] = [];
   for (const c of p.conditions) {
     const what = `condition "${c.displayName}"`;
+    if (c.kind === 'promql') {
+      problems.push(...promqlConditionProblems(c).map((m) => `${what}: ${m}`));
+      continue;
+    }
     if (c.durationSeconds % 60 !== 0 || c.durationSeconds < (c.kind === 'absent' ? 60 : 0)) {
       problems.push(
         `${what}: duration must be a multiple of 60 s${c.kind === 'absent' ? ' and at least 60 s' : ''}, got ${c.durationSeconds}`,
@@ -78,6 +82,25 @@ export function alertPolicyProblems(p: PolicySpec): string[] {
   return problems;
 }
 
+/**
+ * Problems the Monitoring API would report for a PromQL condition, from the provider's doc
+ * comments of `condition_prometheus_query_language`: `query` "must not be empty"; `duration`
+ * "must be zero or positive"; `evaluation_interval` "must be a positive multiple of 30 seconds";
+ * label names "must be valid" (Prometheus label names, not starting with `__`, which is reserved).
+ */
+export function promqlConditionProblems(c: PromqlCondition): string[] {
+  const problems: string[] = [];
+  if (c.query.trim() === '') problems.push('query must not be empty');
+  if (c.durationSeconds < 0) problems.push(`duration must be zero or positive, got ${c.durationSeconds}`);
+  if (c.evaluationIntervalSeconds <= 0 || c.evaluationIntervalSeconds % 30 !== 0) {
+    problems.push(`evaluation interval must be a positive multiple of 30 s, got ${c.evaluationIntervalSeconds}`);
+  }
+  for (const k of Object.keys(c.labels)) {
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k) || k.startsWith('__')) problems.push(`label name "${k}" is not a valid prometheus label name`);
+  }
+  return problems;
+}
+
 /** A `google_monitoring_alert_policy` with markdown documentation and auto-close. */
 export class AlertPolicy extends Construct {
   /** The policy resource. */
@@ -91,26 +114,38 @@ export class AlertPolicy extends Construct {
     const refs = props.references ?? {};
     const fill = (text: string) => fillRefs(text, (kind, key) => refs[kind]?.[key]);
     const conditions: MonitoringAlertPolicyConditions[] = p.conditions.map((c) =>
-      c.kind === 'absent'
+      c.kind === 'promql'
         ? {
             displayName: c.displayName,
-            conditionAbsent: { filter: fill(c.filter), duration: `${c.durationSeconds}s`, aggregations: aggregations(c.aggregations) },
-          }
-        : {
-            displayName: c.displayName,
-            conditionThreshold: {
-              filter: fill(c.filter),
-              comparison: c.comparison,
-              thresholdValue: c.thresholdValue,
+            conditionPrometheusQueryLanguage: {
+              query: c.query,
               duration: `${c.durationSeconds}s`,
-              ...(c.aggregations.length > 0 ? { aggregations: aggregations(c.aggregations) } : {}),
-              ...(c.denominator
-                ? { denominatorFilter: fill(c.denominator.filter), denominatorAggregations: aggregations(c.denominator.aggregations) }
-                : {}),
-              ...(c.triggerCount !== undefined ? { trigger: { count: c.triggerCount } } : {}),
-              ...(c.evaluationMissingData ? { evaluationMissingData: c.evaluationMissingData } : {}),
+              evaluationInterval: `${c.evaluationIntervalSeconds}s`,
+              labels: { ...c.labels },
+              ruleGroup: c.ruleGroup,
+              alertRule: c.alertRule,
             },
-          },
+          }
+        : c.kind === 'absent'
+          ? {
+              displayName: c.displayName,
+              conditionAbsent: { filter: fill(c.filter), duration: `${c.durationSeconds}s`, aggregations: aggregations(c.aggregations) },
+            }
+          : {
+              displayName: c.displayName,
+              conditionThreshold: {
+                filter: fill(c.filter),
+                comparison: c.comparison,
+                thresholdValue: c.thresholdValue,
+                duration: `${c.durationSeconds}s`,
+                ...(c.aggregations.length > 0 ? { aggregations: aggregations(c.aggregations) } : {}),
+                ...(c.denominator
+                  ? { denominatorFilter: fill(c.denominator.filter), denominatorAggregations: aggregations(c.denominator.aggregations) }
+                  : {}),
+                ...(c.triggerCount !== undefined ? { trigger: { count: c.triggerCount } } : {}),
+                ...(c.evaluationMissingData ? { evaluationMissingData: c.evaluationMissingData } : {}),
+              },
+            },
     );
     this.resource = new MonitoringAlertPolicy(this, 'Resource', {
       displayName: p.displayName,

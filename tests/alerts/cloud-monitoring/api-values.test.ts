@@ -146,6 +146,7 @@ describe('cloud monitoring plan values the API accepts', () => {
     // when every threshold and absence condition that reads a metric is checked
     const problems = plan.policies.flatMap((p) =>
       p.conditions
+        .filter((c) => c.kind !== 'promql')
         .filter((c) => !c.filter.startsWith('select_slo_'))
         .flatMap((c) => [
           ...filterProblems(c.filter, c.aggregations),
@@ -159,7 +160,9 @@ describe('cloud monitoring plan values the API accepts', () => {
 
   test('5xx classes use each metric own label format: "5xx" on Cloud Run, the integer 500 at the load balancer', () => {
     // gcp.md §4: run response_code_class is a string, loadbalancing response_code_class an integer
-    const filters = plan.policies.flatMap((p) => p.conditions.map((c) => c.filter)).filter((f) => f.includes('response_code_class'));
+    const filters = plan.policies
+      .flatMap((p) => p.conditions.flatMap((c) => (c.kind === 'promql' ? [] : [c.filter])))
+      .filter((f) => f.includes('response_code_class'));
     expect(filters.length).toBeGreaterThan(0);
     for (const f of filters) {
       if (f.includes('run.googleapis.com')) expect(f).toContain('metric.label.response_code_class="5xx"');
@@ -169,7 +172,10 @@ describe('cloud monitoring plan values the API accepts', () => {
 
   test('burn-rate conditions use select_slo_burn_rate with a lookback in seconds and a zero duration', () => {
     // Monitoring "Retrieving SLO data": select_slo_burn_rate("<slo name>", "<lookback>"); the condition sets no aggregations
-    const burn = plan.policies.flatMap((p) => p.conditions).filter((c) => c.filter.startsWith('select_slo_'));
+    const burn = plan.policies
+      .flatMap((p) => p.conditions)
+      .flatMap((c) => (c.kind === 'promql' ? [] : [c]))
+      .filter((c) => c.filter.startsWith('select_slo_'));
     expect(burn.length).toBeGreaterThan(0);
     for (const c of burn) {
       expect(c.filter).toMatch(/^select_slo_burn_rate\("\{\{sloName:[^}]+\}\}", "\d+s"\)$/);

@@ -199,7 +199,7 @@ describe('cloud monitoring plan', () => {
       const multi = policy(plan, 'uptime-multi-region');
       expect(multi.severity).toBe('page');
       expect((multi.conditions[0] as ThresholdCondition).triggerCount).toBe(2);
-      for (const c of plan.uptimeChecks) expect(multi.conditions[0]!.filter).toContain(`{{uptimeCheckId:${c.key}}}`);
+      for (const c of plan.uptimeChecks) expect((multi.conditions[0] as ThresholdCondition).filter).toContain(`{{uptimeCheckId:${c.key}}}`);
     });
 
     test('a single-region environment gets no multi-region page', () => {
@@ -240,7 +240,7 @@ describe('cloud monitoring plan', () => {
           // then: long and short window, both above the factor, combined with AND
           expect(p.combiner).toBe('AND');
           expect(p.severity).toBe(w.severity);
-          expect(p.conditions.map((c) => c.filter)).toEqual([
+          expect(p.conditions.map((c) => (c as ThresholdCondition).filter)).toEqual([
             `select_slo_burn_rate("{{sloName:${slo.service}-${slo.name}}}", "${w.longWindowSeconds}s")`,
             `select_slo_burn_rate("{{sloName:${slo.service}-${slo.name}}}", "${w.shortWindowSeconds}s")`,
           ]);
