@@ -21,7 +21,7 @@
 import type { SLO_EVALUATION_MODES } from '../../environments/schema';
 import { errorRatioRecord, LABEL } from '../../slos/conventions';
 import type { SloCatalog } from '../../slos/model';
-import { parseDuration } from '../../slos/duration';
+import { prometheusDurationSeconds } from '../../slos/duration';
 import { SEVERITIES, type Severity } from '../../slos/schema';
 import { inlineAlerts, withKeepFiringInExpr, type InlineAlert } from '../prometheus/inline';
 import { ANNOTATION } from '../prometheus/policy';
@@ -118,12 +118,12 @@ export function promqlPolicyKeys(alerts: readonly InlineAlert[]): string[] {
 
 /** The condition of one inlined alert. */
 export function promqlCondition(a: InlineAlert): PromqlCondition {
-  const keep = a.rule.keepFiringFor === undefined ? 0 : parseDuration(a.rule.keepFiringFor);
+  const keep = a.rule.keepFiringFor === undefined ? 0 : prometheusDurationSeconds(a.rule.keepFiringFor);
   return {
     kind: 'promql',
     displayName: `${a.group}/${a.rule.alert}`,
     query: withKeepFiringInExpr(a.rule.expr, keep, a.intervalSeconds),
-    durationSeconds: a.rule.for === undefined ? 0 : parseDuration(a.rule.for),
+    durationSeconds: a.rule.for === undefined ? 0 : prometheusDurationSeconds(a.rule.for),
     evaluationIntervalSeconds: a.intervalSeconds,
     labels: a.rule.labels,
     ruleGroup: a.group,
@@ -183,7 +183,7 @@ export function managedAlerts(inputs: PromqlPolicyInputs): InlineAlert[] {
   const collected = inputs.collected ?? (() => true);
   const rangeReadingRecord = (record: RecordingRule) => rawRatioOfRecord(inputs.catalog, record);
   return inputs.ruleFiles.flatMap((file) => {
-    const interval = new Map(file.groups.map((g) => [g.name, g.interval === undefined ? 60 : parseDuration(g.interval)]));
+    const interval = new Map(file.groups.map((g) => [g.name, g.interval === undefined ? 60 : prometheusDurationSeconds(g.interval)]));
     return inlineAlerts(file, (g) => interval.get(g)!, { rangeReadingRecord }).filter((a) => metricsRead(a.rule.expr).every(collected));
   });
 }

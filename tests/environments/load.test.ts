@@ -232,6 +232,22 @@ describe('environment config', () => {
     expect(problemsOf(text, 'environments/example.yaml')).toEqual([]);
   });
 
+  test('evaluates SLOs on Cloud Monitoring by default (sloEvaluation managed)', () => {
+    // given the example, which does not set sloEvaluation
+    expect(EXAMPLE).not.toMatch(/^sloEvaluation:/m);
+    // then
+    expect(loadEnvironmentOrThrow('example').sloEvaluation).toBe('managed');
+  });
+
+  test('rejects an slo evaluation mode it does not have, at its position, naming the allowed ones', () => {
+    // given
+    const text = `${EXAMPLE}\nsloEvaluation: prometheus\n`;
+    // then
+    expect(problemsOf(text, 'environments/example.yaml')).toEqual([
+      `environments/example.yaml:${pos(text, 'prometheus', 'sloEvaluation:')}: sloEvaluation is "prometheus"; allowed: "managed", "self-hosted", "both"`,
+    ]);
+  });
+
   test('rejects an unknown environment name with a file problem', () => {
     // when
     const result = loadEnvironment('no-such-env');
