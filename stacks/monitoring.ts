@@ -5,8 +5,6 @@
  * environments/naming.ts, never by cross-stack references, so it can be applied on its own.
  */
 import { cloudMonitoringPlan } from '../alerts/cloud-monitoring/plan';
-import type { PromqlPolicyInputs } from '../alerts/cloud-monitoring/promql-policies';
-import { serviceRuleFile } from '../alerts/prometheus/artifacts';
 import { Annotations, TerraformStack, type App } from '../constructs/framework';
 import { addGoogleProvider } from '../constructs/google/google-provider';
 import { AlertPolicy } from '../constructs/google/monitoring/alert-policy';
@@ -17,31 +15,13 @@ import { ServiceLevelObjective } from '../constructs/google/monitoring/service-l
 import { UptimeCheck } from '../constructs/google/monitoring/uptime-check';
 import { addStateBackend } from '../constructs/state-backend';
 import { primaryRegion } from '../environments/naming';
-import { platformSlos } from '../environments/platform-slos';
-import { platformEngineInputs } from '../layers/platform/layer';
-import { metricsOutsideCloudMonitoring } from '../layers/platform/metrics-contract';
+import { promqlPolicyInputs } from '../layers/platform/managed-evaluation';
 import type { EnvironmentConfig } from '../environments/schema';
 import type { EnvironmentInputs } from './app';
 
 /** Name (and construct id) of the monitoring stack of an environment. */
 export function monitoringStackName(env: EnvironmentConfig): string {
   return `${env.name}-monitoring`;
-}
-
-/**
- * The rule files of the environment (the specs' groups and the platform layer's symptoms, links
- * applied) and which metrics Cloud Monitoring holds: what its PromQL policies are built from.
- */
-export function promqlPolicyInputs(inputs: EnvironmentInputs): PromqlPolicyInputs {
-  const { env, catalog } = inputs;
-  const platform = platformSlos(env, catalog);
-  const engine = platformEngineInputs(catalog, env, platform);
-  const outside = new Set(metricsOutsideCloudMonitoring(env, platform));
-  return {
-    catalog,
-    ruleFiles: catalog.services.map((service) => serviceRuleFile(catalog, service, engine)),
-    collected: (metric) => !outside.has(metric),
-  };
 }
 
 /** Adds `<env>-monitoring` to `app` and returns it. */

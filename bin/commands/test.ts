@@ -9,7 +9,10 @@ import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } f
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { parseCommandArgs } from '../args';
-import { ENGINE_HELP, ENGINE_OPTIONS, engineArgs } from '../engine-inputs';
+import { ENGINE_HELP, ENGINE_OPTIONS, engineArgs, engineInputs, type EngineOptionValues } from '../engine-inputs';
+import { alertPathProblems } from '../../layers/platform/managed-evaluation';
+import { loadCatalog } from '../../slos/load';
+import { DEFAULT_SLOS_DIR } from './validate';
 import { isMidSwap } from '../generated-output';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { generate } from './generate';
@@ -24,6 +27,9 @@ each metric and label read must be listed, prometheus.yml must scrape at the int
 a problem there fails at once), then runs promtool check rules and promtool test rules on the generated Prometheus files, promtool
 check config on prometheus.yml, and, when slo generate wrote an Alertmanager configuration
 (--env), amtool check-config and the routing test (each alert reaches its severity's receiver).
+With --env (and no --out) it also compares the environment's alert paths per SLO: the rule files,
+the Grafana-managed rules and the Cloud Monitoring PromQL policies must have the same windows,
+thresholds, for, keep_firing_for, labels and routing (a difference fails before promtool runs).
   --out DIR               test the files slo generate wrote to DIR/prometheus (default: generate
                           into a temporary directory from the options below first)
   --slos DIR              spec directory when generating (default: slos)
@@ -100,6 +106,14 @@ export async function checkAndTest(promtool: string, dir: string): Promise<Promt
   return runs.sort((a, b) => (a.args[0] === b.args[0] ? a.args.join(' ').localeCompare(b.args.join(' ')) : a.args[0] === 'check' ? -1 : 1));
 }
 
+/** The differences between the alert paths of the environment of `values` (it loaded when generate ran). */
+function alertPathsOf(slosDir: string, values: EngineOptionValues): string[] {
+  const { catalog } = loadCatalog({ slosDir });
+  if (!catalog) return [];
+  const { env } = engineInputs(values, catalog);
+  return env ? alertPathProblems(env, catalog) : [];
+}
+
 /** Runs `slo test`. */
 export async function test(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, { out: { type: 'string' }, slos: { type: 'string' }, ...ENGINE_OPTIONS });
@@ -156,6 +170,17 @@ export async function test(args: string[], io: CliIo): Promise<number> {
       return EXIT.invalid;
     }
     io.out('slo test: metrics contract: every rule and dashboard query reads only listed metrics and labels');
+    // The three alert paths of an environment (--env): rule files, Grafana-managed rules and
+    // Cloud Monitoring PromQL policies must agree per SLO; milliseconds, so before promtool too.
+    if (!values.out && values.env !== undefined) {
+      const paths = alertPathsOf(values.slos ?? DEFAULT_SLOS_DIR, values);
+      for (const p of paths) io.err(`slo test: alert paths: ${p}`);
+      if (paths.length > 0) {
+        io.err(`slo test: ${paths.length} differences between the alert paths (docs/monitoring.md); promtool not run`);
+        return EXIT.invalid;
+      }
+      io.out('slo test: alert paths: rule files, Grafana-managed rules and Cloud Monitoring PromQL policies agree on every SLO');
+    }
     const runs = await checkAndTest(promtool, dir);
     // prometheus.yml (slo generate --env) loads the rule files: promtool checks both together.
     const promConfig = SERVER_CONFIG_PATHS.prometheus.split('/').pop()!;

@@ -22,7 +22,7 @@ import type { RuleFile } from '../../alerts/prometheus/rules';
 import { loadEnvironmentOrThrow } from '../../environments/load';
 import { loadCatalog } from '../../slos/load';
 import type { SloCatalog } from '../../slos/model';
-import { promqlPolicyInputs } from '../../stacks/monitoring';
+import { promqlPolicyInputs } from '../../layers/platform/managed-evaluation';
 
 const env = loadEnvironmentOrThrow('example');
 const catalog = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;

@@ -149,5 +149,9 @@ describe('slo test', () => {
     const r = await run('test', '--slos', slos, '--env', envFile);
     expect(r.code).toBe(0);
     expect(r.out).toContain('3 of 3 promtool runs passed');
+    // and, with an environment, the three alert paths were compared first
+    expect(r.out).toContain(
+      'slo test: alert paths: rule files, Grafana-managed rules and Cloud Monitoring PromQL policies agree on every SLO',
+    );
   });
 });

@@ -23,7 +23,7 @@ import { metricsOutsideCloudMonitoring } from '../../../layers/platform/metrics-
 import { buildCatalog } from '../../../slos/catalog';
 import { parseDuration } from '../../../slos/duration';
 import type { SloCatalog } from '../../../slos/model';
-import { promqlPolicyInputs } from '../../../stacks/monitoring';
+import { promqlPolicyInputs } from '../../../layers/platform/managed-evaluation';
 import { exampleCatalog, synthMonitoring } from './promql-harness';
 
 const env = loadEnvironmentOrThrow('example');
