@@ -6,6 +6,7 @@ import { burnWindows } from '../../slos/burn-rate';
 import { loadCatalog } from '../../slos/load';
 import type { SloCatalog } from '../../slos/model';
 import { SEVERITIES } from '../../slos/schema';
+import { promqlPolicyInputs } from '../../layers/platform/managed-evaluation';
 import { addMonitoringStack, monitoringStackName } from '../../stacks/monitoring';
 
 type Resource = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- synthesized JSON is untyped
@@ -24,7 +25,7 @@ describe('monitoring stack of the example environment', () => {
     const stack = addMonitoringStack(Testing.app(), { env, catalog });
     text = Testing.synth(stack);
     out = JSON.parse(text);
-    plan = cloudMonitoringPlan(env, catalog);
+    plan = cloudMonitoringPlan(env, catalog, promqlPolicyInputs({ env, catalog }));
     expect(stack.node.id).toBe(monitoringStackName(env));
   });
 
@@ -77,7 +78,10 @@ describe('monitoring stack of the example environment', () => {
     // and every severity with a configured target has a channel
     for (const s of SEVERITIES)
       if (env.notifications[s]) expect(Object.values(channels).some((c) => c.user_labels.severity === s)).toBe(true);
-    expect([...reached].sort()).toEqual(['critical', 'page', 'warning'].sort());
+    // every severity some alert has: the rule files' budget alerts (info) are policies too (sloEvaluation managed)
+    const severities = new Set(plan.policies.map((p) => p.severity));
+    expect(severities.has('info')).toBe(true);
+    expect([...reached].sort()).toEqual([...severities].sort());
   });
 
   test('no secret literal is in the output: credentials come from secret manager data sources', () => {
@@ -127,11 +131,11 @@ describe('monitoring stack of the example environment', () => {
   });
 
   test('every policy has markdown documentation with its runbook link', () => {
+    // a PromQL policy links its rule file alert's own runbook (slos.md, symptoms.md), the others cloud-monitoring.md
     for (const p of all('google_monitoring_alert_policy')) {
+      const page = p.user_labels.area === 'slo-promql' || p.user_labels.area === 'symptom-promql' ? '[a-z]+' : 'cloud-monitoring';
       expect(p.documentation.mime_type).toBe('text/markdown');
-      expect(p.documentation.content).toMatch(
-        new RegExp(`Runbook: ${env.runbookBaseUrl.replace(/[.]/g, '\\.')}/cloud-monitoring\\.md#[a-z0-9-]+`),
-      );
+      expect(p.documentation.content).toMatch(new RegExp(`Runbook: ${env.runbookBaseUrl.replace(/[.]/g, '\\.')}/${page}\\.md#[a-z0-9-]+`));
       expect(['CRITICAL', 'ERROR', 'WARNING']).toContain(p.severity);
     }
   });
