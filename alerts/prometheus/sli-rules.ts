@@ -54,9 +54,9 @@ export function recordedErrorRatioExpr(slo: Slo, window: string): string {
 
 /**
  * An SLO's error ratio over `window` as one query over the raw series (a ratio SLI's errors
- * falling back to `vector(0)`): the form of every window the rule files do not sum from recorded rates,
- * summed, and the form a window takes where nothing is recorded (Cloud Monitoring's PromQL
- * conditions, alerts/cloud-monitoring/promql-policies.ts).
+ * falling back to `vector(0)`): the form of every recorded window, and the form a window takes
+ * where nothing is recorded (Cloud Monitoring's PromQL conditions,
+ * alerts/cloud-monitoring/promql-policies.ts).
  */
 export function rawErrorRatioExpr(slo: Slo, window: string): string {
   const sli = slo.sli;

@@ -34,9 +34,14 @@ const paths: AlertPaths = {
   channelKeys: severityRouting(notificationChannels(env)).channelKeys,
 };
 
-/** The first PromQL policy of the page alert of api/error-rate, and the change of it. */
+/** Key of the PromQL policy of the page alert of api/error-rate. */
+const errorRatePageKey = paths.cloudMonitoring!.find((p) =>
+  p.conditions.some((c) => c.kind === 'promql' && c.alertRule === 'ApiErrorRateBudgetBurn' && c.labels.slo_alert === 'page'),
+)!.key;
+
+/** The PromQL policy of the page alert of api/error-rate, and the change of it. */
 function withPolicy(change: (p: PolicySpec, c: PromqlCondition) => PolicySpec): AlertPaths {
-  const target = paths.cloudMonitoring!.find((p) => p.key === 'promql-slo-api-error-rate-ApiErrorRateBudgetBurn-page')!;
+  const target = paths.cloudMonitoring!.find((p) => p.key === errorRatePageKey)!;
   return {
     ...paths,
     cloudMonitoring: paths.cloudMonitoring!.map((p) => (p === target ? change(p, p.conditions[0] as PromqlCondition) : p)),
@@ -146,7 +151,7 @@ describe('the three alert paths', () => {
     // given the Cloud Monitoring policy of one page removed
     const without = {
       ...paths,
-      cloudMonitoring: paths.cloudMonitoring!.filter((p) => p.key !== 'promql-slo-api-error-rate-ApiErrorRateBudgetBurn-page'),
+      cloudMonitoring: paths.cloudMonitoring!.filter((p) => p.key !== errorRatePageKey),
     };
     // then
     expect(alertPathDifferences(without)).toEqual([
