@@ -7,8 +7,8 @@
 import { performance } from 'node:perf_hooks';
 import { prometheusArtifacts, serviceRuleFile } from '../alerts/prometheus/artifacts';
 import { ruleFileYaml } from '../alerts/prometheus/serialize';
-import { sliRecordingGroup } from '../alerts/prometheus/sli-rules';
-import { sloAlertGroup } from '../alerts/prometheus/slo-alerts';
+import { sliRecordingRules } from '../alerts/prometheus/sli-rules';
+import { sloAlertRules, sloRuleGroup } from '../alerts/prometheus/slo-alerts';
 import { loadEnvironmentOrThrow } from '../environments/load';
 import { environmentLinks } from '../layers/platform/layer';
 import { buildCatalog } from '../slos/catalog';
@@ -51,7 +51,7 @@ function median(runs: number, fn: () => void): number {
   return times[Math.floor(runs / 2)]!;
 }
 
-const rulesOf = (slo: Slo) => sliRecordingGroup(slo).rules.length + sloAlertGroup(slo).rules.length;
+const rulesOf = (slo: Slo) => sloRuleGroup(slo).rules.length;
 
 const catalog = thousandSlos();
 const rulesOnly = median(5, () => {
@@ -93,8 +93,8 @@ slos:
 const fromSlothSpec = buildCatalog([{ file: SLOTH_SPEC, text: slothText }]).catalog;
 const ours = equivalent.slos[0]!;
 const describe = (slo: Slo) => {
-  const sli = sliRecordingGroup(slo).rules.length;
-  const alerts = sloAlertGroup(slo).rules.length;
+  const sli = sliRecordingRules(slo).length;
+  const alerts = sloAlertRules(slo).length;
   return `${sli + alerts} (${sli} SLI and metadata records, ${alerts} alerts)`;
 };
 console.log(

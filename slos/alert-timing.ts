@@ -12,18 +12,74 @@
  * or after that time, so a real server (and a promtool scenario) fires or resolves within one
  * evaluation interval after the time computed here, never before it.
  *
- * One function set, used by `slo explain`, the generated promtool scenarios and the platform
- * layer's symptom alerts, so the times they state and the times they check are the same numbers.
+ * A window summed from recorded base rates (the 3 d ticket window and the SLO window of an SLI with
+ * a separable total, see `summedWindowLagSeconds`) sees every change its lag later: detection and
+ * reset of such a window move by that lag, here and nowhere else.
+ *
+ * One function set, used by `slo explain`, the generated promtool scenarios, the peer comparison
+ * and the platform layer's symptom alerts, so the times they state and the times they check are
+ * the same numbers.
  */
-import { roundSignificant } from './burn-rate';
+import { BASE_RATE_WINDOW_SECONDS, isSummedWindow, roundSignificant, type BurnWindow } from './burn-rate';
 import { budgetAlertName, LABEL, noDataAlertName } from './conventions';
 import { parseDuration } from './duration';
-import type { Slo } from './model';
+import { recordsBaseRates, type Slo } from './model';
 
 /** One window of a condition: the error ratio over `windowSeconds` is above `errorRatioThreshold`. */
 export interface RatioWindow {
   readonly windowSeconds: number;
   readonly errorRatioThreshold: number;
+  /**
+   * How much later the window sees a change of the error ratio than a rate over raw samples would.
+   *
+   * @default 0 — the window is read from raw samples
+   */
+  readonly lagSeconds?: number;
+}
+
+/**
+ * How much later a window summed from recorded base rates sees a step change in the error ratio
+ * than a rate over raw samples would. Each recorded rate averages the base window (5 m) behind its
+ * evaluation, so after a step the j-th evaluation records j × interval / base of it, and the sum
+ * misses (base − interval) / 2 seconds of the change: 120 s at the 1 m default interval, 0 at an
+ * interval of 5 m or more. (Exactly, the sum's range also holds (base − interval) / interval
+ * fewer samples than the window has intervals, which makes the window fill θ × (base − interval)
+ * seconds sooner: 0.24 s for a 0.1 % threshold. The lag is the bound, and what the tests hold.)
+ */
+export function summedWindowLagSeconds(evaluationIntervalSeconds: number): number {
+  return Math.max(0, (BASE_RATE_WINDOW_SECONDS - evaluationIntervalSeconds) / 2);
+}
+
+/**
+ * True when an SLO's rules sum its error ratio over a window of `windowSeconds` from the recorded
+ * base rates: a window of a day or more (`isSummedWindow`) of an SLI with a separable total
+ * (`recordsBaseRates`).
+ */
+export function isSummedSloWindow(slo: Pick<Slo, 'sli'>, windowSeconds: number): boolean {
+  return recordsBaseRates(slo.sli) && isSummedWindow(windowSeconds);
+}
+
+/** The lag of an SLO's window of `windowSeconds` (`summedWindowLagSeconds` when it is summed, else 0). */
+export function windowLagSeconds(slo: Pick<Slo, 'sli'>, windowSeconds: number, evaluationIntervalSeconds: number): number {
+  return isSummedSloWindow(slo, windowSeconds) ? summedWindowLagSeconds(evaluationIntervalSeconds) : 0;
+}
+
+/**
+ * The longest lag among an SLO's burn-rate windows at this interval: how much later than the same
+ * windows over raw samples (Sloth's shape, say) its page or ticket may fire and resolve.
+ */
+export function burnWindowsLagSeconds(slo: Pick<Slo, 'sli' | 'alerting'>, evaluationIntervalSeconds: number): number {
+  const windows = slo.alerting.windows.flatMap((w) => [w.longWindowSeconds, w.shortWindowSeconds]);
+  return Math.max(0, ...windows.map((seconds) => windowLagSeconds(slo, seconds, evaluationIntervalSeconds)));
+}
+
+/** The branch of one burn-rate window pair of an SLO (`3d/6h`): both windows at its threshold, each with its lag. */
+export function burnBranch(slo: Pick<Slo, 'sli'>, w: BurnWindow, evaluationIntervalSeconds: number): Branch {
+  const ratioWindow = (windowSeconds: number): RatioWindow => {
+    const lagSeconds = windowLagSeconds(slo, windowSeconds, evaluationIntervalSeconds);
+    return { windowSeconds, errorRatioThreshold: w.errorRatioThreshold, ...(lagSeconds > 0 ? { lagSeconds } : {}) };
+  };
+  return { name: `${w.longWindow}/${w.shortWindow}`, windows: [ratioWindow(w.longWindowSeconds), ratioWindow(w.shortWindowSeconds)] };
 }
 
 /**
@@ -49,24 +105,27 @@ export interface RuleTiming {
 /**
  * Share (0–1) of a steady window's events the bad events must reach for `w` to hold, on a
  * background of `background`: `(threshold − background) / (1 − background)` of the window must
- * lie inside the outage. ≤ 0: the background alone holds it; ≥ 1: a full outage never does.
+ * lie inside the outage. ≤ 0: the background alone holds it; ≥ 1: a full outage never does. For
+ * a partial outage at the error ratio `outageErrorRatio` (a burn), `(threshold − background) /
+ * (outageErrorRatio − background)`.
  */
-export function outageShareToHold(w: RatioWindow, background: number): number {
-  if (background >= 1) return w.errorRatioThreshold >= 1 ? 1 : 0;
-  return (w.errorRatioThreshold - background) / (1 - background);
+export function outageShareToHold(w: RatioWindow, background: number, outageErrorRatio = 1): number {
+  if (background >= outageErrorRatio) return w.errorRatioThreshold >= outageErrorRatio ? 1 : 0;
+  return (w.errorRatioThreshold - background) / (outageErrorRatio - background);
 }
 
 /**
- * Seconds from the start of a full outage (every event failing), after a steady history at the
- * `background` error ratio, until every window of `branch` is above its threshold: 0 when the
- * background alone holds the branch, Infinity when a full outage never does.
+ * Seconds from the start of a full outage (every event failing; or a burn at `outageErrorRatio`),
+ * after a steady history at the `background` error ratio, until every window of `branch` is above
+ * its threshold, each window's lag included: 0 when the background alone holds the branch,
+ * Infinity when the outage never does.
  */
-export function branchDetectionSeconds(branch: Branch, background = 0): number {
+export function branchDetectionSeconds(branch: Branch, background = 0, outageErrorRatio = 1): number {
   let t = 0;
   for (const w of branch.windows) {
-    const share = outageShareToHold(w, background);
+    const share = outageShareToHold(w, background, outageErrorRatio);
     if (share >= 1) return Infinity;
-    if (share > 0) t = Math.max(t, share * w.windowSeconds);
+    if (share > 0) t = Math.max(t, share * w.windowSeconds + (w.lagSeconds ?? 0));
   }
   return roundSignificant(t);
 }
@@ -74,19 +133,26 @@ export function branchDetectionSeconds(branch: Branch, background = 0): number {
 /**
  * Seconds after a full outage of `outageSeconds` ends (the error ratio back at `background`) until
  * `branch` no longer holds: the first of its windows to fall to its threshold, which a window does
- * once no more than its hold share of it lies inside the outage. `null` when the branch never held
- * during the outage (nothing to reset) or the background alone holds it (it never resets).
+ * once no more than its hold share of it lies inside the outage, its lag later. `null` when the
+ * branch never held (nothing to reset: no instant at which every window held) or the background
+ * alone holds it (it never resets).
  */
 export function branchResetSeconds(branch: Branch, outageSeconds: number, background = 0): number | null {
-  if (branchDetectionSeconds(branch, background) >= outageSeconds) return null;
-  let t = Infinity;
+  // each window that needs the outage holds from share × W until D + W(1 − share) after the
+  // outage starts, both its lag later; the branch held if those spans meet
+  let from = 0;
+  let until = Infinity;
   for (const w of branch.windows) {
     const share = outageShareToHold(w, background);
     if (share <= 0) continue;
+    if (share * w.windowSeconds >= outageSeconds) return null;
+    const lag = w.lagSeconds ?? 0;
+    from = Math.max(from, share * w.windowSeconds + lag);
     // the outage's share of the window after τ: min(D, W − τ) / W; it falls to `share` at W(1 − share)
-    t = Math.min(t, w.windowSeconds * (1 - share));
+    until = Math.min(until, outageSeconds + w.windowSeconds * (1 - share) + lag);
   }
-  return Number.isFinite(t) ? roundSignificant(t) : null;
+  if (!Number.isFinite(until)) return null;
+  return from < until ? roundSignificant(until - outageSeconds) : null;
 }
 
 /** The times of one branch, as `slo explain` reports them. */
@@ -151,8 +217,9 @@ export function alertTiming(branches: readonly Branch[], rule: RuleTiming, a: Ou
   };
   const healthy = first('healthy');
   const background = first('background');
-  // Only branches that held long enough to fire (hold included) have something to reset.
-  const fired = rows.filter((r) => r.reset !== null && r.background + rule.forSeconds < a.outageSeconds);
+  // Only branches that held long enough to fire have something to reset; with a hold, the branch
+  // must hold that long before the outage ends (a lagging window may first hold just after it).
+  const fired = rows.filter((r) => r.reset !== null && (rule.forSeconds === 0 || r.background + rule.forSeconds < a.outageSeconds));
   const last = fired.reduce<(typeof rows)[number] | undefined>((m, r) => (!m || r.reset! > m.reset! ? r : m), undefined);
   const neverClears = rows.some((r) => r.background === 0 && r.reset === null && Number.isFinite(r.background));
   return {
@@ -237,13 +304,7 @@ export function sloAlertTimings(slo: Slo, o: TimingOptions): TimedAlert[] {
       forSeconds: 0,
       keepFiringForSeconds: kind === 'ticket' ? ticketKeepFiringForSeconds(windows) : 0,
     };
-    const branches = windows.map((w) => ({
-      name: `${w.longWindow}/${w.shortWindow}`,
-      windows: [
-        { windowSeconds: w.longWindowSeconds, errorRatioThreshold: w.errorRatioThreshold },
-        { windowSeconds: w.shortWindowSeconds, errorRatioThreshold: w.errorRatioThreshold },
-      ],
-    }));
+    const branches = windows.map((w) => burnBranch(slo, w, o.evaluationIntervalSeconds));
     out.push({
       alert: slo.alerting.name,
       kind,
@@ -254,10 +315,17 @@ export function sloAlertTimings(slo: Slo, o: TimingOptions): TimedAlert[] {
     });
   }
   const budgetRule = { evaluationIntervalSeconds: o.evaluationIntervalSeconds, forSeconds: 0, keepFiringForSeconds: 0 };
+  const budgetLag = windowLagSeconds(slo, slo.windowSeconds, o.evaluationIntervalSeconds);
   for (const percent of slo.alerting.budgetConsumed.thresholdsPercent) {
     const branch = {
       name: `${percent} %`,
-      windows: [{ windowSeconds: slo.windowSeconds, errorRatioThreshold: roundSignificant((slo.errorBudget * percent) / 100) }],
+      windows: [
+        {
+          windowSeconds: slo.windowSeconds,
+          errorRatioThreshold: roundSignificant((slo.errorBudget * percent) / 100),
+          ...(budgetLag > 0 ? { lagSeconds: budgetLag } : {}),
+        },
+      ],
     };
     out.push({
       alert: budgetAlertName(slo.alerting.name),

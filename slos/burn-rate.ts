@@ -42,6 +42,21 @@ export const WORKBOOK_WINDOWS: readonly AlertWindowSpec[] = Object.freeze([
  */
 export const BASE_RATE_WINDOW_SECONDS = 300;
 
+/**
+ * Windows at least this long (the ticket's 3 d, every SLO window) are summed from the recorded
+ * base rates instead of read from raw samples, for an SLI with a separable total
+ * (`recordsBaseRates` in `slos/model.ts`): they are the windows whose raw reads cost (a 30 d
+ * `rate` reads every raw sample of the window on every evaluation), and the only ones for which
+ * the lag of a sum (`summedWindowLagSeconds` in `slos/alert-timing.ts`) is small against the
+ * window.
+ */
+export const SUMMED_WINDOW_MIN_SECONDS = 86400;
+
+/** True when a window of this length is summed from the recorded base rates (for an SLI with a separable total). */
+export function isSummedWindow(windowSeconds: number): boolean {
+  return windowSeconds >= SUMMED_WINDOW_MIN_SECONDS;
+}
+
 /** A fully resolved burn-rate alert window for one SLO. */
 export interface BurnWindow {
   readonly kind: 'page' | 'ticket';
@@ -119,8 +134,9 @@ export function fullOutageDetectionSeconds(
 }
 
 /**
- * Seconds until `w` fires for a steady error ratio `errorRatio` starting after a clean history.
- * Infinity when the error ratio does not exceed the threshold.
+ * Seconds until `w` fires for a steady error ratio `errorRatio` starting after a clean history,
+ * both windows read from raw samples (`slos/alert-timing.ts` adds the lag of a window summed from
+ * recorded rates). Infinity when the error ratio does not exceed the threshold.
  */
 export function detectionSeconds(
   w: Pick<BurnWindow, 'errorRatioThreshold' | 'longWindowSeconds' | 'shortWindowSeconds'>,
@@ -139,10 +155,9 @@ export function resetSeconds(w: Pick<BurnWindow, 'errorRatioThreshold' | 'shortW
   return (1 - Math.min(1, w.errorRatioThreshold)) * w.shortWindowSeconds;
 }
 
-/** Share of the whole budget spent by the time a full outage is detected. */
-export function budgetSpentAtDetection(w: BurnWindow, objectivePercent: number, periodSeconds: number): number {
-  const t = fullOutageDetectionSeconds(w);
-  return t / (errorBudgetRatio(objectivePercent) * periodSeconds);
+/** Share of the whole budget spent by a full outage of `detectionSeconds` (the time it takes to detect it). */
+export function budgetSpentAtDetection(detectionSeconds: number, objectivePercent: number, periodSeconds: number): number {
+  return detectionSeconds / (errorBudgetRatio(objectivePercent) * periodSeconds);
 }
 
 /**

@@ -24,6 +24,19 @@ export function errorRatioRecord(window: string): string {
   return `slo:sli_error:ratio_rate${window}`;
 }
 
+/**
+ * Recorded rate of bad events of an SLI over `window` (events per second): `slo:sli_error:rate5m`.
+ * Every long window of the SLO is summed from it (alerts/prometheus/sli-rules.ts).
+ */
+export function errorRateRecord(window: string): string {
+  return `slo:sli_error:rate${window}`;
+}
+
+/** Recorded rate of all events of an SLI over `window` (events per second): `slo:sli_total:rate5m`. */
+export function totalRateRecord(window: string): string {
+  return `slo:sli_total:rate${window}`;
+}
+
 /** Recorded objective (0–1) of each SLO, for dashboards. */
 export const OBJECTIVE_RECORD = 'slo:objective:ratio';
 /** Recorded error budget (1 − objective) of each SLO. */
@@ -31,12 +44,15 @@ export const ERROR_BUDGET_RECORD = 'slo:error_budget:ratio';
 /** Recorded share of the error budget still left over the SLO window (may go below 0). */
 export const BUDGET_REMAINING_RECORD = 'slo:error_budget_remaining:ratio';
 
-/** Rule group of the SLI recording rules of one SLO. */
-export function sliGroupName(service: string, slo: string): string {
-  return `slo-sli-${service}-${slo}`;
+/**
+ * Prometheus rule group of one SLO: its SLI recording rules, then the alerts that read them, so
+ * every alert reads the ratios recorded in the same evaluation.
+ */
+export function sloRuleGroupName(service: string, slo: string): string {
+  return `slo-${service}-${slo}`;
 }
 
-/** Rule group of the burn-rate and budget alerts of one SLO. */
+/** Grafana-managed rule group of the burn-rate alerts of one SLO. */
 export function sloAlertGroupName(service: string, slo: string): string {
   return `slo-alerts-${service}-${slo}`;
 }

@@ -195,11 +195,22 @@ export function errorRatioQuery(sli: PromSli, window: string): string {
     return `(${errors})\n/\n(${total})`;
   }
   if (sli.kind === 'raw') return `(${sli.errorRatioQuery.trim().replaceAll('{{.window}}', window)})`;
+  const { count, good } = latencyRates(sli, window);
+  return `1 - (\n${good}\n/\n${count}\n)`;
+}
+
+/**
+ * The rate of all events (`_count`) and of good events (the threshold's `_bucket`) of a latency
+ * SLI over `window`. The error ratio is `1 − good / count`: `_count` is read once (`(count − good)
+ * / count` reads it twice, a third more samples).
+ */
+export function latencyRates(sli: LatencySli, window: string): { readonly count: string; readonly good: string } {
   const sel = sli.selector.trim();
   const withLe = [sel, leMatcher(sli.thresholdSeconds)].filter(Boolean).join(', ');
-  const count = `sum(rate(${sli.histogram}_count{${sel}}[${window}]))`;
-  const good = `sum(rate(${sli.histogram}_bucket{${withLe}}[${window}]))`;
-  return `(${count} - ${good})\n/\n${count}`;
+  return {
+    count: `sum(rate(${sli.histogram}_count{${sel}}[${window}]))`,
+    good: `sum(rate(${sli.histogram}_bucket{${withLe}}[${window}]))`,
+  };
 }
 
 /**
@@ -208,8 +219,17 @@ export function errorRatioQuery(sli: PromSli, window: string): string {
  */
 export function totalEventsQuery(sli: PromSli, window: string): string | undefined {
   if (sli.kind === 'ratio') return `(${sli.totalQuery.replaceAll('{{.window}}', window)})`;
-  if (sli.kind === 'latency') return `sum(rate(${sli.histogram}_count{${sli.selector.trim()}}[${window}]))`;
+  if (sli.kind === 'latency') return latencyRates(sli, window).count;
   return undefined;
+}
+
+/**
+ * True when the rules of an SLI record its error and total rates over the base window and sum its
+ * long windows (`isSummedWindow`) from them: every SLI with a separable total (ratio and latency).
+ * A raw error-ratio SLI has no total to weigh by, so each of its windows is its own query.
+ */
+export function recordsBaseRates(sli: Pick<PromSli, 'kind'>): boolean {
+  return sli.kind !== 'raw';
 }
 
 /**

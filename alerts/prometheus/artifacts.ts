@@ -5,8 +5,7 @@ import { ENGINE_ONLY, type RuleInputs } from './layer';
 import { applyAlertPolicy } from './policy';
 import type { RuleFile } from './rules';
 import { ruleFileYaml, testFileYaml } from './serialize';
-import { sliRecordingGroup } from './sli-rules';
-import { sloAlertGroup } from './slo-alerts';
+import { sloRuleGroup } from './slo-alerts';
 import { promtoolTestFile } from './unit-tests';
 
 /** Path of a service's rule file inside the output directory. */
@@ -20,7 +19,8 @@ export function testFilePath(service: string): string {
 }
 
 /**
- * The rule groups of one service, policy applied: per SLO its SLI group and its alert group, then
+ * The rule groups of one service, policy applied: per SLO one group (its SLI records, then its
+ * alerts), then
  * the groups each layer adds (e.g. the platform's symptom group in its service's file). Every
  * group states the service's evaluation interval (`evaluationInterval` of its spec file), so
  * Prometheus evaluates it as the promtool scenarios and `slo explain` assume, whatever the
@@ -28,7 +28,7 @@ export function testFilePath(service: string): string {
  */
 export function serviceRuleFile(catalog: SloCatalog, service: string, inputs: RuleInputs = ENGINE_ONLY): RuleFile {
   const slos = slosOfService(catalog, service);
-  const groups = slos.flatMap((slo) => [sliRecordingGroup(slo), sloAlertGroup(slo)]);
+  const groups = slos.map(sloRuleGroup);
   for (const layer of inputs.layers) groups.push(...(layer.ruleGroups?.(service) ?? []));
   const interval = serviceEvaluationInterval(slos);
   return { groups: applyAlertPolicy(groups, inputs.links).map((g) => ({ ...g, interval })) };

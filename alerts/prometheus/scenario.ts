@@ -9,9 +9,10 @@ import { formatLe, serviceEvaluationInterval, type Slo } from '../../slos/model'
 import { boundedMemo } from '../../slos/memo';
 import { equalityMatchers, expandingNotation, seriesSelector } from './private/series';
 import { expandTemplate } from './private/template';
-import { ratioAfter, windowedAverage, type Timeline } from './private/timeline';
+import { ratioAfter, summedWindowAverage, windowedAverage, type Timeline } from './private/timeline';
 import type { AlertingRule, ExpectedAlert, InputSeries } from './rules';
-import { recordedWindows, sloSeriesLabels } from './sli-rules';
+import { recordedWindows, sloSeriesLabels, summedFromBaseRates } from './sli-rules';
+import { BASE_RATE_WINDOW_SECONDS } from '../../slos/burn-rate';
 
 export { expandingNotation, seriesSelector } from './private/series';
 export { timeline, windowedAverage, type Timeline } from './private/timeline';
@@ -49,6 +50,17 @@ export function evaluationInterval(slos: readonly Slo[], maxSeconds = Infinity):
       `evaluationInterval ${interval} of service ${slos[0]?.service ?? ''} is longer than its layers allow (${maxSeconds} s)`,
     );
   return seconds;
+}
+
+/**
+ * What an SLO's recorded error ratio over `window` reads at `t` under `tl`, evaluated every
+ * `stepSeconds`: the windowed average for a window read from raw samples, the sum of recorded
+ * base rates for a summed one (`summedFromBaseRates`).
+ */
+export function recordedWindowValue(slo: Slo, window: string, tl: Timeline, t: number, stepSeconds: number): number {
+  return summedFromBaseRates(slo, window)
+    ? summedWindowAverage(tl, t, parseDuration(window) - BASE_RATE_WINDOW_SECONDS, stepSeconds, BASE_RATE_WINDOW_SECONDS)
+    : windowedAverage(tl, t, parseDuration(window));
 }
 
 /** Quantizes an error ratio to what a synthesized histogram can express, rounding `up` or down. */
@@ -96,9 +108,9 @@ export function sliInputs(
   }
   const labels = sloSeriesLabels(slo);
   return [...new Set([...recordedWindows(slo), ...alsoWindows])].map((w) => {
-    const seconds = parseDuration(w);
-    const [values] = sampleMemo(`ratio|${seconds}|${shape}`, () => [
-      expandingNotation(Array.from({ length: steps + 1 }, (_, k) => windowedAverage(tl, k * intervalSeconds, seconds))),
+    // a summed window's value depends on the evaluation step too, which `shape` holds
+    const [values] = sampleMemo(`ratio|${w}|${summedFromBaseRates(slo, w)}|${shape}`, () => [
+      expandingNotation(Array.from({ length: steps + 1 }, (_, k) => recordedWindowValue(slo, w, tl, k * intervalSeconds, intervalSeconds))),
     ]);
     return { series: seriesSelector(errorRatioRecord(w), labels), values };
   });

@@ -11,12 +11,12 @@ import {
   budgetAlertName,
   LABEL,
   noDataAlertName,
-  sloAlertGroupName,
   sloDashboardUid,
+  sloRuleGroupName,
 } from '../../slos/conventions';
 import { totalEventsQuery, type Slo } from '../../slos/model';
 import type { AlertingRule, AlertRouting, RuleGroup } from './rules';
-import { recordedRatio, sloSelector } from './sli-rules';
+import { recordedRatio, sliRecordingRules, sloSelector } from './sli-rules';
 
 /** Where every alert of an SLO routes to: its team, its runbook section and the SLO dashboard. */
 export function sloRouting(slo: Slo): AlertRouting {
@@ -165,10 +165,18 @@ function remainingBelow(percent: number): number {
   return Number((1 - percent / 100).toPrecision(12));
 }
 
-/** The alert group of an SLO: its burn-rate alerts, its budget alerts, then its no-data alert. */
-export function sloAlertGroup(slo: Slo): RuleGroup {
-  return {
-    name: sloAlertGroupName(slo.service, slo.name),
-    rules: [...burnRateAlerts(slo), ...budgetConsumedAlerts(slo), ...noDataAlerts(slo)],
-  };
+/** The alerts of an SLO: its burn-rate alerts, its budget alerts, then its no-data alert. */
+export function sloAlertRules(slo: Slo): AlertingRule[] {
+  return [...burnRateAlerts(slo), ...budgetConsumedAlerts(slo), ...noDataAlerts(slo)];
+}
+
+/**
+ * The rule group of an SLO: its SLI recording rules, then the alerts that read them. Prometheus
+ * evaluates a group's rules in order and each rule sees what the rules before it recorded in the
+ * same evaluation, while separate groups run at offsets hashed from their names: with the SLI
+ * series in a group of their own an alert read ratios up to one interval old, and fired up to an
+ * evaluation later than `slo explain` says.
+ */
+export function sloRuleGroup(slo: Slo): RuleGroup {
+  return { name: sloRuleGroupName(slo.service, slo.name), rules: [...sliRecordingRules(slo), ...sloAlertRules(slo)] };
 }

@@ -21,9 +21,18 @@ import { equalityMatchers } from './private/series';
 import type { RuleInputs } from './layer';
 import { withAlertPolicy, type AlertLinks } from './policy';
 import { nearRoundingTie, printfDecimals } from './private/template';
-import { timeline, windowedAverage, type Timeline } from './private/timeline';
+import { timeline, type Timeline } from './private/timeline';
 import type { AlertingRule, AlertRuleTest, ExpectedAlert, TestFile, TestGroup } from './rules';
-import { EVENTS_PER_SAMPLE, evaluationInterval, expectedAlert, quantize, sliInputs, type Scenario, type ScenarioCase } from './scenario';
+import {
+  EVENTS_PER_SAMPLE,
+  evaluationInterval,
+  expectedAlert,
+  quantize,
+  recordedWindowValue,
+  sliInputs,
+  type Scenario,
+  type ScenarioCase,
+} from './scenario';
 import { budgetConsumedAlerts, burnRateAlerts, noDataAlerts } from './slo-alerts';
 import { sliExpressionTests } from './sli-scenarios';
 import { sloSeriesLabels } from './sli-rules';
@@ -77,11 +86,15 @@ function renderKindAlerts(slo: Slo, links: AlertLinks): KindAlert[] {
 
 type BurnState = { readonly state: 'firing'; readonly value: number } | { readonly state: 'inactive' | 'tie' };
 
-/** Whether the condition of a burn-rate alert (the OR of its windows) holds at `t` under `tl`, with its value, or is too close to call. */
-export function burnCondition(slo: Slo, windows: readonly BurnWindow[], tl: Timeline, t: number): BurnState {
+/**
+ * Whether the condition of a burn-rate alert (the OR of its windows) holds at the evaluation `t`
+ * under `tl`, evaluated every `step` (a window summed from recorded rates depends on it), with its
+ * value, or is too close to call.
+ */
+export function burnCondition(slo: Slo, windows: readonly BurnWindow[], tl: Timeline, t: number, step: number): BurnState {
   for (const w of windows) {
-    const long = windowedAverage(tl, t, w.longWindowSeconds);
-    const short = windowedAverage(tl, t, w.shortWindowSeconds);
+    const long = recordedWindowValue(slo, w.longWindow, tl, t, step);
+    const short = recordedWindowValue(slo, w.shortWindow, tl, t, step);
     if (Math.abs(long - w.errorRatioThreshold) < TIE || Math.abs(short - w.errorRatioThreshold) < TIE) return { state: 'tie' };
     if (long > w.errorRatioThreshold && short > w.errorRatioThreshold) return { state: 'firing', value: long / slo.errorBudget };
   }
@@ -101,11 +114,11 @@ export function burnState(
   t: number,
   step: number,
 ): BurnState {
-  const now = burnCondition(slo, a.windows, tl, t);
+  const now = burnCondition(slo, a.windows, tl, t, step);
   if (now.state !== 'inactive' || a.keepFiringForSeconds === 0) return now;
   // the latest evaluation before t whose condition held, within K: it keeps firing while the first clear one is less than K ago
   for (let s = t - step; s >= 0 && t - (s + step) < a.keepFiringForSeconds; s -= step) {
-    const then = burnCondition(slo, a.windows, tl, s);
+    const then = burnCondition(slo, a.windows, tl, s, step);
     if (then.state !== 'inactive') return then;
   }
   return now;
@@ -170,11 +183,15 @@ export function fullOutageCase(slo: Slo, links: AlertLinks, step: number): Scena
     step,
   );
   const outageOnly = timeline([start, 0], [Infinity, 1]);
+  // the times `slo explain` states (a summed window's lag included), for an outage of `outageSeconds` after a healthy history
+  const stated = (outageSeconds: number) =>
+    sloAlertTimings(slo, { evaluationIntervalSeconds: step, backgroundErrorRatio: 0, outageSeconds });
+  const detections = new Map(stated(Infinity).map((t) => [t.kind, t.detection.healthySeconds ?? 0]));
   const firstFiring = new Map<KindAlert, number>();
   for (const a of alerts) {
-    const deadline = start + (Math.floor(Math.min(...a.windows.map(fullOutageDetectionSeconds)) / step) + 1) * step;
+    const deadline = start + (Math.floor(detections.get(a.kind)! / step) + 1) * step;
     let t = start + step;
-    while (t < deadline && burnCondition(slo, a.windows, outageOnly, t).state !== 'firing') t += step;
+    while (t < deadline && burnCondition(slo, a.windows, outageOnly, t, step).state !== 'firing') t += step;
     firstFiring.set(a, t);
   }
   // every short window of up to 60 steps, and always the SLO's shortest (the 6 h of a ticket-only
@@ -184,15 +201,13 @@ export function fullOutageCase(slo: Slo, links: AlertLinks, step: number): Scena
   // long enough for every alert to fire in `slo explain`'s model too (whose history fills every
   // window), so the reset it states applies: an alert whose long window outlasts the history here
   // fires earlier, but its long window only clears later, so its short window still governs
-  const stated = (outageSeconds: number) =>
-    sloAlertTimings(slo, { evaluationIntervalSeconds: step, backgroundErrorRatio: 0, outageSeconds });
-  const detections = stated(Infinity).flatMap((t) => (alerts.some((a) => a.kind === t.kind) ? [t.detection.healthySeconds ?? 0] : []));
-  const outage = ceilTo(Math.max(...saturate, ...detections, ...[...firstFiring.values()].map((t) => t - start)), step) + step;
+  const outage =
+    ceilTo(Math.max(...saturate, ...alerts.map((a) => detections.get(a.kind)!), ...[...firstFiring.values()].map((t) => t - start)), step) +
+    step;
   const recovery = start + outage;
   const tl = timeline([start, 0], [outage, 1], [Infinity, 0]);
   const asserts: ScenarioCase['asserts'][number][] = [];
   let end = recovery;
-  // the times `slo explain` states, for this outage after a healthy history
   const timings = stated(outage);
   for (const a of alerts) {
     const timing = timings.find((t) => t.kind === a.kind)!;
@@ -275,8 +290,10 @@ export function wanderingTicketCase(slo: Slo, links: AlertLinks, step: number): 
   const tl = timeline([phase, high], [phase, quantize(w.errorRatioThreshold * 0.5, false)], [Infinity, high]);
   const end = 4 * phase;
   const times = Array.from({ length: end / step }, (_, i) => (i + 1) * step);
-  const first = times.find((t) => burnCondition(slo, ticket.windows, tl, t).state === 'firing');
-  const cleared = times.some((t) => first !== undefined && t > first && burnCondition(slo, ticket.windows, tl, t).state === 'inactive');
+  const first = times.find((t) => burnCondition(slo, ticket.windows, tl, t, step).state === 'firing');
+  const cleared = times.some(
+    (t) => first !== undefined && t > first && burnCondition(slo, ticket.windows, tl, t, step).state === 'inactive',
+  );
   if (first === undefined || !cleared) return undefined;
   const asserts = times.filter((t) => t >= first).flatMap((t) => burnAssert(slo, links, tl, t, step, 'ticket', 'firing'));
   return { intervalSeconds: step, inputs: sliInputs(slo, tl, step, end + step), asserts };

@@ -5,16 +5,11 @@
  * `slos/alert-timing.ts`, or from the layer's own timing hook: the arithmetic the generated rules
  * and scenarios use, so the explanation cannot drift from the alerts.
  */
+import { badEventsToFire, budgetSpentAtDetection, roundSignificant, type BurnWindow } from '../../slos/burn-rate';
 import {
-  badEventsToFire,
-  budgetSpentAtDetection,
-  detectionSeconds,
-  fullOutageDetectionSeconds,
-  resetSeconds,
-  roundSignificant,
-  type BurnWindow,
-} from '../../slos/burn-rate';
-import {
+  branchDetectionSeconds,
+  branchResetSeconds,
+  burnBranch,
   DEFAULT_BACKGROUND_BURN_RATE,
   DEFAULT_OUTAGE_SECONDS,
   sloAlertTimings,
@@ -193,22 +188,28 @@ export function explainSlo(slo: Slo, options: ExplainOptions = {}): Explanation 
     windowSeconds: slo.windowSeconds,
     expectedEventsPerHour: slo.expectedEventsPerHour ?? null,
     errorBudget: { ratio: slo.errorBudget, fullOutageSeconds: roundSignificant(slo.errorBudget * slo.windowSeconds) },
-    alerts: slo.alerting.windows.map((w: BurnWindow) => ({
-      kind: w.kind,
-      severity: w.severity,
-      longWindow: w.longWindow,
-      longWindowSeconds: w.longWindowSeconds,
-      shortWindow: w.shortWindow,
-      shortWindowSeconds: w.shortWindowSeconds,
-      burnRateFactor: w.factor,
-      budgetShare: w.budgetShare,
-      errorRatioThreshold: w.errorRatioThreshold,
-      fullOutageDetectionSeconds: finite(fullOutageDetectionSeconds(w)),
-      detectionAtFactorSeconds: finite(Math.round(detectionSeconds(w, w.errorRatioThreshold * JUST_ABOVE))),
-      budgetSpentAtDetection: finite(budgetSpentAtDetection(w, slo.objectivePercent, slo.windowSeconds)),
-      resetSeconds: roundSignificant(resetSeconds(w)),
-      badEventsToFire: slo.expectedEventsPerHour === undefined ? null : finite(badEventsToFire(w, slo.expectedEventsPerHour)),
-    })),
+    alerts: slo.alerting.windows.map((w: BurnWindow) => {
+      // the window pair as alert-timing sees it: a window summed from recorded rates with its lag
+      const branch = burnBranch(slo, w, timing.evaluationIntervalSeconds);
+      const detection = branchDetectionSeconds(branch);
+      return {
+        kind: w.kind,
+        severity: w.severity,
+        longWindow: w.longWindow,
+        longWindowSeconds: w.longWindowSeconds,
+        shortWindow: w.shortWindow,
+        shortWindowSeconds: w.shortWindowSeconds,
+        burnRateFactor: w.factor,
+        budgetShare: w.budgetShare,
+        errorRatioThreshold: w.errorRatioThreshold,
+        fullOutageDetectionSeconds: finite(detection),
+        detectionAtFactorSeconds: finite(Math.round(branchDetectionSeconds(branch, 0, w.errorRatioThreshold * JUST_ABOVE))),
+        budgetSpentAtDetection: finite(budgetSpentAtDetection(detection, slo.objectivePercent, slo.windowSeconds)),
+        // after an outage long enough to fill both windows; a window that never fires has nothing to reset
+        resetSeconds: branchResetSeconds(branch, Math.max(w.longWindowSeconds, w.shortWindowSeconds)) ?? 0,
+        badEventsToFire: slo.expectedEventsPerHour === undefined ? null : finite(badEventsToFire(w, slo.expectedEventsPerHour)),
+      };
+    }),
     budgetConsumed: {
       thresholdsPercent: slo.alerting.budgetConsumed.thresholdsPercent,
       severity: slo.alerting.budgetConsumed.severity,

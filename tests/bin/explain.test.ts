@@ -82,7 +82,8 @@ describe('slo explain', () => {
     ).toEqual([
       ['page', '1h', '5m', 14.4, 0.02, 0.0144, 51.84, 3600, 0.02, 295.68],
       ['page', '6h', '30m', 6, 0.05, 0.006, 129.6, 21600, 0.05, 1789.2],
-      ['ticket', '3d', '6h', 1, 0.1, 0.001, 259.2, 259200, 0.1, 21578.4],
+      // the 3d window is summed from recorded 5m rates: it sees an outage (5m − 1m) / 2 = 120 s late
+      ['ticket', '3d', '6h', 1, 0.1, 0.001, 259.2 + 120, 259200 + 120, Number(((259.2 + 120) / 2592).toPrecision(12)), 21578.4],
     ]);
   });
 
@@ -94,7 +95,7 @@ describe('slo explain', () => {
     expect(e.alerts.map((a) => [a.burnRateFactor, a.fullOutageDetectionSeconds])).toEqual([
       [14.4, 518.4],
       [6, 1296],
-      [1, 2592],
+      [1, 2592 + 120],
     ]);
   });
 
@@ -105,8 +106,8 @@ describe('slo explain', () => {
     expect(e.alerts.map((a) => [a.kind, a.longWindow, a.shortWindow, a.burnRateFactor, a.fullOutageDetectionSeconds])).toEqual([
       ['page', '1h', '5m', 14.4, 51.84],
       ['page', '6h', '30m', 6, 129.6],
-      ['ticket', '1d', '2h', 3, 259.2],
-      ['ticket', '3d', '6h', 1, 259.2],
+      ['ticket', '1d', '2h', 3, 259.2 + 120],
+      ['ticket', '3d', '6h', 1, 259.2 + 120],
     ]);
     expect(e.budgetConsumed.thresholdsPercent).toEqual([]);
   });
@@ -139,8 +140,8 @@ page alert (severity page): 6h long window, 30m short window
 ticket alert (severity warning): 3d long window, 6h short window
   burn-rate factor 1×: 10 % of the budget spent in 3d
   fires when the error ratio over both windows is above 0.1 %
-  full outage caught after 259.2s (4m 19s), having spent 10 % of the budget
-  a burn just above 1× caught after 3d (when the long window fills)
+  full outage caught after 379.2s (6m 19s), having spent 14.63 % of the budget
+  a burn just above 1× caught after 3d 2m (when the long window fills)
   resets 21578.4s (5h 59m 38s) after recovery (the short window drops below the threshold)
 
 budget consumed alerts (severity info): at 50 %, 75 %, 90 % of the 30d budget
@@ -155,20 +156,20 @@ page: CheckoutAvailabilityBudgetBurn{slo_alert="page"} (severity page)
     6h/30m: holds after 129.6s (2m 10s) (healthy), 127.453s (2m 7s) (background); clears 1789.38s (29m 49s) after it
 
 ticket: CheckoutAvailabilityBudgetBurn{slo_alert="ticket"} (severity warning, keep_firing_for 1h)
-  fires 259.2s (4m 19s) into a full outage after a healthy history; 233.303s (3m 53s) after one at the background
+  fires 379.2s (6m 19s) into a full outage after a healthy history; 353.303s (5m 53s) after one at the background
   resolves 25180.6s (6h 59m 41s) after a 1h outage ends
 
 budget: CheckoutAvailabilityBudgetConsumed{budget_consumed_percent="50"} (severity info)
-  fires 21m 36s into a full outage after a healthy history; 1036.9s (17m 17s) after one at the background
-  resolves 2590960s (29d 23h 42m 43s) after a 1h outage ends
+  fires 23m 36s into a full outage after a healthy history; 1156.9s (19m 17s) after one at the background
+  resolves 2591080s (29d 23h 44m 43s) after a 1h outage ends
 
 budget: CheckoutAvailabilityBudgetConsumed{budget_consumed_percent="75"} (severity info)
-  fires 32m 24s into a full outage after a healthy history; 1684.97s (28m 5s) after one at the background
-  resolves 2590320s (29d 23h 31m 55s) after a 1h outage ends
+  fires 34m 24s into a full outage after a healthy history; 1804.97s (30m 5s) after one at the background
+  resolves 2590440s (29d 23h 33m 55s) after a 1h outage ends
 
 budget: CheckoutAvailabilityBudgetConsumed{budget_consumed_percent="90"} (severity info)
-  fires 2332.8s (38m 53s) into a full outage after a healthy history; 2073.81s (34m 34s) after one at the background
-  resolves 2589930s (29d 23h 25m 26s) after a 1h outage ends
+  fires 2452.8s (40m 53s) into a full outage after a healthy history; 2193.81s (36m 34s) after one at the background
+  resolves 2590050s (29d 23h 27m 26s) after a 1h outage ends
 
 no-data: CheckoutAvailabilityNoData (severity warning, for 5m)
   the outage here is silence: the SLI's events stop (or its series vanish); the window empties after 5m and the hold is as long again; it resolves once two samples are back in the window
@@ -274,10 +275,10 @@ no-data: CheckoutAvailabilityNoData (severity warning, for 5m)
     const ticket = e.alertRules[1]!;
     expect(ticket.keepFiringForSeconds).toBe(3600);
     expect(ticket.reset.afterOutageSeconds).toBe(e.alerts[2]!.resetSeconds + ticket.keepFiringForSeconds);
-    // and the budget alerts: half the budget is spent after half its full-outage time, and a 50-minute outage
-    // (more than the 43m12s budget) passes 50 % and 75 % but not 90 %... of 2592 s: 1296 s, 1944 s, 2332.8 s
+    // and the budget alerts: half the budget is spent after half its full-outage time (1296 s, 1944 s,
+    // 2332.8 s of 2592 s), seen (5m − 1m) / 2 = 120 s later, since the 30d window is summed from 5m rates
     expect(e.alertRules.slice(2, 5).map((a) => a.detection.healthySeconds)).toEqual(
-      [0.5, 0.75, 0.9].map((p) => p * e.errorBudget.fullOutageSeconds),
+      [0.5, 0.75, 0.9].map((p) => p * e.errorBudget.fullOutageSeconds + 120),
     );
     expect(e.alertRules.slice(2, 5).every((a) => a.reset.afterOutageSeconds! > 29 * 86400)).toBe(true);
   });

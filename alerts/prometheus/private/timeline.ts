@@ -46,3 +46,29 @@ export function windowedAverage(tl: Timeline, t: number, windowSeconds: number):
   });
   return sum / (t - from);
 }
+
+/**
+ * The error ratio a window summed from recorded base rates reads at `t`: `sum_over_time` of the
+ * error rate over `sum_over_time` of the total rate, both recorded every `stepSeconds` (from the
+ * first evaluation with two samples on) as rates over `baseSeconds`. Each recorded rate is the
+ * average over its base window, weighted by the interval rate() extrapolates it to while the data
+ * is younger than the base window (Prometheus' extrapolatedRate: up to the window start when the
+ * gap is under 1.1 sample intervals, else half an interval), so the prediction is exact. Samples
+ * at exactly t − range count (Prometheus 2 range selectors include both ends); `rangeSeconds` is
+ * the summed range (the window less one base window). Before the first recorded rate: the first
+ * ratio.
+ */
+export function summedWindowAverage(tl: Timeline, t: number, rangeSeconds: number, stepSeconds: number, baseSeconds: number): number {
+  let errors = 0;
+  let total = 0;
+  const first = Math.max(1, Math.ceil((t - rangeSeconds) / stepSeconds - 1e-9));
+  for (let k = first; k * stepSeconds <= t + 1e-9; k++) {
+    const at = k * stepSeconds;
+    const covered = Math.min(at, baseSeconds);
+    const gap = baseSeconds - covered;
+    const weight = covered + (gap === 0 ? 0 : gap < 1.1 * stepSeconds ? gap : stepSeconds / 2);
+    errors += weight * windowedAverage(tl, at, baseSeconds);
+    total += weight;
+  }
+  return total === 0 ? ratioAfter(tl, 0) : errors / total;
+}

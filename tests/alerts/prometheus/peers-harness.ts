@@ -122,12 +122,14 @@ export function scenariosFor(budget: number, windows: readonly ReferenceWindow[]
 }
 
 /**
- * Sample (and evaluation) interval for a scenario around a window: the coarsest of 1, 5, 15, 30
- * or 60 minutes that still puts six samples in the short window. Days-long scenarios at one minute
+ * Sample (and evaluation) interval for a scenario around a window: 5 minutes when that still puts
+ * six samples in the short window, else 1 minute. Days-long scenarios at one minute
  * would take promtool tens of seconds; both rule files see the same samples either way.
  */
 export function sampleInterval(shortWindowSeconds: number): number {
-  const fits = [HOUR, 30 * MIN, 15 * MIN, 5 * MIN].find((i) => i * 6 <= shortWindowSeconds);
+  // At most 5 minutes: our windows of a day or more sum recorded 5-minute rates, which tile the
+  // window only when evaluated at least every 5 minutes (the generated groups state 1 m).
+  const fits = [5 * MIN].find((i) => i * 6 <= shortWindowSeconds);
   return fits ?? MIN;
 }
 
@@ -319,6 +321,46 @@ async function runSet(bin: string, dir: string, set: RuleSet): Promise<Firing> {
 }
 
 /** Steps where two firing maps differ, as readable lines (empty when they agree). */
+/** The runs of consecutive steps (gaps of at most `step`) in which each alert key fires: `[first, last]` per run. */
+function runsOf(m: Map<number, string[]> | undefined, step: number): Map<string, [number, number][]> {
+  const out = new Map<string, [number, number][]>();
+  for (const t of [...(m?.keys() ?? [])].sort((x, y) => x - y))
+    for (const k of m!.get(t)!) {
+      const runs = out.get(k) ?? [];
+      const last = runs[runs.length - 1];
+      if (last && t - last[1] <= step) last[1] = t;
+      else runs.push([t, t]);
+      out.set(k, runs);
+    }
+  return out;
+}
+
+/**
+ * Differences between two firing sets where `b` may start and stop each firing up to `lagSeconds`
+ * later than `a` (windows summed from recorded 5-minute rates see a change that late), evaluated
+ * every `step` seconds. With no lag, exactly `differences`.
+ */
+export function laggedDifferences(
+  a: Map<number, string[]> | undefined,
+  b: Map<number, string[]> | undefined,
+  step: number,
+  lagSeconds: number,
+): string[] {
+  if (lagSeconds === 0) return differences(a, b);
+  const ra = runsOf(a, step);
+  const rb = runsOf(b, step);
+  const out: string[] = [];
+  for (const k of [...new Set([...ra.keys(), ...rb.keys()])].sort()) {
+    const x = ra.get(k) ?? [];
+    const y = rb.get(k) ?? [];
+    const ok =
+      x.length === y.length &&
+      x.every(([s, e], i) => y[i]![0] - s >= 0 && y[i]![0] - s <= lagSeconds && y[i]![1] - e >= 0 && y[i]![1] - e <= lagSeconds);
+    if (!ok) out.push(`${k}: ${JSON.stringify(x)} vs ${JSON.stringify(y)} (lag up to ${lagSeconds}s)`);
+  }
+  return out;
+}
+
 export function differences(a: Map<number, string[]> | undefined, b: Map<number, string[]> | undefined, limit = 10): string[] {
   const steps = [...new Set([...(a?.keys() ?? []), ...(b?.keys() ?? [])])].sort((x, y) => x - y);
   const out: string[] = [];

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { prometheusArtifacts, serviceRuleFile } from '../../../alerts/prometheus/artifacts';
 import { isAlertingRule, type AlertingRule, type RecordingRule, type Rule } from '../../../alerts/prometheus/rules';
-import { recordedErrorRatioExpr, recordedWindows, sliRecordingGroup, sloSeriesLabels } from '../../../alerts/prometheus/sli-rules';
-import { sloAlertGroup } from '../../../alerts/prometheus/slo-alerts';
+import { recordedErrorRatioExpr, recordedWindows, sliRecordingRules, sloSeriesLabels } from '../../../alerts/prometheus/sli-rules';
+import { sloAlertRules, sloRuleGroup } from '../../../alerts/prometheus/slo-alerts';
 import { SYMPTOM, symptomGroup } from '../../../layers/platform/symptoms';
 import { exampleSymptoms, platformInputs } from '../../layers/platform/example';
 import { pagingAvailability } from './paging-catalog';
@@ -18,6 +18,7 @@ import { documentedWindows, shapedRuleCount, slothDocs, slothShapedRules } from 
 import { loadEnvironmentOrThrow } from '../../../environments/load';
 import type { EnvironmentConfig } from '../../../environments/schema';
 import { BUDGET_REMAINING_RECORD, GENERATED_HEADER, OBJECTIVE_RECORD } from '../../../slos/conventions';
+import { formatDuration, parseDuration } from '../../../slos/duration';
 import { loadCatalog } from '../../../slos/load';
 import type { Slo, SloCatalog } from '../../../slos/model';
 
@@ -48,8 +49,8 @@ function thresholds(expr: string): Map<string, number> {
 }
 
 function burnAlert(slo: Slo, kind: 'page' | 'ticket'): AlertingRule | undefined {
-  return sloAlertGroup(slo)
-    .rules.filter(isAlertingRule)
+  return sloAlertRules(slo)
+    .filter(isAlertingRule)
     .find((r) => r.labels.slo_alert === kind);
 }
 
@@ -58,35 +59,53 @@ describe('SLI recording rules', () => {
     '%s records each alert window and its SLO window, named after the range',
     (_, slo) => {
       // when
-      const records = sliRecordingGroup(slo).rules as RecordingRule[];
+      const records = sliRecordingRules(slo) as RecordingRule[];
       // then: one ratio per window, and each ratio's PromQL ranges over exactly its own window
       const ratios = records.filter((r) => r.record.startsWith('slo:sli_error:ratio_rate'));
       const windows = ratios.map((r) => r.record.replace('slo:sli_error:ratio_rate', ''));
       const expected = new Set([slo.window, ...slo.alerting.windows.flatMap((w) => [w.longWindow, w.shortWindow])]);
       expect(new Set(windows)).toEqual(expected);
+      // each window of a day or more sums the recorded 5m rates over exactly its window, the 5m
+      // window divides them, and every other window reads raw series over exactly its own range
       for (const r of ratios) {
+        const window = r.record.replace('slo:sli_error:ratio_rate', '');
         const ranges = new Set([...r.expr.matchAll(/\[(\w+)\]/g)].map((m) => m[1]));
-        expect([...ranges]).toEqual([r.record.replace('slo:sli_error:ratio_rate', '')]);
+        const summed = parseDuration(window) >= 86400;
+        expect({ window, ranges: [...ranges], readsBaseRates: r.expr.includes('slo:sli_total:rate5m') }).toEqual({
+          window,
+          ranges: window === '5m' ? [] : [summed ? formatDuration(parseDuration(window) - 300) : window],
+          readsBaseRates: summed || window === '5m',
+        });
+        if (summed)
+          expect(r.expr).toMatch(/^sum_over_time\(slo:sli_error:rate5m\{[^}]*\}\[\w+\]\)\n\/\nsum_over_time\(slo:sli_total:rate5m/);
       }
+      // and: the base rates come first, the total before the error rate (a latency error rate reads it)
+      expect(records.slice(0, 2).map((r) => r.record)).toEqual(['slo:sli_total:rate5m', 'slo:sli_error:rate5m']);
       // and: objective and remaining budget, labelled with slo, service and team
       expect(records.map((r) => r.record)).toEqual(expect.arrayContaining([OBJECTIVE_RECORD, BUDGET_REMAINING_RECORD]));
       for (const r of records) expect(r.labels).toMatchObject({ slo: slo.name, service: slo.service, team: slo.team, ...slo.labels });
     },
   );
 
-  test('latency SLIs count good events in the histogram bucket of the threshold', () => {
+  test('latency SLIs count good events in the histogram bucket of the threshold, and read _count once per window', () => {
     // given
     const slo = catalog.slos.find((s) => s.id === 'api/light-endpoint-latency')!;
     // when
-    const fiveMinutes = (sliRecordingGroup(slo).rules as RecordingRule[]).find((r) => r.record === 'slo:sli_error:ratio_rate5m')!;
-    // then
-    expect(fiveMinutes.expr).toContain('http_request_duration_seconds_bucket{job="api", route_class="light", le="0.05"}[5m]');
-    expect(fiveMinutes.expr).toContain('http_request_duration_seconds_count{job="api", route_class="light"}[5m]');
+    const rule = (record: string) => (sliRecordingRules(slo) as RecordingRule[]).find((r) => r.record === record)!.expr;
+    // then: the base error rate is the recorded total minus the good bucket
+    expect(rule('slo:sli_error:rate5m')).toBe(
+      'slo:sli_total:rate5m{service="api", slo="light-endpoint-latency"}\n- on ()\nsum(rate(http_request_duration_seconds_bucket{job="api", route_class="light", le="0.05"}[5m]))',
+    );
+    expect(rule('slo:sli_total:rate5m')).toBe('sum(rate(http_request_duration_seconds_count{job="api", route_class="light"}[5m]))');
+    // and: a raw window is 1 − good / count
+    expect(rule('slo:sli_error:ratio_rate1h')).toBe(
+      '1 - (\nsum(rate(http_request_duration_seconds_bucket{job="api", route_class="light", le="0.05"}[1h]))\n/\nsum(rate(http_request_duration_seconds_count{job="api", route_class="light"}[1h]))\n)',
+    );
   });
 
   test('the remaining budget is one minus the whole-window error ratio over the error budget', () => {
     const slo = catalog.slos.find((s) => s.id === 'api/availability')!;
-    const remaining = (sliRecordingGroup(slo).rules as RecordingRule[]).find((r) => r.record === BUDGET_REMAINING_RECORD)!;
+    const remaining = (sliRecordingRules(slo) as RecordingRule[]).find((r) => r.record === BUDGET_REMAINING_RECORD)!;
     expect(remaining.expr).toBe('1 - slo:sli_error:ratio_rate30d{service="api", slo="availability"} / 0.001');
   });
 });
@@ -124,8 +143,8 @@ describe('burn-rate alerts against the Workbook definition', () => {
 
   test('page and ticket alerts share the SLO alert name and differ by slo_alert and severity', () => {
     const slo = catalog.slos.find((s) => s.id === 'api/error-rate')!;
-    const burn = sloAlertGroup(slo)
-      .rules.filter(isAlertingRule)
+    const burn = sloAlertRules(slo)
+      .filter(isAlertingRule)
       .filter((r) => r.alert === slo.alerting.name);
     expect(burn.map((r) => [r.labels.slo_alert, r.labels.severity])).toEqual([
       ['page', 'page'],
@@ -150,8 +169,8 @@ describe('burn-rate alerts against the Workbook definition', () => {
 
   test('one budget alert covers every spec threshold, labelling each with its percent', () => {
     const slo = catalog.slos.find((s) => s.id === 'api/error-rate')!;
-    const budget = sloAlertGroup(slo)
-      .rules.filter(isAlertingRule)
+    const budget = sloAlertRules(slo)
+      .filter(isAlertingRule)
       .filter((r) => r.alert === 'ApiErrorRateBudgetConsumed');
     expect(budget).toHaveLength(1);
     expect(budget[0]!.labels.severity).toBe('info');
@@ -185,7 +204,7 @@ describe('mixtool-style lint of every alert', () => {
     const slo: Slo = { ...base, alerting: { ...base.alerting, runbookUrl: undefined } };
     const one: SloCatalog = { slos: [slo], services: ['api'] };
     // when
-    const rule = serviceRuleFile(one, 'api', { links: { runbookBaseUrl: env.runbookBaseUrl }, layers: [] }).groups[1]!.rules.find(
+    const rule = serviceRuleFile(one, 'api', { links: { runbookBaseUrl: env.runbookBaseUrl }, layers: [] }).groups[0]!.rules.find(
       isAlertingRule,
     )!;
     // then
@@ -207,7 +226,7 @@ describe('rules per SLO', () => {
   });
 
   test.each(catalog.slos.map((s) => [s.id, s] as const))('%s has no more rules than Sloth produces for an SLO', (_, slo) => {
-    const count = sliRecordingGroup(slo).rules.length + sloAlertGroup(slo).rules.length;
+    const count = sloRuleGroup(slo).rules.length;
     expect(count).toBeLessThanOrEqual(slothRules);
   });
 });
@@ -385,4 +404,27 @@ describe('evaluation interval', () => {
   test('the shipped specs state none, so every group is evaluated every minute', () => {
     expect(new Set(catalog.slos.map((s) => s.evaluationInterval))).toEqual(new Set(['1m']));
   });
+});
+
+describe('one group per SLO', () => {
+  test.each(catalog.slos.map((s) => [s.id, s] as const))(
+    '%s has one group holding its SLI records first, then every alert that reads them',
+    (_, slo) => {
+      // when
+      const file = serviceRuleFile(catalog, slo.service, platformInputs(catalog));
+      const group = file.groups.find((g) => g.rules.some((r) => !isAlertingRule(r) && r.labels.slo === slo.name))!;
+      // then
+      const kinds = group.rules.map((r) => (isAlertingRule(r) ? 'alert' : 'record'));
+      expect(kinds.indexOf('alert')).toBeGreaterThan(kinds.lastIndexOf('record'));
+      const recorded = new Set(group.rules.filter((r) => !isAlertingRule(r)).map((r) => (r as RecordingRule).record));
+      for (const alert of group.rules.filter(isAlertingRule))
+        for (const m of alert.expr.matchAll(/(slo:[a-z_]+:[a-z_0-9]+)\{[^}]*slo="([^"]+)"/g)) {
+          expect(m[2]).toBe(slo.name);
+          expect(recorded).toContain(m[1]);
+        }
+      const alertNames = new Set(sloAlertRules(slo).map((r) => r.alert));
+      expect(group.name).toBe(`slo-${slo.service}-${slo.name}`);
+      expect(file.groups.filter((g) => g.rules.some((r) => isAlertingRule(r) && alertNames.has(r.alert)))).toEqual([group]);
+    },
+  );
 });
