@@ -13,6 +13,7 @@ import { uptimeProbeIntervalSeconds } from '../../../layers/platform/metrics-con
 import { availabilityThreshold, availabilityWindow } from '../../../layers/platform/symptoms';
 import { loadCatalog } from '../../../slos/load';
 import { contractMarkdownTable, contractProblems, specMetricsContract } from '../../../slos/metrics-contract';
+import { errorRateRecord } from '../../../slos/conventions';
 import { parseDuration } from '../../../slos/duration';
 import { runCli } from '../../bin/run-cli';
 import { exampleEnv, exampleSymptoms, platformInputs } from './example';
@@ -174,7 +175,8 @@ describe('metrics contract', () => {
     const run = await runCli('test', '--out', teamOut);
     // then
     expect(run.code).toBe(1);
-    expect(run.err).toContain('slo test: metrics contract: prometheus/cart.rules.yaml: rule slo:sli_error:ratio_rate5m (group ');
+    // (the first rule that reads the SLI's counters is its recorded base error rate)
+    expect(run.err).toContain(`slo test: metrics contract: prometheus/cart.rules.yaml: rule ${errorRateRecord('5m')} (group `);
     expect(run.err).toMatch(
       /reads label result of cart_checkouts_total, which the metrics contract does not list for it; listed: instance, job\n/,
     );
