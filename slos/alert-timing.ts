@@ -68,7 +68,10 @@ export function windowLagSeconds(slo: Pick<Slo, 'sli'>, windowSeconds: number, e
  * The longest lag among an SLO's burn-rate windows at this interval: how much later than the same
  * windows over raw samples (Sloth's shape, say) its page or ticket may fire and resolve.
  */
-export function burnWindowsLagSeconds(slo: Pick<Slo, 'sli' | 'alerting'>, evaluationIntervalSeconds: number): number {
+export function burnWindowsLagSeconds(
+  slo: Pick<Slo, 'sli'> & { readonly alerting: Pick<Slo['alerting'], 'windows'> },
+  evaluationIntervalSeconds: number,
+): number {
   const windows = slo.alerting.windows.flatMap((w) => [w.longWindowSeconds, w.shortWindowSeconds]);
   return Math.max(0, ...windows.map((seconds) => windowLagSeconds(slo, seconds, evaluationIntervalSeconds)));
 }

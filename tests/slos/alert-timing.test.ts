@@ -2,10 +2,15 @@ import {
   alertTiming,
   branchDetectionSeconds,
   branchResetSeconds,
+  burnBranch,
+  burnWindowsLagSeconds,
+  isSummedSloWindow,
   outageShareToHold,
+  summedWindowLagSeconds,
   ticketKeepFiringForSeconds,
   TICKET_KEEP_FIRING_FOR_SECONDS,
 } from '../../slos/alert-timing';
+import { burnWindows } from '../../slos/burn-rate';
 
 /** The Workbook's 99.9 % page branches: 14.4× over 1h/5m and 6× over 6h/30m. */
 const fast = {
@@ -96,5 +101,55 @@ describe('alert timing', () => {
     // when / then
     expect(ticketKeepFiringForSeconds([{ kind: 'ticket' }, { kind: 'ticket' }])).toBe(TICKET_KEEP_FIRING_FOR_SECONDS);
     expect(ticketKeepFiringForSeconds([{ kind: 'page' }])).toBe(0);
+  });
+
+  test.each([
+    // [evaluation interval, lag]: (5m − interval) / 2, none once the interval reaches the 5m base window
+    [15, 142.5],
+    [60, 120],
+    [300, 0],
+    [600, 0],
+  ])('a window summed from recorded 5m rates at a %p s interval sees a step %p s late', (interval, lag) => {
+    // when / then
+    expect(summedWindowLagSeconds(interval)).toBe(lag);
+  });
+
+  test('windows of a day or more are summed for ratio and latency SLIs, never for a raw error ratio', () => {
+    // when / then
+    expect(isSummedSloWindow({ sli: { kind: 'ratio', errorQuery: 'e', totalQuery: 't' } }, 86400)).toBe(true);
+    expect(isSummedSloWindow({ sli: { kind: 'ratio', errorQuery: 'e', totalQuery: 't' } }, 21600)).toBe(false);
+    expect(isSummedSloWindow({ sli: { kind: 'raw', errorRatioQuery: 'r' } }, 259200)).toBe(false);
+  });
+
+  test("a summed window's lag moves its detection and its reset, and the branch's, by the lag", () => {
+    // given the Workbook's 3d/6h ticket at 99.9 %, for a ratio SLI (3d summed) and a raw one (nothing summed)
+    const ticket = burnWindows(99.9, 30 * 86400, { page: 'page', ticket: 'warning' }).find((w) => w.kind === 'ticket')!;
+    const ratio = { sli: { kind: 'ratio', errorQuery: 'e', totalQuery: 't' } } as const;
+    const raw = { sli: { kind: 'raw', errorRatioQuery: 'r' } } as const;
+    const summed = burnBranch(ratio, ticket, 60);
+    const plain = burnBranch(raw, ticket, 60);
+    // then: the 3d window lags by 120 s, the 6h short window not at all
+    expect(summed.windows.map((w) => w.lagSeconds ?? 0)).toEqual([120, 0]);
+    expect(plain.windows.map((w) => w.lagSeconds ?? 0)).toEqual([0, 0]);
+    expect(burnWindowsLagSeconds({ ...ratio, alerting: { windows: [ticket] } }, 60)).toBe(120);
+    // and detection (the 3d window governs: 0.001 × 3d = 259.2 s) comes 120 s later
+    expect(branchDetectionSeconds(plain)).toBe(259.2);
+    expect(branchDetectionSeconds(summed)).toBe(379.2);
+    // and the reset is the 6h window's either way, which does not lag
+    expect(branchResetSeconds(summed, 3600)).toBe(branchResetSeconds(plain, 3600));
+  });
+
+  test('a lagging window resets its lag later, and holds for an outage only as long as without the lag', () => {
+    // given the 50 % budget branch of a 30d SLO at 99.9 %: 1296 s of full outage, summed (lag 120 s)
+    const budget = (lagSeconds: number) => ({
+      name: '50 %',
+      windows: [{ windowSeconds: 30 * 86400, errorRatioThreshold: 0.0005, lagSeconds }],
+    });
+    // when / then: detection and reset move by the lag
+    expect(branchDetectionSeconds(budget(120))).toBe(branchDetectionSeconds(budget(0)) + 120);
+    expect(branchResetSeconds(budget(120), 3600)).toBe(branchResetSeconds(budget(0), 3600)! + 120);
+    // and an outage just past 1296 s holds it (late), one just short of it does not
+    expect(branchResetSeconds(budget(120), 1300)).not.toBeNull();
+    expect(branchResetSeconds(budget(120), 1290)).toBeNull();
   });
 });
