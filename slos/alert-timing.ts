@@ -141,10 +141,10 @@ export function branchDetectionSeconds(branch: Branch, background = 0, outageErr
  * alone holds it (it never resets).
  */
 export function branchResetSeconds(branch: Branch, outageSeconds: number, background = 0): number | null {
-  // each window that needs the outage holds from share × W until D + W(1 − share) after the
-  // outage starts, both its lag later; the branch held if those spans meet
+  // each window that needs the outage holds from share × W after the outage starts until
+  // W(1 − share) after it ends, both its lag later; the branch held if those spans meet
   let from = 0;
-  let until = Infinity;
+  let clears = Infinity;
   for (const w of branch.windows) {
     const share = outageShareToHold(w, background);
     if (share <= 0) continue;
@@ -152,10 +152,10 @@ export function branchResetSeconds(branch: Branch, outageSeconds: number, backgr
     const lag = w.lagSeconds ?? 0;
     from = Math.max(from, share * w.windowSeconds + lag);
     // the outage's share of the window after τ: min(D, W − τ) / W; it falls to `share` at W(1 − share)
-    until = Math.min(until, outageSeconds + w.windowSeconds * (1 - share) + lag);
+    clears = Math.min(clears, w.windowSeconds * (1 - share) + lag);
   }
-  if (!Number.isFinite(until)) return null;
-  return from < until ? roundSignificant(until - outageSeconds) : null;
+  if (!Number.isFinite(clears)) return null;
+  return from < outageSeconds + clears ? roundSignificant(clears) : null;
 }
 
 /** The times of one branch, as `slo explain` reports them. */
