@@ -8,7 +8,7 @@
  * which receiver and when; every expected time comes from the code (`explainSlo`, the symptom
  * functions, the environment and the generated configs), never from a literal here.
  */
-import { join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { loadCatalog } from '../slos/load';
 import { isLatencySlo } from '../slos/model';
 import { loadEnvironmentOrThrow } from '../environments/load';
@@ -40,6 +40,7 @@ import {
   type PrometheusAlert,
 } from './harness';
 import { GeneratedConfig, generate } from './private/config';
+import { importRecordings, rangeReadRecordings } from './private/records';
 import type { InstanceState } from './private/exporter';
 import { World, type WorldInputs } from './private/world';
 import { prometheusDurationSeconds as seconds } from '../slos/duration';
@@ -53,6 +54,8 @@ const HISTORY_MS = 7 * 86400_000;
 /** The last part of the history is sampled at each job's scrape interval; before it, every `OLD_STEP`. */
 const RECENT_MS = 2 * 3600_000;
 const OLD_STEP_MS = 5 * 60_000;
+/** Imported records start this long after the history, once a 5-minute rate has samples to read. */
+const RATE_LEAD_MS = 5 * 60_000;
 /** How often the run reads each Prometheus' alerts. */
 const POLL_MS = 2000;
 /** Time a notification may take from Alertmanager's flush to the sink, and a poll's granularity. */
@@ -230,24 +233,41 @@ async function main(): Promise<number> {
   const runs = (w: World) => worlds.includes(w);
 
   // --- history and servers -------------------------------------------------------------------------
+  const recordings = rangeReadRecordings(
+    (config.prometheus.rule_files ?? []).map((f) => (isAbsolute(f) ? f : join(outDir, 'prometheus', f))),
+  );
   for (const w of worlds) await w.configure();
   const historyEnd = Date.now();
   const shared = join(makeTempDir('shared-history'), 'tsdb');
   const sharedSeries = await worlds[0]!.historySeries(inputs.recentFromMs - 1, { metricsFromMs: inputs.historyStartMs, oldOnly: true });
   const sharedResult = await backfill(tools.promtool, shared, sharedSeries, 2);
   let samples = sharedResult.samples;
-  // Two worlds at a time: one writes its history while the other's promtool runs.
-  const pending = [...worlds];
+  // The base rates that summed windows add up, as a server running the rules all along would hold
+  // them (importRecordings): over the common old history once, and over its own for a world that
+  // has one. The recent hours (sampled at the scrape interval, per world) get none: a summed window
+  // then misses a few healthy hours of its days, which no check can tell from the full sum.
+  const recordsFrom = Math.ceil((inputs.historyStartMs + RATE_LEAD_MS) / OLD_STEP_MS) * OLD_STEP_MS;
+  // The old history holds a sample every OLD_STEP, so its records are evaluated on that grid (a 5m
+  // rate needs two samples); no check reads a summed window's value, only that the healthy, blip
+  // and steady worlds behave.
+  const importOld = (dataDir: string) => importRecordings(tools, dataDir, recordings, recordsFrom, inputs.recentFromMs - 1, OLD_STEP_MS);
+  let recorded = await importOld(dirname(shared));
+  // Two worlds at a time: one writes its history while the other's promtool runs. Worlds with a
+  // history of their own first: theirs takes longest.
+  const pending = [...worlds].sort((a, b) => Number(b.ownHistory) - Number(a.ownHistory));
   await Promise.all(
     [0, 1].map(async () => {
-      for (let w = pending.shift(); w; w = pending.shift()) samples += await w.backfill(historyEnd, shared);
+      for (let w = pending.shift(); w; w = pending.shift()) {
+        samples += await w.backfill(historyEnd, shared);
+        if (w.ownHistory) recorded += await importOld(join(w.dir, 'data'));
+      }
     }),
   );
   const backfillS = (Date.now() - historyEnd) / 1000;
   await Promise.all(worlds.map((w) => w.start()));
   const liveFrom = Date.now();
   log(
-    `history: ${samples} samples backfilled in ${backfillS.toFixed(1)} s; ${worlds.length} worlds up at T0${liveFrom >= t0 ? '+' : '-'}${Math.abs((liveFrom - t0) / 1000).toFixed(0)}s`,
+    `history: ${samples} samples backfilled, and ${recorded} samples of ${recordings.reduce((n, g) => n + g.rules.length, 0)} recording rules imported, in ${backfillS.toFixed(1)} s; ${worlds.length} worlds up at T0${liveFrom >= t0 ? '+' : '-'}${Math.abs((liveFrom - t0) / 1000).toFixed(0)}s`,
   );
   if (liveFrom > t0 + (LEAD_S * 1000) / 2)
     throw new Error(
