@@ -45,7 +45,9 @@ export function rangeReadRecordings(ruleFiles: readonly string[]): GroupYaml[] {
     ),
   );
   return groups.flatMap((g) => {
-    const rules = g.rules.filter((r) => r.record && needed.has(r.record)).map((r) => ({ ...r, expr: inlineRecords(g, r.expr, [r.record!]) }));
+    const rules = g.rules
+      .filter((r) => r.record && needed.has(r.record))
+      .map((r) => ({ ...r, expr: inlineRecords(g, r.expr, [r.record!]) }));
     return rules.length === 0 ? [] : [{ name: g.name, ...(g.interval ? { interval: g.interval } : {}), rules }];
   });
 }
