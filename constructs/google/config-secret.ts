@@ -7,7 +7,8 @@
  * and lives in the configuration and state like any other setting.
  */
 import { Construct, Token } from '../framework';
-import { SecretManagerSecret, SecretManagerSecretIamMember, SecretManagerSecretVersion } from './bindings';
+import type { SecretManagerSecret, SecretManagerSecretVersion } from './bindings';
+import { regionalSecret } from './regional-secret';
 
 /** Properties of {@link ConfigSecret}. */
 export interface ConfigSecretProps {
@@ -54,28 +55,6 @@ export class ConfigSecret extends Construct {
       throw new Error(`config secret ${props.secretId}: text must be literal configuration, not a reference`);
     }
     if (props.text.trim() === '') throw new Error(`config secret ${props.secretId}: text is empty`);
-    this.resource = new SecretManagerSecret(this, 'Resource', {
-      project: props.project,
-      secretId: props.secretId,
-      replication: {
-        userManaged: {
-          replicas: [
-            {
-              location: props.region,
-              customerManagedEncryption: props.kmsKeyName ? { kmsKeyName: props.kmsKeyName } : undefined,
-            },
-          ],
-        },
-      },
-    });
-    this.version = new SecretManagerSecretVersion(this, 'Version', { secret: this.resource.id, secretData: props.text });
-    for (const [i, member] of (props.accessors ?? []).entries()) {
-      new SecretManagerSecretIamMember(this, `Accessor${i}`, {
-        project: props.project,
-        secretId: this.resource.id,
-        role: 'roles/secretmanager.secretAccessor',
-        member,
-      });
-    }
+    ({ resource: this.resource, version: this.version } = regionalSecret(this, props, props.text));
   }
 }

@@ -6,7 +6,8 @@
  * attribute of the source resource.
  */
 import { Construct, Token } from '../framework';
-import { SecretManagerSecret, SecretManagerSecretIamMember, SecretManagerSecretVersion } from './bindings';
+import type { SecretManagerSecret, SecretManagerSecretVersion } from './bindings';
+import { regionalSecret } from './regional-secret';
 
 /** Properties of {@link DerivedSecret}. */
 export interface DerivedSecretProps {
@@ -54,28 +55,6 @@ export class DerivedSecret extends Construct {
     if (!Token.isUnresolved(props.value)) {
       throw new Error(`derived secret ${props.secretId}: value must be a reference to another resource's attribute, not a literal`);
     }
-    this.resource = new SecretManagerSecret(this, 'Resource', {
-      project: props.project,
-      secretId: props.secretId,
-      replication: {
-        userManaged: {
-          replicas: [
-            {
-              location: props.region,
-              customerManagedEncryption: props.kmsKeyName ? { kmsKeyName: props.kmsKeyName } : undefined,
-            },
-          ],
-        },
-      },
-    });
-    this.version = new SecretManagerSecretVersion(this, 'Version', { secret: this.resource.id, secretData: props.value });
-    for (const [i, member] of (props.accessors ?? []).entries()) {
-      new SecretManagerSecretIamMember(this, `Accessor${i}`, {
-        project: props.project,
-        secretId: this.resource.id,
-        role: 'roles/secretmanager.secretAccessor',
-        member,
-      });
-    }
+    ({ resource: this.resource, version: this.version } = regionalSecret(this, props, props.value));
   }
 }
