@@ -12,7 +12,7 @@ export function redisPolicies(env: EnvironmentConfig, t: MonitoringThresholds): 
     const instance = names.redis(env, region);
     const code = regionCode(region);
     const byInstance = ['resource.label.instance_id'];
-    const mean = [align(t.symptomWindowSeconds, 'ALIGN_MEAN', 'REDUCE_MAX', byInstance)];
+    const mean = [align(t.symptomAlignmentSeconds, 'ALIGN_MEAN', 'REDUCE_MAX', byInstance)];
     const memory = redisFilter(env, region, 'stats/memory/usage_ratio');
     const labels = { region };
     return [

@@ -16,7 +16,7 @@ const percent = (ratio: number) => `${Number((ratio * 100).toPrecision(12))} %`;
 /** The Cloud Run policies of every region and the load-balancer policy. */
 export function runPolicies(env: EnvironmentConfig, catalog: SloCatalog, t: MonitoringThresholds): PolicyDraft[] {
   const slos = platformSlos(env, catalog);
-  const rate = (groupBy: string) => [align(t.symptomWindowSeconds, 'ALIGN_RATE', 'REDUCE_SUM', [groupBy])];
+  const rate = (groupBy: string) => [align(t.symptomAlignmentSeconds, 'ALIGN_RATE', 'REDUCE_SUM', [groupBy])];
 
   const regional = env.gcp.regions.flatMap(({ name: region }): PolicyDraft[] => {
     const service = names.cloudRunService(env, region);

@@ -17,6 +17,16 @@ export interface MonitoringThresholds {
   readonly symptomWindowSeconds: number;
   /** Alignment of gauge and distribution metrics: the 60 s sampling period of the Google metrics. */
   readonly alignmentSeconds: number;
+  /**
+   * Alignment of the rates and means a symptom policy holds for `symptomWindowSeconds`: two
+   * sampling periods, the shortest span a rate is computed over. Aligned over the whole hold
+   * instead, a burst of a minute keeps the aligned value high for the hold after it ended and the
+   * policy fires for a fault already over (the echo the Prometheus symptoms avoid by reading two
+   * scrapes, layers/platform/symptoms.ts); aligned over two periods, a policy may still fire up to
+   * two minutes after a fault of at least the hold minus two minutes ended, and a shorter fault
+   * never fires it.
+   */
+  readonly symptomAlignmentSeconds: number;
   /** Replica lag: warn at half the RPO (time to act before a failover would lose more than the RPO), page at the RPO. */
   readonly replicaLagSeconds: { readonly warning: number; readonly page: number };
   readonly sqlCpuUtilization: { readonly warning: number; readonly critical: number };
@@ -44,6 +54,9 @@ export interface MonitoringThresholds {
   readonly uptimeFailingRegions: number;
 }
 
+/** How often Google samples the Cloud Run, Cloud SQL and Memorystore metrics the policies read (https://cloud.google.com/monitoring/api/metrics_gcp). */
+const GOOGLE_SAMPLING_PERIOD_SECONDS = 60;
+
 /** Aligners Cloud Monitoring has for a distribution percentile, by percentile. */
 const PERCENTILE_ALIGNERS: Readonly<Record<number, string>> = {
   99: 'ALIGN_PERCENTILE_99',
@@ -68,9 +81,12 @@ export function monitoringThresholds(env: EnvironmentConfig, catalog: SloCatalog
   const slos = platformSlos(env, catalog);
   const m = env.monitoring;
   const share = (limit: number) => roundSignificant(m.saturationShare * limit);
+  const symptomWindowSeconds = Math.min(...WORKBOOK_WINDOWS.map((w) => w.shortWindowSeconds));
+  const alignmentSeconds = GOOGLE_SAMPLING_PERIOD_SECONDS;
   return {
-    symptomWindowSeconds: Math.min(...WORKBOOK_WINDOWS.map((w) => w.shortWindowSeconds)),
-    alignmentSeconds: 60,
+    symptomWindowSeconds,
+    alignmentSeconds,
+    symptomAlignmentSeconds: Math.min(symptomWindowSeconds, 2 * alignmentSeconds),
     replicaLagSeconds: { warning: env.database.rpoSeconds / 2, page: env.database.rpoSeconds },
     sqlCpuUtilization: { warning: m.cpuUtilization.warning, critical: m.cpuUtilization.critical },
     sqlDiskUtilization: m.diskUtilization,

@@ -100,6 +100,27 @@ describe('cloud monitoring plan', () => {
       expect((policy(plan, 'run-5xx-euw1').conditions[0] as ThresholdCondition).durationSeconds).toBe(shortest);
     });
 
+    test('held rates and means are aligned over two sampling periods, shorter than the hold (no echo of a short burst)', () => {
+      // given: every threshold condition that holds a rate or a mean
+      const t = monitoringThresholds(env, catalog);
+      const held = plan.policies
+        .flatMap((p) => p.conditions.map((c) => ({ policy: p.key, c })))
+        .filter((x): x is { policy: string; c: ThresholdCondition } => x.c.kind === 'threshold' && x.c.durationSeconds > 0)
+        .flatMap(({ policy, c }) =>
+          [...c.aggregations, ...(c.denominator?.aggregations ?? [])]
+            .filter((a) => a.perSeriesAligner === 'ALIGN_RATE' || a.perSeriesAligner === 'ALIGN_MEAN')
+            .map((a) => ({ policy, hold: c.durationSeconds, aligner: a.perSeriesAligner, alignment: a.alignmentPeriodSeconds })),
+        );
+      // then: the 5xx shares of every region and the edge, and Redis memory, at least
+      expect(new Set(held.map((h) => h.policy.replace(/-[a-z]+\d$/, ''))).size).toBeGreaterThanOrEqual(4);
+      for (const h of held) {
+        // a rate needs two samples; anything longer than that keeps a burst in view after it ended
+        if (h.aligner === 'ALIGN_RATE') expect(h.alignment).toBe(2 * t.alignmentSeconds);
+        else expect(h.alignment).toBeLessThanOrEqual(2 * t.alignmentSeconds);
+        expect(h.alignment).toBeLessThan(h.hold);
+      }
+    });
+
     test('rejects a latency objective cloud monitoring has no percentile aligner for', () => {
       expect(() => percentileAligner(99.5)).toThrow(
         'cloud monitoring has no percentile aligner for a 99.5 % latency objective (supported: 5, 50, 95, 99)',
