@@ -41,6 +41,16 @@ import {
 } from './harness';
 import { GeneratedConfig, generate } from './private/config';
 import { importRecordings, rangeReadRecordings } from './private/records';
+import {
+  alertStatesByPath,
+  CLOUD_MONITORING,
+  compareAlertStates,
+  definedBy,
+  managedGroups,
+  synthMonitoringStack,
+  withOneFactorChanged,
+  type StateDifference,
+} from './private/managed';
 import type { InstanceState } from './private/exporter';
 import { World, type WorldInputs } from './private/world';
 import { prometheusDurationSeconds as seconds } from '../slos/duration';
@@ -56,6 +66,12 @@ const RECENT_MS = 2 * 3600_000;
 const OLD_STEP_MS = 5 * 60_000;
 /** Imported records start this long after the history, once a 5-minute rate has samples to read. */
 const RATE_LEAD_MS = 5 * 60_000;
+/**
+ * From the generation to T0, the planned start of the servers: the history and its records are
+ * written meanwhile (about 30 s on a quiet 2-core machine; a start later than T0 + LEAD_S / 2
+ * fails the run, as the faults placed in the history would be past).
+ */
+const SETUP_MS = 60_000;
 /** How often the run reads each Prometheus' alerts. */
 const POLL_MS = 2000;
 /** Time a notification may take from Alertmanager's flush to the sink, and a poll's granularity. */
@@ -64,6 +80,10 @@ const DELIVERY_SLACK_S = 5;
 const LONG_OUTAGE_S = 50 * 60;
 /** A short blip of errors, as measured in issue 14. */
 const BLIP_S = 45;
+/** The `evaluated_by` of the outage world's third path, the Cloud Monitoring conditions with one factor changed. */
+const MUTANT = 'cloud-monitoring-one-factor-changed';
+/** How much that factor changes. */
+const MUTANT_FACTOR = 1.5;
 /** Seconds after the servers start at which faults placed in the history reach their threshold. */
 const LEAD_S = 60;
 /**
@@ -87,6 +107,7 @@ function check(scenario: string, what: string, expected: string, measured: strin
   rows.push({ scenario, check: what, expected, measured, ok });
 }
 const fmt = (s: number | undefined) => (s === undefined ? 'never' : `${s.toFixed(1)}s`);
+const fmtSigned = (s: number) => `${s >= 0 ? '+' : '-'}${Math.abs(s).toFixed(0)}s`;
 
 async function main(): Promise<number> {
   const keep = process.argv.includes('--keep');
@@ -109,7 +130,9 @@ async function main(): Promise<number> {
   };
 
   const outDir = makeTempDir('generated');
-  await generate(REPO, ENV, outDir);
+  // The rule files and the Cloud Monitoring conditions, each as its own tool writes it.
+  const [, monitoringStack] = await Promise.all([generate(REPO, ENV, outDir), synthMonitoringStack(REPO, ENV)]);
+  const managed = managedGroups(monitoringStack);
   const config = new GeneratedConfig(outDir, env.service.name);
   const route = config.alertmanager.route;
   const groupWaitS = seconds(route.group_wait ?? ALERTMANAGER_DEFAULTS.groupWait);
@@ -174,7 +197,9 @@ async function main(): Promise<number> {
     exporting: true,
   };
   // T0: when the servers are expected to be up; faults in the history are placed relative to it.
-  const t0 = Date.now() + 45_000;
+  const t0 = Date.now() + SETUP_MS;
+  // The recent history starts on the old history's grid, so the two meet without a gap.
+  const recentFromMs = Math.floor((t0 - RECENT_MS) / OLD_STEP_MS) * OLD_STEP_MS;
   const inputs: WorldInputs = {
     config,
     tools,
@@ -186,7 +211,8 @@ async function main(): Promise<number> {
     retention: servers.retention,
     historyStartMs: t0 - HISTORY_MS,
     oldStepMs: OLD_STEP_MS,
-    recentFromMs: t0 - RECENT_MS,
+    recentFromMs,
+    managed: new Map([[CLOUD_MONITORING, managed]]),
   };
   const regions = config.regions();
   const isAlert =
@@ -200,6 +226,10 @@ async function main(): Promise<number> {
   const outage = new World('outage', inputs);
   const outageStart = t0 + LEAD_S * 1000 - detectS * 1000;
   outage.change(outageStart, { errorRatio: 1 });
+  // A third path in the outage world: the Cloud Monitoring conditions with one factor changed (the
+  // page's first burn threshold, times MUTANT_FACTOR); the comparison must find it different.
+  const mutant = withOneFactorChanged(managed, errorRate.alerting.name, { slo: errorRate.name, slo_alert: 'page' }, MUTANT_FACTOR, MUTANT);
+  outage.managed.set(MUTANT, mutant.groups);
   const longOutage = new World('long-outage', inputs);
   const longReset = resetAfter(LONG_OUTAGE_S);
   const longEnd = t0 + LONG_OUTAGE_LEAD_S * 1000 - longReset * 1000;
@@ -243,15 +273,17 @@ async function main(): Promise<number> {
   const sharedResult = await backfill(tools.promtool, shared, sharedSeries, 2);
   let samples = sharedResult.samples;
   // The base rates that summed windows add up, as a server running the rules all along would hold
-  // them (importRecordings): over the common old history once, and over its own for a world that
-  // has one. The recent hours (sampled at the scrape interval, per world) get none: a summed window
-  // then misses a few healthy hours of its days, which no check can tell from the full sum.
+  // them (importRecordings): over the common old history once, and over each world's recent hours
+  // (and the whole history of a world that has its own). The old history holds a sample every
+  // OLD_STEP, so its records are evaluated on that grid (a 5m rate needs two samples) and written
+  // at every evaluation interval ("fill"), so that each minute weighs the same in a summed window
+  // as the recent ones, recorded at the interval; the Cloud Monitoring conditions compute the same
+  // windows from the raw series, and the comparison at the end holds the two to the same states.
   const recordsFrom = Math.ceil((inputs.historyStartMs + RATE_LEAD_MS) / OLD_STEP_MS) * OLD_STEP_MS;
-  // The old history holds a sample every OLD_STEP, so its records are evaluated on that grid (a 5m
-  // rate needs two samples); no check reads a summed window's value, only that the healthy, blip
-  // and steady worlds behave.
-  const importOld = (dataDir: string) => importRecordings(tools, dataDir, recordings, recordsFrom, inputs.recentFromMs - 1, OLD_STEP_MS);
-  let recorded = await importOld(dirname(shared));
+  const evaluationMs = seconds(config.prometheus.global?.evaluation_interval ?? '1m') * 1000;
+  const oldRecords = { fromMs: recordsFrom, toMs: inputs.recentFromMs - 1, stepMs: OLD_STEP_MS, fill: true };
+  let recorded = await importRecordings(tools, dirname(shared), recordings, [oldRecords], evaluationMs);
+  const sharedS = (Date.now() - historyEnd) / 1000;
   // Two worlds at a time: one writes its history while the other's promtool runs. Worlds with a
   // history of their own first: theirs takes longest.
   const pending = [...worlds].sort((a, b) => Number(b.ownHistory) - Number(a.ownHistory));
@@ -259,7 +291,14 @@ async function main(): Promise<number> {
     [0, 1].map(async () => {
       for (let w = pending.shift(); w; w = pending.shift()) {
         samples += await w.backfill(historyEnd, shared);
-        if (w.ownHistory) recorded += await importOld(join(w.dir, 'data'));
+        const recentRecords = { fromMs: inputs.recentFromMs, toMs: historyEnd };
+        recorded += await importRecordings(
+          tools,
+          join(w.dir, 'data'),
+          recordings,
+          w.ownHistory ? [oldRecords, recentRecords] : [recentRecords],
+          evaluationMs,
+        );
       }
     }),
   );
@@ -267,7 +306,7 @@ async function main(): Promise<number> {
   await Promise.all(worlds.map((w) => w.start()));
   const liveFrom = Date.now();
   log(
-    `history: ${samples} samples backfilled, and ${recorded} samples of ${recordings.reduce((n, g) => n + g.rules.length, 0)} recording rules imported, in ${backfillS.toFixed(1)} s; ${worlds.length} worlds up at T0${liveFrom >= t0 ? '+' : '-'}${Math.abs((liveFrom - t0) / 1000).toFixed(0)}s`,
+    `history: ${samples} samples backfilled, and ${recorded} samples of ${recordings.reduce((n, g) => n + g.rules.length, 0)} recording rules imported, in ${backfillS.toFixed(1)} s (the common old history and its records ${sharedS.toFixed(1)} s); ${worlds.length} worlds up at T0${liveFrom >= t0 ? '+' : '-'}${Math.abs((liveFrom - t0) / 1000).toFixed(0)}s`,
   );
   if (liveFrom > t0 + (LEAD_S * 1000) / 2)
     throw new Error(
@@ -467,6 +506,9 @@ async function main(): Promise<number> {
       throw new Error(
         `the chaos scenario needs ${env.symptoms.restartingInstances} instances; the config has ${regions.length} regions of one instance each`,
       );
+    // Faults start once every instance has been scraped live, so each rate reads samples one scrape
+    // interval apart across the injection, as on a server that ran all along.
+    await w.firstLiveScrapes(config.metricsJob, 2 * scrapeS * 1000);
     const inject = Date.now() + 5000;
     await waitUntil(inject);
     w.change(inject, { redisUp: false }, [regions[0]!]);
@@ -608,6 +650,7 @@ async function main(): Promise<number> {
   // blip: errors for 45 s; no notification may arrive for an alert that starts after the blip ended.
   scenario(blip, async () => {
     const w = blip;
+    await w.firstLiveScrapes(config.metricsJob, 2 * scrapeS * 1000);
     const from = Date.now() + 5000;
     await waitUntil(from);
     w.change(from, { errorRatio: 1 });
@@ -728,6 +771,55 @@ async function main(): Promise<number> {
     check('steady 1x burn', 'no page', 'none', steadyPages ? 'paged' : 'none', !steadyPages);
   }
   clearInterval(poller);
+
+  // The same data through both paths: every alert the Cloud Monitoring conditions define must be in
+  // the same state (inactive, pending or firing) as the rule files' at every evaluation of the live
+  // phase, in every world; in the outage world the copy with one factor changed must not be.
+  const compared = definedBy(managed);
+  for (const w of worlds) {
+    const placement = w.placements.get(CLOUD_MONITORING);
+    check(
+      'equality',
+      `${w.name}: every condition evaluated in the group of its alert`,
+      'all',
+      placement === undefined
+        ? 'none loaded'
+        : placement.separate.length === 0
+          ? `all (${placement.merged})`
+          : placement.separate.join(', '),
+      placement !== undefined && placement.separate.length === 0,
+    );
+    const byPath = alertStatesByPath((await w.alertSamples(liveFrom)).filter((s) => compared(s.metric)));
+    const states = (path: string) => byPath.get(path) ?? new Map<string, Map<number, string>>();
+    const describe = (path: string) => {
+      const alerts = states(path);
+      const evaluations = [...alerts.values()].reduce((n, m) => n + m.size, 0);
+      return `${alerts.size} alerts pending or firing at ${evaluations} alert-evaluations`;
+    };
+    const show = (d: StateDifference[]) =>
+      d
+        .slice(0, 3)
+        .map((x) => `${x.alert} at T0${fmtSigned((x.atMs - t0) / 1000)}: rule files ${x.reference}, other ${x.candidate}`)
+        .join('; ') + (d.length > 3 ? `; and ${d.length - 3} more` : '');
+    const differences = compareAlertStates(states(''), states(CLOUD_MONITORING));
+    check(
+      'equality',
+      `${w.name}: rule files and Cloud Monitoring conditions agree at every evaluation`,
+      '0 differences',
+      differences.length === 0 ? `0 differences (${describe('')})` : show(differences),
+      differences.length === 0,
+    );
+    if (w.managed.has(MUTANT)) {
+      const found = compareAlertStates(states(''), states(MUTANT));
+      check(
+        'equality',
+        `${w.name}: a changed factor is found (${errorRate.alerting.name} page threshold ${mutant.from} -> ${mutant.to})`,
+        '>= 1 difference',
+        found.length === 0 ? '0 differences' : `${found.length}: ${show(found)}`,
+        found.length > 0,
+      );
+    }
+  }
 
   for (const w of worlds) {
     const failures = await w.prometheus!.api.ruleEvaluationFailures();

@@ -60,25 +60,40 @@ function readsRecordOverRange(expr: string, records: ReadonlySet<string>): boole
   return [...expr.matchAll(SELECTOR)].some((m) => records.has(m[1]!) && m[3] !== undefined);
 }
 
-/** Inlines the recorded series of every alerting rule of `file`, group by group, in file order. */
-export function inlineAlerts(file: RuleFile, intervalSeconds: (group: string) => number, options: InlineOptions = {}): InlineAlert[] {
-  const records: RecordingRule[] = file.groups.flatMap((g) => g.rules.filter((r): r is RecordingRule => !isAlertingRule(r)));
+/** An expression with every recorded series it reads written inline, and the labels those records add. */
+export interface InlinedExpr {
+  readonly expr: string;
+  /** The labels of the records it read (an inline `sum(...)` has none of its own). */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * A function that writes the records of `records` inline in any expression: a selector with
+ * plain `a="x"` matchers that name exactly one recording rule becomes `(<its expression>)`, read
+ * over a range as a subquery at `step` (or as `rangeReadingRecord` gives it), recursively.
+ * Selectors of other series, and of records no rule or more than one rule matches, stay.
+ */
+export function recordInliner(
+  records: readonly RecordingRule[],
+  options: InlineOptions = {},
+): (expr: string, step: string, self?: RecordingRule) => InlinedExpr {
   const recordNames = new Set(records.map((r) => r.record));
   const find = (name: string, matchers: [string, string][]): RecordingRule | undefined => {
     const hits = records.filter((r) => r.record === name && matchers.every(([k, v]) => r.labels[k] === v));
     if (hits.length > 1) throw new Error(`internal: ${name} with ${JSON.stringify(matchers)} is recorded by ${hits.length} rules`);
     return hits[0];
   };
-  const expand = (expr: string, step: string, seen: Set<RecordingRule>, labels: Map<string, string>): string =>
+  const expand = (expr: string, step: string, seen: ReadonlySet<RecordingRule>, labels: Map<string, string>): string =>
     expr.replace(SELECTOR, (whole, name: string, inner: string, range: string | undefined, duration: string | undefined) => {
       if (!recordNames.has(name)) return whole;
       const matchers = equalityMatchers(inner);
       const record = matchers && find(name, matchers);
       if (!record) return whole;
-      if (seen.has(record)) throw new Error(`internal: recording rule ${name} reads itself`);
+      if (seen.has(record))
+        throw new Error(`recording rules read each other in a cycle: ${[...seen, record].map((r) => r.record).join(' -> ')}`);
       for (const [k, v] of Object.entries(record.labels)) {
         const had = labels.get(k);
-        if (had !== undefined && had !== v) throw new Error(`internal: an alert reads records with ${k}="${had}" and ${k}="${v}"`);
+        if (had !== undefined && had !== v) throw new Error(`internal: an expression reads records with ${k}="${had}" and ${k}="${v}"`);
         labels.set(k, v);
       }
       const own =
@@ -86,17 +101,22 @@ export function inlineAlerts(file: RuleFile, intervalSeconds: (group: string) =>
       const body = `(${expand(own, step, new Set([...seen, record]), labels)})`;
       return range === undefined ? body : `${body}[${duration!}:${step}]`;
     });
+  return (expr, step, self) => {
+    const labels = new Map<string, string>();
+    return { expr: expand(expr, step, new Set(self ? [self] : []), labels), labels: Object.fromEntries(labels) };
+  };
+}
+
+/** Inlines the recorded series of every alerting rule of `file`, group by group, in file order. */
+export function inlineAlerts(file: RuleFile, intervalSeconds: (group: string) => number, options: InlineOptions = {}): InlineAlert[] {
+  const records: RecordingRule[] = file.groups.flatMap((g) => g.rules.filter((r): r is RecordingRule => !isAlertingRule(r)));
+  const inline = recordInliner(records, options);
   return file.groups.flatMap((group) => {
     const seconds = intervalSeconds(group.name);
     const step = formatDuration(seconds);
     return group.rules.filter(isAlertingRule).map((rule) => {
-      const labels = new Map<string, string>();
-      const expr = expand(rule.expr, step, new Set(), labels);
-      return {
-        group: group.name,
-        intervalSeconds: seconds,
-        rule: { ...rule, expr, labels: { ...Object.fromEntries(labels), ...rule.labels } },
-      };
+      const { expr, labels } = inline(rule.expr, step);
+      return { group: group.name, intervalSeconds: seconds, rule: { ...rule, expr, labels: { ...labels, ...rule.labels } } };
     });
   });
 }

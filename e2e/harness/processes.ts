@@ -140,9 +140,13 @@ export function startProcess(name: string, command: string, args: readonly strin
 }
 
 /** Runs `command args` to completion; rejects with its output when it exits non-zero. */
-export function run(command: string, args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<string> {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const entry = { child, done: new Promise<void>((r) => child.once('exit', () => r())) };
     started.add(entry);
     let out = '';

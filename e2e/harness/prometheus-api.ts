@@ -115,17 +115,22 @@ export class PrometheusApi {
     return (await this.get<{ groups: RuleGroupStatus[] }>('rules')).groups;
   }
 
-  /** Scrape targets that are active, with their health. */
-  async targets(): Promise<{ labels: Record<string, string>; health: string; lastError: string; scrapeUrl: string }[]> {
-    return (
-      await this.get<{ activeTargets: { labels: Record<string, string>; health: string; lastError: string; scrapeUrl: string }[] }>(
-        'targets',
-      )
-    ).activeTargets;
+  /** Scrape targets that are active, with their health and the start of their last scrape (RFC 3339; year 1 before the first). */
+  async targets(): Promise<ScrapeTarget[]> {
+    return (await this.get<{ activeTargets: ScrapeTarget[] }>('targets')).activeTargets;
   }
 
   /** Sum of `prometheus_rule_evaluation_failures_total` over every rule group (0 when healthy). */
   async ruleEvaluationFailures(): Promise<number> {
     return (await this.queryValue('sum(prometheus_rule_evaluation_failures_total)')) ?? 0;
   }
+}
+
+/** One active scrape target, as `/api/v1/targets` reports it. */
+export interface ScrapeTarget {
+  readonly labels: Record<string, string>;
+  readonly health: string;
+  readonly lastError: string;
+  readonly scrapeUrl: string;
+  readonly lastScrape: string;
 }

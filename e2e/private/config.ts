@@ -9,12 +9,16 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { REGION_LABEL, UPTIME_JOB } from '../../alerts/servers/prometheus';
 import { run } from '../harness';
+import { addManagedRules, EVALUATED_BY, type ManagedPlacement } from './managed';
 
 /** The parts of prometheus.yml the run reads or rewrites. */
 interface PrometheusYaml {
   global?: { scrape_interval?: string; evaluation_interval?: string };
   rule_files?: string[];
-  alerting?: { alertmanagers?: { static_configs?: { targets: string[] }[] }[] };
+  alerting?: {
+    alert_relabel_configs?: { source_labels: string[]; regex: string; action: string }[];
+    alertmanagers?: { static_configs?: { targets: string[] }[] }[];
+  };
   scrape_configs: ScrapeConfig[];
 }
 
@@ -50,6 +54,11 @@ export interface WorldEndpoints {
   readonly blackboxPort: number;
   /** Base URL the world's receivers post to: `<sink>/<world>`. */
   readonly sinkUrl: string;
+  /**
+   * Alerting rules of other paths, evaluated beside the generated ones on the same data and never
+   * sent to Alertmanager (e2e/private/managed.ts), each set under its `evaluated_by` value.
+   */
+  readonly managed?: ReadonlyMap<string, Parameters<typeof addManagedRules>[1]>;
 }
 
 /** The generated configuration, parsed once. */
@@ -82,18 +91,39 @@ export class GeneratedConfig {
   }
 
   /**
-   * Writes the world's copy under `dir`: `prometheus/` (rule files as generated, prometheus.yml
-   * rewritten) and `alertmanager/` (templates as generated, receivers rewritten). Returns the paths
-   * of the two config files.
+   * Writes the world's copy under `dir`: `prometheus/` (rule files as generated, with the rules of
+   * `w.managed` added; prometheus.yml rewritten) and `alertmanager/` (templates as generated,
+   * receivers rewritten). Returns the paths of the two config files and where the managed rules went.
    */
-  writeWorld(dir: string, w: WorldEndpoints, healthPath: string): { prometheusYml: string; alertmanagerYml: string } {
+  writeWorld(
+    dir: string,
+    w: WorldEndpoints,
+    healthPath: string,
+  ): { prometheusYml: string; alertmanagerYml: string; placements: ReadonlyMap<string, ManagedPlacement> } {
     cpSync(join(this.dir, 'prometheus'), join(dir, 'prometheus'), { recursive: true });
     cpSync(join(this.dir, 'alertmanager'), join(dir, 'alertmanager'), { recursive: true });
     const prometheusYml = join(dir, 'prometheus', 'prometheus.yml');
     const alertmanagerYml = join(dir, 'alertmanager', 'alertmanager.yml');
-    writeFileSync(prometheusYml, stringify(this.localPrometheus(w, healthPath)));
+    const local = this.localPrometheus(w, healthPath);
+    const placements = new Map<string, ManagedPlacement>();
+    for (const [evaluatedBy, groups] of w.managed ?? []) {
+      const ruleFiles = (local.rule_files ?? []).filter((f) => !f.startsWith('managed-')).map((f) => join(dir, 'prometheus', f));
+      const extra = `managed-${evaluatedBy}.rules.yaml`;
+      const evaluation = local.global?.evaluation_interval ?? '1m';
+      placements.set(evaluatedBy, addManagedRules(ruleFiles, groups, join(dir, 'prometheus', extra), evaluation));
+      local.rule_files = [...(local.rule_files ?? []), extra];
+    }
+    if (placements.size > 0) {
+      // The other paths' alerts are compared in Prometheus, never notified.
+      const alerting = (local.alerting ??= {});
+      alerting.alert_relabel_configs = [
+        ...(alerting.alert_relabel_configs ?? []),
+        { source_labels: [EVALUATED_BY], regex: '.+', action: 'drop' },
+      ];
+    }
+    writeFileSync(prometheusYml, stringify(local));
     writeFileSync(alertmanagerYml, stringify(this.localAlertmanager(w)));
-    return { prometheusYml, alertmanagerYml };
+    return { prometheusYml, alertmanagerYml, placements };
   }
 
   private regionPort(w: WorldEndpoints, labels: Record<string, string> | undefined): number {

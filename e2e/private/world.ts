@@ -22,12 +22,16 @@ import {
 import type { LatencySlo } from '../../slos/model';
 import { prometheusDurationSeconds } from '../../slos/duration';
 import type { GeneratedConfig } from './config';
+import { EVALUATED_BY, type addManagedRules, type ManagedPlacement } from './managed';
 import { instanceSeries, InstanceTimeline, serveInstance, type InstanceEndpoint, type InstanceState } from './exporter';
 
 /** One poll of a world's Prometheus alerts. */
 export interface AlertPoll {
   readonly tMs: number;
+  /** The generated rules' alerts. */
   readonly alerts: readonly PrometheusAlert[];
+  /** The alerts of the other paths evaluated beside them (labelled `evaluated_by`, never notified). */
+  readonly managed: readonly PrometheusAlert[];
 }
 
 /** Shared inputs of every world. */
@@ -47,6 +51,8 @@ export interface WorldInputs {
   readonly oldStepMs: number;
   /** From here on, history is sampled at each job's own scrape interval. */
   readonly recentFromMs: number;
+  /** Alerting rules of other paths to evaluate beside the generated ones, by `evaluated_by` (e2e/private/managed.ts). */
+  readonly managed?: ReadonlyMap<string, Parameters<typeof addManagedRules>[1]>;
 }
 
 /** A running world. */
@@ -60,7 +66,9 @@ export class World {
   /** Unix ms Prometheus answered ready. */
   readyAtMs = 0;
   private regionPorts = new Map<string, number>();
-  private files?: { prometheusYml: string; alertmanagerYml: string };
+  private files?: ReturnType<GeneratedConfig['writeWorld']>;
+  /** The other paths this world evaluates: the common ones and its own. */
+  readonly managed: Map<string, Parameters<typeof addManagedRules>[1]>;
 
   constructor(
     readonly name: string,
@@ -69,6 +77,7 @@ export class World {
     readonly ownHistory = false,
   ) {
     this.dir = makeTempDir(`world-${name}`);
+    this.managed = new Map(inputs.managed ?? []);
     for (const region of inputs.config.regions())
       this.timelines.set(region, new InstanceTimeline(region, inputs.baseState, inputs.historyStartMs));
   }
@@ -95,12 +104,18 @@ export class World {
         alertmanagerPort,
         blackboxPort: this.inputs.blackboxPort,
         sinkUrl: `${this.inputs.sinkUrl}/${this.name}`,
+        managed: this.managed,
       },
       this.inputs.healthPath,
     );
     this.alertmanagerPort = alertmanagerPort;
   }
   private alertmanagerPort = 0;
+
+  /** Where each other path's rules went (merged into the generated groups, or groups of their own). */
+  get placements(): ReadonlyMap<string, ManagedPlacement> {
+    return this.files?.placements ?? new Map();
+  }
 
   /** The series of `job` to backfill from `fromMs` to `toMs`, with the labels Prometheus gives its targets. */
   async historySeries(toMs: number, options: { metricsFromMs: number; oldOnly?: boolean }): Promise<BackfillSeries[]> {
@@ -184,12 +199,31 @@ export class World {
     this.readyAtMs = Date.now();
   }
 
+  /**
+   * Waits until every target of `job` has been scraped since the server started. The backfilled
+   * history ends when it was written, some seconds to a minute before the first live scrape; a
+   * fault injected before that scrape would meet a window with one sample after the gap where a
+   * server that ran all along holds one per scrape interval, and a rate over two scrapes would
+   * see it a scrape late.
+   */
+  async firstLiveScrapes(job: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const targets = (await this.prometheus!.api.targets()).filter((t) => t.labels.job === job);
+      if (targets.length > 0 && targets.every((t) => Date.parse(t.lastScrape) >= this.readyAtMs - 1000)) return;
+      if (Date.now() > deadline)
+        throw new Error(`${this.name}: the ${job} targets were not all scraped within ${timeoutMs / 1000} s of the start`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
   /** Records the alerts Prometheus holds now. */
   async poll(): Promise<void> {
     if (!this.prometheus) return;
     const tMs = Date.now();
     try {
-      this.polls.push({ tMs, alerts: await this.prometheus.api.alerts() });
+      const all = await this.prometheus.api.alerts();
+      this.polls.push({ tMs, alerts: all.filter((a) => !a.labels[EVALUATED_BY]), managed: all.filter((a) => a.labels[EVALUATED_BY]) });
     } catch {
       // a missed poll only coarsens the timeline
     }
@@ -203,6 +237,12 @@ export class World {
   /** First poll at or after `afterMs` where no alert matching `match` fires. */
   firstNotFiring(match: (a: PrometheusAlert) => boolean, afterMs: number): number | undefined {
     return this.polls.find((p) => p.tMs >= afterMs && !p.alerts.some((a) => a.state === 'firing' && match(a)))?.tMs;
+  }
+
+  /** The raw `ALERTS` samples of every path from `fromMs` until now: each pending or firing alert at each evaluation. */
+  async alertSamples(fromMs: number): Promise<{ metric: Record<string, string>; values: [number, number][] }[]> {
+    const now = Date.now();
+    return this.prometheus!.api.queryRaw(`ALERTS[${Math.ceil((now - fromMs) / 1000)}s]`, now / 1000);
   }
 
   async stop(): Promise<void> {

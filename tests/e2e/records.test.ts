@@ -53,9 +53,9 @@ describe('records imported by the end-to-end run', () => {
   test('refuses records that read each other in a cycle', () => {
     // given
     const file = ruleFile([
-      { record: 'a:x', expr: 'b:x + 1' },
-      { record: 'b:x', expr: 'a:x + 1' },
-      { alert: 'A', expr: 'sum_over_time(a:x[1h]) > 1' },
+      { record: 'a:x', expr: 'b:x{} + 1' },
+      { record: 'b:x', expr: 'a:x{} + 1' },
+      { alert: 'A', expr: 'sum_over_time(a:x{}[1h]) > 1' },
     ]);
     // when / then
     expect(() => rangeReadRecordings([file])).toThrow(/cycle: a:x -> b:x -> a:x/);
