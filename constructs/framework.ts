@@ -69,6 +69,8 @@ export function tokenLookalikes(value: unknown, path: string): string[] {
 
 /** `s` with the template sequences of its literal parts escaped and its tokens left as they are. */
 function escapeLiteralParts(s: string): string {
+  // Most strings hold neither a template sequence nor a token marker: each of those has a `{`.
+  if (!s.includes('{')) return s;
   let out = '';
   let last = 0;
   for (const match of s.matchAll(STRING_TOKEN_MARKER)) {
