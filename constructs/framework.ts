@@ -21,11 +21,11 @@ export { Construct } from 'constructs';
 const STRING_TOKEN_MARKER = /\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}/g;
 
 /**
- * A token that resolves to `$${`, Terraform's literal form of `${`. Literal `${` is replaced by
- * this token rather than by the text `$${` because cdktf reads a literal `${` in a string that
- * also holds tokens as the start of a hand-written expression and then renders the tokens after
- * it without their `${…}` braces, turning a real reference into text. Resolved in a context of
- * its own, the token's value is plain text to the string around it.
+ * A token that resolves to `$${`, Terraform's literal form of `${`. In a string that holds
+ * tokens, literal `${` is replaced by this token rather than by the text `$${` because cdktf reads
+ * a literal `${` in such a string as the start of a hand-written expression and then renders the
+ * tokens after it without their `${…}` braces, turning a real reference into text. Resolved in a
+ * context of its own, the token's value is plain text to the string around it.
  */
 const LITERAL_INTERPOLATION_START = Lazy.stringValue({ produce: () => '$${' });
 
@@ -71,6 +71,10 @@ export function tokenLookalikes(value: unknown, path: string): string[] {
 function escapeLiteralParts(s: string): string {
   // Most strings hold neither a template sequence nor a token marker: each of those has a `{`.
   if (!s.includes('{')) return s;
+  // A string without a token marker is written as it is (cdktf tokenizes only a string that holds
+  // one), so its literal forms can be text. Long texts (a dashboard's JSON) stay free of tokens:
+  // cdktf's tokenizer rescans the rest of a string at every `}` after a token, quadratic in length.
+  if (s.search(STRING_TOKEN_MARKER) < 0) return escapeTerraformTemplates(s);
   let out = '';
   let last = 0;
   for (const match of s.matchAll(STRING_TOKEN_MARKER)) {
