@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { displayPath, readUtf8 } from '../slos/load';
 import type { Problem } from '../slos/problems';
 import { fieldPath, sortProblems } from '../slos/problems';
-import { parseYaml, problemAt, type YamlSource } from '../slos/yaml-source';
+import { parseYaml, parseYamlFast, problemAt, type YamlSource } from '../slos/yaml-source';
 import { secretFieldAt, zodProblems } from '../slos/zod-problem';
 import { parseDuration } from '../slos/duration';
 import type { SloCatalog } from '../slos/model';
@@ -306,11 +306,22 @@ export function loadEnvironment(
   const file = displayPath(path);
   const read = readUtf8(path);
   if ('error' in read) return { problems: [{ file, line: 1, col: 1, field: '', message: read.error, rule: 'file' }] };
+  // The fast pass first, as for spec files (slos/catalog.ts): an environment with any problem is
+  // read again by the exact parser, whose problems and positions are the ones reported.
+  const fast = parseYamlFast(file, read.text);
+  const result = fast && checkEnvironment(fast, catalog);
+  if (result && result.problems.length === 0) return result;
   const parsed = parseYaml(file, read.text);
-  if (!parsed.source) return { problems: parsed.problems };
-  const result = parseEnvironment(parsed.source);
+  return parsed.source ? checkEnvironment(parsed.source, catalog) : { problems: parsed.problems };
+}
+
+function checkEnvironment(
+  source: YamlSource,
+  catalog: SloCatalog | undefined,
+): { env?: EnvironmentConfig; platform?: PlatformSlos; problems: Problem[] } {
+  const result = parseEnvironment(source);
   if (!result.env || !catalog) return result;
-  const problems = [...platformSloProblems(parsed.source, result.env, catalog), ...retentionProblems(parsed.source, result.env, catalog)];
+  const problems = [...platformSloProblems(source, result.env, catalog), ...retentionProblems(source, result.env, catalog)];
   return problems.length > 0 ? { problems } : { ...result, platform: platformSlos(result.env, catalog) };
 }
 
