@@ -99,7 +99,16 @@ function escapeLiterals(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Tokenization.isResolvable(value)) return value;
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [escapeLiteralParts(k), escapeLiterals(v)]));
+  // A fresh object, as Object.fromEntries would make, without its intermediate arrays (every
+  // element is escaped twice per synth, in cdktf's preparing pass and in the written one).
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = escapeLiterals((value as Record<string, unknown>)[key]);
+    const k = escapeLiteralParts(key);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  return out;
 }
 
 const ESCAPING = Symbol('slo-platform.escapes-terraform-templates');
