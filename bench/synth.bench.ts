@@ -150,9 +150,9 @@ function main(): void {
     },
     RUNS,
   );
-  process.stdout.write(`medians of ${RUNS} fresh processes each (ratios against the root import):\n`);
+  process.stdout.write(`app: node ${SYNTH.join(' ')}; medians of ${RUNS} fresh processes each (ratios against the root import):\n`);
   process.stdout.write(`${row("require('@cdktf/provider-google') (root)", head.root!)}\n`);
-  process.stdout.write(`${row(`synth example environment (${SYNTH.join(' ')})`, head.synth!, head.root)}\n`);
+  process.stdout.write(`${row('synth example environment (cdktf.json app)', head.synth!, head.root)}\n`);
   process.stdout.write(`${row('  the former app (tsx main.ts)', head.tsx!, head.root)}\n`);
   const ratio = head.synth!.cpuMs / head.root!.cpuMs;
   process.stdout.write(
