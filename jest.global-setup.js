@@ -1,3 +1,4 @@
+const { spawnSync } = require('node:child_process');
 const { accessSync, chmodSync, constants, mkdirSync, mkdtempSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { delimiter, join } = require('node:path');
@@ -9,7 +10,8 @@ const { delimiter, join } = require('node:path');
  * test run leaves nothing behind in the system's temporary folder. The workers inherit it.
  *
  * When promtool is found ($PROMTOOL, else PATH, as `slo test` finds it), `$PROMTOOL` becomes a
- * launcher in the scratch folder that runs it through the result cache of jest.promtool-cache.js.
+ * launcher in the scratch folder that runs it through the result cache of jest.promtool-cache.js,
+ * with its version (`promtool --version`, asked once here), which keys the recorded verdicts.
  * Without promtool nothing changes: the tests that need it fail with the install hint.
  */
 module.exports = function globalSetup() {
@@ -21,14 +23,22 @@ module.exports = function globalSetup() {
     const dir = join(scratch, 'bin');
     mkdirSync(dir);
     const launcher = join(dir, 'promtool');
+    const version = promtoolVersion(promtool);
     writeFileSync(
       launcher,
-      `#!${process.execPath}\nrequire(${JSON.stringify(join(__dirname, 'jest.promtool-cache.js'))}).main(${JSON.stringify(promtool)});\n`,
+      `#!${process.execPath}\nrequire(${JSON.stringify(join(__dirname, 'jest.promtool-cache.js'))}).main(${JSON.stringify(promtool)}, ${JSON.stringify(version)});\n`,
     );
     chmodSync(launcher, 0o755);
     process.env.PROMTOOL = launcher;
   }
 };
+
+/** The first line of `promtool --version`, or undefined when it does not say (then nothing is replayed from the recorded verdicts). */
+function promtoolVersion(promtool) {
+  const r = spawnSync(promtool, ['--version'], { encoding: 'utf8' });
+  const line = `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n')[0].trim();
+  return r.status === 0 && line.startsWith('promtool') ? line : undefined;
+}
 
 function realPromtool() {
   const candidates = process.env.PROMTOOL

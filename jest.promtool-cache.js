@@ -12,17 +12,30 @@
  * is not cached). The value is the exit code and the output chunks in the order promtool wrote
  * them, replayed as they were; a run killed by a signal is not stored. Anything else runs promtool
  * directly. The cache lives in node_modules/.cache/slo-platform/promtool/, so a clean clone starts
- * empty and fills it; SLO_PLATFORM_NO_PROMTOOL_CACHE=1 bypasses it.
+ * empty and fills it; SLO_PLATFORM_NO_PROMTOOL_CACHE=1 bypasses it (and the verdicts below).
+ *
+ * Recorded verdicts: a fresh clone would still run every promtool, most of the suite's CPU. So
+ * tests/__golden__/promtool/ keeps the verdicts of the cacheable runs, each with everything
+ * promtool read, gzipped, named by a key that leaves out the local promtool's path and mtime but
+ * holds its version (`promtool --version`, which the launcher passes): any change to a file,
+ * an argument or the promtool version misses them and runs promtool. `npm run promtool:record`
+ * writes them anew from real runs (scripts/promtool-verdicts.js); `npm run promtool:verify`, a
+ * CI step after npm test, runs promtool on every recorded input and fails on any difference.
  */
 const { spawn } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const { fstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } = require('node:fs');
-const { dirname, join, resolve } = require('node:path');
+const { dirname, isAbsolute, join, relative, resolve } = require('node:path');
+const { gunzipSync, gzipSync } = require('node:zlib');
 
 /** Where results are kept; the cache's own test points it elsewhere. */
 const CACHE_DIR = process.env.SLO_PLATFORM_PROMTOOL_CACHE_DIR ?? join(__dirname, 'node_modules', '.cache', 'slo-platform', 'promtool');
 /** Bumped when the stored format changes. */
 const FORMAT = 1;
+/** The recorded verdicts, in the repository; the cache's own test points it elsewhere. */
+const VERDICTS_DIR = process.env.SLO_PLATFORM_PROMTOOL_VERDICTS_DIR ?? join(__dirname, 'tests', '__golden__', 'promtool');
+/** Bumped when the recorded verdicts' format changes. */
+const VERDICT_FORMAT = 1;
 
 /** The files a cacheable run reads, as [name as written, content], or undefined when not cacheable. */
 function inputsOf(args, cwd) {
@@ -55,20 +68,62 @@ function mergedOutput() {
   return out.dev === err.dev && out.ino === err.ino;
 }
 
-/** The cache key of a run, or undefined when it is not cached. */
-function keyOf(promtool, args, cwd, merged) {
+/** The inputs of a run, or undefined when it is not cached. */
+function cacheableInputs(args, cwd) {
   if (process.env.SLO_PLATFORM_NO_PROMTOOL_CACHE === '1') return undefined;
-  let inputs;
   try {
-    inputs = inputsOf(args, cwd);
+    return inputsOf(args, cwd);
   } catch {
     return undefined; // an input promtool cannot read either: let it say so
   }
-  if (!inputs) return undefined;
-  const { size, mtimeMs } = statSync(promtool);
-  const hash = createHash('sha256').update(JSON.stringify({ FORMAT, promtool, size, mtimeMs, args, merged }));
+}
+
+function hashOf(head, inputs) {
+  const hash = createHash('sha256').update(JSON.stringify(head));
   for (const [name, text] of inputs) hash.update(`\0${name}\0${text.length}\0`).update(text);
   return hash.digest('hex');
+}
+
+/** The cache key of a run, or undefined when it is not cached. */
+function keyOf(promtool, args, cwd, merged, inputs = cacheableInputs(args, cwd)) {
+  if (!inputs) return undefined;
+  const { size, mtimeMs } = statSync(promtool);
+  return hashOf({ FORMAT, promtool, size, mtimeMs, args, merged }, inputs);
+}
+
+/**
+ * The key of a run's recorded verdict: its arguments, output mode, inputs and promtool version,
+ * nothing of this machine. Undefined without a version, or when promtool reads a file outside its
+ * working folder (an absolute path or `..`), which another clone would not find at the same name.
+ */
+function verdictKeyOf(version, args, merged, inputs) {
+  if (!version || !inputs) return undefined;
+  const inside = (p) => !isAbsolute(p) && !relative('.', p).startsWith('..');
+  const files = args.slice(2);
+  if (!files.every(inside)) return undefined;
+  for (const [name] of inputs) {
+    const [file, rule] = name.split(' -> ');
+    if (rule !== undefined && !(inside(rule) && inside(join(dirname(file), rule)))) return undefined;
+  }
+  return hashOf({ VERDICT_FORMAT, version, args, merged }, inputs);
+}
+
+/** A recorded verdict: { version, args, merged, inputs, code, chunks }, or undefined. */
+function readVerdict(key, dir = VERDICTS_DIR) {
+  try {
+    return JSON.parse(gunzipSync(readFileSync(join(dir, `${key}.json.gz`))).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function writeVerdict(key, verdict) {
+  mkdirSync(VERDICTS_DIR, { recursive: true });
+  const file = join(VERDICTS_DIR, `${key}.json.gz`);
+  const temp = `${file}.${process.pid}.tmp`;
+  // mtime 0 in the gzip header: the same verdict is the same bytes
+  writeFileSync(temp, gzipSync(JSON.stringify(verdict), { level: 9 }));
+  renameSync(temp, file);
 }
 
 function readCached(key) {
@@ -87,17 +142,27 @@ function store(key, result) {
   renameSync(temp, file);
 }
 
-/** Runs promtool (`promtool` is the real one) with this process's arguments, from the cache when it may. */
-function main(promtool) {
+function replay(result) {
+  for (const [fd, bytes] of result.chunks) writeSync(fd, Buffer.from(bytes, 'latin1'));
+  process.exitCode = result.code;
+}
+
+/**
+ * Runs promtool (`promtool` is the real one, `version` its `--version` line) with this process's
+ * arguments, from a recorded verdict or the cache when it may. With
+ * SLO_PLATFORM_PROMTOOL_RECORD=1 it always runs promtool and records the verdict.
+ */
+function main(promtool, version) {
   const args = process.argv.slice(2);
   const merged = mergedOutput();
-  const key = keyOf(promtool, args, process.cwd(), merged);
-  const hit = key && readCached(key);
-  if (hit) {
-    for (const [fd, bytes] of hit.chunks) writeSync(fd, Buffer.from(bytes, 'latin1'));
-    process.exitCode = hit.code;
-    return;
-  }
+  const inputs = cacheableInputs(args, process.cwd());
+  const record = process.env.SLO_PLATFORM_PROMTOOL_RECORD === '1';
+  const verdictKey = verdictKeyOf(version, args, merged, inputs);
+  const verdict = !record && verdictKey && readVerdict(verdictKey);
+  if (verdict) return replay(verdict);
+  const key = keyOf(promtool, args, process.cwd(), merged, inputs);
+  const hit = !record && key && readCached(key);
+  if (hit) return replay(hit);
   const child = merged
     ? spawn('sh', ['-c', '"$0" "$@" 2>&1', promtool, ...args], { stdio: ['inherit', 'pipe', 'ignore'] })
     : spawn(promtool, args, { stdio: ['inherit', 'pipe', 'pipe'] });
@@ -115,8 +180,9 @@ function main(promtool) {
   child.on('close', (code, signal) => {
     if (signal) return process.kill(process.pid, signal);
     if (key) store(key, { code, chunks });
+    if (record && verdictKey) writeVerdict(verdictKey, { version, args, merged, inputs, code, chunks });
     process.exitCode = code;
   });
 }
 
-module.exports = { main, keyOf };
+module.exports = { main, keyOf, verdictKeyOf, readVerdict, VERDICTS_DIR };

@@ -1,7 +1,9 @@
 /**
  * The promtool result cache of the jest run (jest.promtool-cache.js), with a stand-in promtool
  * that counts its runs: a repeated run is replayed (output in order, exit code), any change to a
- * file promtool reads runs it again, and runs it cannot key are never cached.
+ * file promtool reads runs it again, and runs it cannot key are never cached. The same for the
+ * verdicts recorded in the repository, which a clone replays without its local cache, and which
+ * another promtool version misses.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +12,17 @@ import { join } from 'node:path';
 
 let tmp: string;
 let launcher: string;
+/** A launcher of the stand-in promtool that says it is `version`, as jest.global-setup.js writes one. */
+function launcherOf(version: string | undefined): string {
+  const path = join(tmp, `promtool-${version ?? 'none'}`.replace(/\W+/g, '-'));
+  const args = [JSON.stringify(join(tmp, 'fake-promtool')), ...(version === undefined ? [] : [JSON.stringify(version)])];
+  writeFileSync(
+    path,
+    `#!${process.execPath}\nrequire(${JSON.stringify(join(process.cwd(), 'jest.promtool-cache.js'))}).main(${args.join(', ')});\n`,
+  );
+  chmodSync(path, 0o755);
+  return path;
+}
 beforeEach(() => {
   tmp = mkdtempSync(join(tmpdir(), 'slo-promtool-cache-'));
   // a stand-in promtool: counts its runs, writes to both streams, fails when a file says FAIL
@@ -30,13 +43,19 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
-function promtool(...args: string[]) {
-  const r = spawnSync(launcher, args, {
-    cwd: tmp,
-    encoding: 'utf8',
-    env: { ...process.env, SLO_PLATFORM_PROMTOOL_CACHE_DIR: join(tmp, 'cache'), SLO_PLATFORM_NO_PROMTOOL_CACHE: '' },
-  });
+/** Where the tests keep the local cache and the recorded verdicts, never the repository's. */
+const cacheEnv = () => ({
+  SLO_PLATFORM_PROMTOOL_CACHE_DIR: join(tmp, 'cache'),
+  SLO_PLATFORM_PROMTOOL_VERDICTS_DIR: join(tmp, 'verdicts'),
+  SLO_PLATFORM_NO_PROMTOOL_CACHE: '',
+  SLO_PLATFORM_PROMTOOL_RECORD: '',
+});
+function promtoolWith(bin: string, env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(bin, args, { cwd: tmp, encoding: 'utf8', env: { ...process.env, ...cacheEnv(), ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+function promtool(...args: string[]) {
+  return promtoolWith(launcher, {}, ...args);
 }
 const runs = () => readFileSync(join(tmp, 'runs'), 'utf8').split('\n').filter(Boolean).length;
 
@@ -99,7 +118,7 @@ describe('the promtool result cache with stdout and stderr in one file', () => {
     const run = () => {
       spawnSync('sh', ['-c', `"${launcher}" test rules a.test.yaml > "${log}" 2>&1`], {
         cwd: tmp,
-        env: { ...process.env, SLO_PLATFORM_PROMTOOL_CACHE_DIR: join(tmp, 'cache'), SLO_PLATFORM_NO_PROMTOOL_CACHE: '' },
+        env: { ...process.env, ...cacheEnv() },
       });
       return readFileSync(log, 'utf8');
     };
@@ -110,5 +129,70 @@ describe('the promtool result cache with stdout and stderr in one file', () => {
     // then
     expect([first, second]).toEqual([expected, expected]);
     expect(runs()).toBe(1);
+  });
+});
+
+describe('the recorded promtool verdicts', () => {
+  const VERSION = 'promtool, version 2.42.0';
+  /** Records the verdict of `promtool test rules a.test.yaml`, then empties the local cache, as in a fresh clone. */
+  function recorded() {
+    const first = promtoolWith(launcherOf(VERSION), { SLO_PLATFORM_PROMTOOL_RECORD: '1' }, 'test', 'rules', 'a.test.yaml');
+    rmSync(join(tmp, 'cache'), { recursive: true, force: true });
+    return first;
+  }
+
+  test('replays a recorded verdict in a clone with no local cache, without running promtool', () => {
+    // given
+    const first = recorded();
+    // when
+    const replayed = promtoolWith(launcherOf(VERSION), {}, 'test', 'rules', 'a.test.yaml');
+    // then
+    expect(replayed).toEqual(first);
+    expect(runs()).toBe(1);
+  });
+
+  test('runs promtool whenever recording, even with a verdict recorded', () => {
+    // given
+    recorded();
+    // when
+    promtoolWith(launcherOf(VERSION), { SLO_PLATFORM_PROMTOOL_RECORD: '1' }, 'test', 'rules', 'a.test.yaml');
+    // then
+    expect(runs()).toBe(2);
+  });
+
+  test.each([
+    ['the test file', 'a.test.yaml', 'rule_files: [a.rules.yaml]\n# FAIL\n'],
+    ['a rule file it lists', 'a.rules.yaml', 'groups: [] # changed\n'],
+  ])('misses the recorded verdict and runs promtool when %s changes', (_, file, text) => {
+    // given
+    recorded();
+    // when
+    writeFileSync(join(tmp, file), text);
+    const after = promtoolWith(launcherOf(VERSION), {}, 'test', 'rules', 'a.test.yaml');
+    // then
+    expect(runs()).toBe(2);
+    expect(after.code).toBe(file === 'a.test.yaml' ? 1 : 0);
+  });
+
+  test.each([
+    ['another promtool version', 'promtool, version 3.0.0'],
+    ['a launcher that passes no version', undefined],
+  ])('misses the recorded verdict with %s', (_, version) => {
+    // given
+    recorded();
+    // when
+    promtoolWith(launcherOf(version), {}, 'test', 'rules', 'a.test.yaml');
+    // then
+    expect(runs()).toBe(2);
+  });
+
+  test('records no verdict of a run that reads a file by absolute path', () => {
+    // given: a test file that names its rule file by absolute path, which another clone would not have
+    writeFileSync(join(tmp, 'a.test.yaml'), `rule_files: [${JSON.stringify(join(tmp, 'a.rules.yaml'))}]\ntests: []\n`);
+    // when
+    recorded();
+    promtoolWith(launcherOf(VERSION), {}, 'test', 'rules', 'a.test.yaml');
+    // then
+    expect(runs()).toBe(2);
   });
 });
