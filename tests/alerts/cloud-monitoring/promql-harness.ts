@@ -6,7 +6,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promqlConditionsRuleFile } from '../../../alerts/cloud-monitoring/promql-rule-file';
 import { ruleFileYaml } from '../../../alerts/prometheus/serialize';
 import { serviceRuleFile } from '../../../alerts/prometheus/artifacts';
@@ -34,19 +34,31 @@ export function synthMonitoring(env: EnvironmentConfig = loadEnvironmentOrThrow(
   return JSON.parse(Testing.synth(stack));
 }
 
-/** promtool on PATH (or $PROMTOOL), with an install hint when missing. */
-export function promtool(args: string[]): { status: number | null; output: string } {
+/**
+ * `promtool <command> rules` on one file, run in the file's folder with its name alone: the
+ * names promtool reads are then the same in every run, so the jest run's recorded verdicts
+ * (jest.promtool-cache.js) can stand for it.
+ */
+function inFolderOf(args: string[]): { args: string[]; cwd: string } {
+  const file = args[args.length - 1]!;
+  return { args: [...args.slice(0, -1), basename(file)], cwd: dirname(file) };
+}
+
+/** promtool on PATH (or $PROMTOOL) on the file named last, with an install hint when missing. */
+export function promtool(fileArgs: string[]): { status: number | null; output: string } {
   const bin = process.env.PROMTOOL ?? 'promtool';
-  const r = spawnSync(bin, args, { encoding: 'utf8', timeout: 600_000 });
+  const { args, cwd } = inFolderOf(fileArgs);
+  const r = spawnSync(bin, args, { cwd, encoding: 'utf8', timeout: 600_000 });
   if (r.error) throw new Error(`promtool not found (${r.error.message}): apt-get install -y prometheus, or set PROMTOOL`);
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
 /** promtool, run asynchronously (two at once on the 2-core machine), with the same install hint. */
-export function promtoolAsync(args: string[]): Promise<{ status: number; output: string }> {
+export function promtoolAsync(fileArgs: string[]): Promise<{ status: number; output: string }> {
   const bin = process.env.PROMTOOL ?? 'promtool';
+  const { args, cwd } = inFolderOf(fileArgs);
   return new Promise((resolve, reject) => {
-    execFile(bin, args, { encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(bin, args, { cwd, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
         reject(new Error(`promtool not found: apt-get install -y prometheus, or set PROMTOOL`));
         return;
