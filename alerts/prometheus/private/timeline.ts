@@ -62,13 +62,35 @@ export function summedWindowAverage(tl: Timeline, t: number, rangeSeconds: numbe
   let errors = 0;
   let total = 0;
   const first = Math.max(1, Math.ceil((t - rangeSeconds) / stepSeconds - 1e-9));
-  for (let k = first; k * stepSeconds <= t + 1e-9; k++) {
+  const last = t + 1e-9;
+  // Run-length form of the per-sample sum (a 28 d window holds 40,320 samples at 1 m): while a
+  // sample's base window lies inside one segment, every sample adds the same weighted average, so
+  // a run of them is added in a tight loop (or skipped when it adds 0, or counted at once when the
+  // weights are integers), in the same order as one by one: the result is the same float. Only for
+  // whole seconds, where every time and span below is exact.
+  const runs = Number.isInteger(stepSeconds) && Number.isInteger(baseSeconds);
+  let seg = 0;
+  for (let k = first; k * stepSeconds <= last;) {
     const at = k * stepSeconds;
+    while (seg + 1 < tl.length && tl[seg + 1]!.startSeconds < at) seg++;
+    const end = seg + 1 < tl.length ? tl[seg + 1]!.startSeconds : Infinity;
+    if (runs && at >= baseSeconds && tl[seg]!.startSeconds <= at - baseSeconds && at <= end) {
+      let n = Math.max(1, Math.floor(Math.min(last, end) / stepSeconds) - k + 1);
+      while (n > 1 && (k + n - 1) * stepSeconds > Math.min(last, end)) n--;
+      while ((k + n) * stepSeconds <= Math.min(last, end)) n++;
+      const term = baseSeconds * ((baseSeconds * tl[seg]!.ratio) / baseSeconds);
+      if (term !== 0) for (let i = 0; i < n; i++) errors += term;
+      if (Number.isInteger(total) && total + n * baseSeconds < Number.MAX_SAFE_INTEGER) total += n * baseSeconds;
+      else for (let i = 0; i < n; i++) total += baseSeconds;
+      k += n;
+      continue;
+    }
     const covered = Math.min(at, baseSeconds);
     const gap = baseSeconds - covered;
     const weight = covered + (gap === 0 ? 0 : gap < 1.1 * stepSeconds ? gap : stepSeconds / 2);
     errors += weight * windowedAverage(tl, at, baseSeconds);
     total += weight;
+    k++;
   }
   return total === 0 ? ratioAfter(tl, 0) : errors / total;
 }

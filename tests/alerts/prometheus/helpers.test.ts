@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { equalityMatchers, expandingNotation, formatSample, seriesSelector } from '../../../alerts/prometheus/private/series';
 import { expandTemplate, nearRoundingTie } from '../../../alerts/prometheus/private/template';
-import { timeline, windowedAverage } from '../../../alerts/prometheus/private/timeline';
+import { ratioAfter, summedWindowAverage, timeline, windowedAverage, type Timeline } from '../../../alerts/prometheus/private/timeline';
 import { toYaml } from '../../../alerts/prometheus/private/yaml';
 import { evaluationInterval } from '../../../alerts/prometheus/scenario';
 import { SYMPTOM_EVALUATION_INTERVAL_SECONDS } from '../../../layers/platform/symptom-scenarios';
@@ -29,6 +29,73 @@ describe('windowed error ratios', () => {
     [90, 600, 1 / 3],
   ])('at %p s over %p s the ratio is %p', (t, w, expected) => {
     expect(windowedAverage(tl, t, w)).toBeCloseTo(expected, 12);
+  });
+});
+
+/** summedWindowAverage's definition, one recorded sample at a time. */
+function summedOneByOne(tl: Timeline, t: number, range: number, step: number, base: number): number {
+  let errors = 0;
+  let total = 0;
+  for (let k = Math.max(1, Math.ceil((t - range) / step - 1e-9)); k * step <= t + 1e-9; k++) {
+    const covered = Math.min(k * step, base);
+    const gap = base - covered;
+    const weight = covered + (gap === 0 ? 0 : gap < 1.1 * step ? gap : step / 2);
+    errors += weight * windowedAverage(tl, k * step, base);
+    total += weight;
+  }
+  return total === 0 ? ratioAfter(tl, 0) : errors / total;
+}
+
+describe('summed window ratios', () => {
+  test.each([
+    // timeline pieces, evaluation step
+    [[[Infinity, 0.000123]], 60],
+    [
+      [
+        [3600, 0],
+        [Infinity, 1],
+      ],
+      60,
+    ],
+    [
+      [
+        [86400, 0],
+        [7200, 1],
+        [Infinity, 0],
+      ],
+      60,
+    ],
+    [
+      [
+        [600, 0.0014],
+        [600, 0.0005],
+        [Infinity, 0.0014],
+      ],
+      30,
+    ],
+    [
+      [
+        [0, 0],
+        [300, 0.3],
+        [Infinity, 0.000001],
+      ],
+      15,
+    ],
+    [
+      [
+        [120, 0],
+        [Infinity, 0.25],
+      ],
+      0.5,
+    ],
+  ] as [[number, number][], number][])('%p every %p s reads the same float as the sample-by-sample sum', (pieces, step) => {
+    // given: a timeline and the 28 d window, summed from 5 m base rates
+    const tl = timeline(...pieces);
+    const range = 28 * 86400 - 300;
+    // when: the summed window is read at times across and long after the changes
+    const times = [step, 300, 301.5, 3600, 3660, 86400, 93600, 94200, range, range + 3600].map((t) => Math.ceil(t / step) * step);
+    // then: run-length sums equal the one-by-one sum exactly, not just closely
+    for (const t of times) expect(summedWindowAverage(tl, t, range, step, 300)).toBe(summedOneByOne(tl, t, range, step, 300));
   });
 });
 
