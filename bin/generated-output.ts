@@ -310,7 +310,10 @@ function stage(
     let i = 0;
     for (const a of artifacts) {
       checkPath(a.path, files);
-      const hash = hashOf(a.content);
+      // Encoded once, for the hash and the write alike (a text with one non-ASCII character is
+      // held as UTF-16, and each encoding of it costs as much as the hash).
+      const bytes = Buffer.from(a.content, 'utf8');
+      const hash = hashOf(bytes);
       const conflict = conflictOf(dir, outDir, old, a, hash, adopt);
       if (conflict) conflicts.push(conflict);
       files.set(a.path, hash);
@@ -321,7 +324,7 @@ function stage(
         mkdirSync(parent, { recursive: true });
         for (let d = parent; d !== staging; d = dirname(d)) dirs.add(d);
       }
-      writeFile(file, a.content);
+      writeFile(file, bytes);
       syncer.add(file);
     }
     syncer.finish();
@@ -426,7 +429,7 @@ function hashOf(content: string | Buffer): string {
 }
 
 /** Writes a new file; durable only once fsynced. */
-function writeFile(file: string, content: string): void {
+function writeFile(file: string, content: Buffer): void {
   const fd = openSync(file, 'wx');
   try {
     writeSync(fd, content);
