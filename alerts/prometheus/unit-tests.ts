@@ -92,6 +92,27 @@ type BurnState = { readonly state: 'firing'; readonly value: number } | { readon
  * value, or is too close to call.
  */
 export function burnCondition(slo: Slo, windows: readonly BurnWindow[], tl: Timeline, t: number, step: number): BurnState {
+  let byWindows = CONDITIONS.get(tl);
+  if (!byWindows) CONDITIONS.set(tl, (byWindows = new WeakMap()));
+  let bySlo = byWindows.get(windows);
+  if (!bySlo) byWindows.set(windows, (bySlo = new WeakMap()));
+  let byStep = bySlo.get(slo);
+  if (!byStep) bySlo.set(slo, (byStep = new Map()));
+  let byTime = byStep.get(step);
+  if (!byTime) byStep.set(step, (byTime = new Map()));
+  let state = byTime.get(t);
+  if (!state) byTime.set(t, (state = evaluateBurnCondition(slo, windows, tl, t, step)));
+  return state;
+}
+
+/**
+ * burnCondition by timeline, windows, SLO, step and time: a case asks for the same evaluation
+ * again and again (each assertion of an alert with `keep_firing_for` looks back at every
+ * evaluation within it). Keyed by the objects themselves, so a case's entries go with its timeline.
+ */
+const CONDITIONS = new WeakMap<Timeline, WeakMap<readonly BurnWindow[], WeakMap<Slo, Map<number, Map<number, BurnState>>>>>();
+
+function evaluateBurnCondition(slo: Slo, windows: readonly BurnWindow[], tl: Timeline, t: number, step: number): BurnState {
   for (const w of windows) {
     const long = recordedWindowValue(slo, w.longWindow, tl, t, step);
     const short = recordedWindowValue(slo, w.shortWindow, tl, t, step);
