@@ -1,8 +1,9 @@
 /**
  * Linear generation and validation (issue 12 item 4): `slo generate` and `slo validate` of 1,000
  * and 10,000 synthetic SLOs (bench/private/synthetic-specs.ts, 10 per service), each as the user
- * runs it (`node bin/slo.js`, one process), with its wall time, peak memory and cost per SLO, so
- * superlinear growth shows as a per-SLO cost that rises with the count.
+ * runs it (`node bin/slo.js`, one process), with its wall time, CPU time (user + system, which a
+ * loaded machine inflates less than wall time), peak memory and cost per SLO, so superlinear
+ * growth shows as a per-SLO cost that rises with the count.
  * Goals: generate 1,000 SLOs < 1 s, 10,000 < 10 s and < 1 GB; validate 10,000 < 3 s.
  *
  * Run: `npm run bench` (all benches) or `npx tsx bench/scale.bench.ts [--counts 1000,10000]`.
@@ -26,32 +27,43 @@ const GOALS: Record<string, Record<number, { ms?: number; mb?: number }>> = {
   validate: { 10000: { ms: 3000 } },
 };
 
-/** A preload that writes the process's peak RSS to stderr at exit. */
-function rssProbe(dir: string): string {
-  const file = join(dir, 'rss-probe.js');
+/** A preload that writes the process's peak RSS and CPU time (its threads' too) to stderr at exit. */
+function usageProbe(dir: string): string {
+  const file = join(dir, 'usage-probe.js');
   writeFileSync(
     file,
-    `process.on('exit', () => require('node:fs').writeSync(2, '\\npeak-rss-kb=' + process.resourceUsage().maxRSS + '\\n'));\n`,
+    `process.on('exit', () => { const u = process.resourceUsage(); require('node:fs').writeSync(2, '\\npeak-rss-kb=' + u.maxRSS + ' cpu-us=' + (u.userCPUTime + u.systemCPUTime) + '\\n'); });\n`,
   );
   return file;
 }
 
-function run(probe: string, args: string[]): { ms: number; mb: number; status: number | null; err: string } {
+interface Figures {
+  /** Wall time. */
+  readonly ms: number;
+  /** User + system CPU time. */
+  readonly cpuMs: number;
+  /** Peak resident set size. */
+  readonly mb: number;
+}
+
+function run(probe: string, args: string[]): Figures & { status: number | null; err: string } {
   const t0 = performance.now();
   const p = spawnSync(process.execPath, ['-r', probe, 'bin/slo.js', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
   const ms = performance.now() - t0;
   const kb = Number(/peak-rss-kb=(\d+)/.exec(p.stderr)?.[1] ?? NaN);
-  return { ms, mb: kb / 1024, status: p.status, err: p.stderr.split('\n')[0] ?? '' };
+  const cpuUs = Number(/cpu-us=(\d+)/.exec(p.stderr)?.[1] ?? NaN);
+  return { ms, cpuMs: cpuUs / 1000, mb: kb / 1024, status: p.status, err: p.stderr.split('\n')[0] ?? '' };
 }
 
-function line(what: string, count: number, r: { ms: number; mb: number }, goal: { ms?: number; mb?: number } = {}): void {
+function line(what: string, count: number, r: Figures, goal: { ms?: number; mb?: number } = {}): void {
   const perSlo = `${((r.ms * 1000) / count).toFixed(0)} µs/SLO`;
+  const cpu = `CPU ${(r.cpuMs / 1000).toFixed(1)} s (${((r.cpuMs * 1000) / count).toFixed(0)} µs/SLO)`;
   const verdicts = [
     goal.ms !== undefined ? `goal < ${goal.ms} ms: ${r.ms < goal.ms ? 'ok' : 'MISSES GOAL'}` : '',
     goal.mb !== undefined ? `goal < ${goal.mb} MB: ${r.mb < goal.mb ? 'ok' : 'MISSES GOAL'}` : '',
   ].filter(Boolean);
   process.stdout.write(
-    `${`${what} ${count} SLOs`.padEnd(24)} ${`${r.ms.toFixed(0)} ms`.padStart(9)}  ${perSlo.padStart(12)}  peak ${r.mb.toFixed(0).padStart(5)} MB${verdicts.length ? `   (${verdicts.join('; ')})` : ''}\n`,
+    `${`${what} ${count} SLOs`.padEnd(24)} ${`${r.ms.toFixed(0)} ms`.padStart(9)}  ${perSlo.padStart(12)}  ${cpu.padStart(28)}  peak ${r.mb.toFixed(0).padStart(5)} MB${verdicts.length ? `   (${verdicts.join('; ')})` : ''}\n`,
   );
 }
 
@@ -62,7 +74,7 @@ process.stdout.write(
 );
 const dir = mkdtempSync(join(tmpdir(), 'slo-bench-scale-'));
 try {
-  const probe = rssProbe(dir);
+  const probe = usageProbe(dir);
   for (const count of COUNTS) {
     const specs = join(dir, `specs-${count}`);
     mkdirSync(specs);
