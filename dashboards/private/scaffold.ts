@@ -75,7 +75,14 @@ function toPlain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => (v === undefined || typeof v === 'function' ? null : toPlain(v)));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
+  const keys = Object.keys(value);
+  // most objects come with their keys in order already; sorting a copy of each cost more than the copy
+  for (let i = 1; i < keys.length; i++)
+    if (!(keys[i - 1]! < keys[i]!)) {
+      keys.sort();
+      break;
+    }
+  for (const key of keys) {
     const v = (value as Record<string, unknown>)[key];
     if (v !== undefined && typeof v !== 'function') out[key] = toPlain(v);
   }
