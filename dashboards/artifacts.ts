@@ -2,6 +2,7 @@
 import type { Artifact } from '../slos/artifact';
 import type { SloCatalog } from '../slos/model';
 import { NO_DASHBOARD_LAYERS, type DashboardInputs } from './layer';
+import type { BuiltDashboard } from './panels/common';
 import { eachDashboard } from './render';
 
 /** Directory of the dashboard files inside the output directory. */
@@ -40,6 +41,15 @@ export function grafanaArtifacts(catalog: SloCatalog, inputs: DashboardInputs = 
 
 /** grafanaArtifacts one dashboard at a time, rendered as they are taken. */
 export function* eachGrafanaArtifact(catalog: SloCatalog, inputs: DashboardInputs = NO_DASHBOARD_LAYERS): Generator<Artifact> {
-  for (const d of eachDashboard(catalog, inputs))
-    yield { path: `${GRAFANA_DIR}/${d.uid}.json`, content: `${JSON.stringify(d.json, null, 2)}\n` };
+  const dashboards = eachDashboard(catalog, inputs);
+  // Each dashboard model is let go before its file is handed on: the SLO dashboard of 10,000 SLOs
+  // is a model of hundreds of megabytes, no longer needed while its text is hashed and written.
+  for (let a = nextArtifact(dashboards); a; a = nextArtifact(dashboards)) yield a;
+}
+
+function nextArtifact(dashboards: Iterator<BuiltDashboard>): Artifact | undefined {
+  const next = dashboards.next();
+  if (next.done) return undefined;
+  const d = next.value;
+  return { path: `${GRAFANA_DIR}/${d.uid}.json`, content: `${JSON.stringify(d.json, null, 2)}\n` };
 }
