@@ -173,25 +173,28 @@ function burnAssert(
       throw new Error(`internal: ${slo.id} ${kind} alert expected ${expect} at ${t} s; the arithmetic says ${s.state}`);
     if (s.state !== 'firing') continue;
     if (!predictable(a.rule, s.value)) return [];
-    alerts.push(burnAlert(slo, a.rule, s.value));
+    alerts.push(burnAlert(slo, a.rule, tl, s.value));
   }
   return [{ atSeconds: t, alertname: slo.alerting.name, alerts }];
 }
 
 /**
- * The expected alert of an SLO's burn-rate rule at `value`, built once per rule and value: a
- * case asserts the same firing alert at many evaluations (the wandering ticket at every one).
+ * The expected alert of an SLO's burn-rate rule at `value`, built once per rule and value in a
+ * case (keyed by its timeline, so they go with it): a case asserts the same firing alert at many
+ * evaluations (the wandering ticket at every one).
  */
-function burnAlert(slo: Slo, rule: AlertingRule, value: number): ExpectedAlert {
-  let byValue = BURN_ALERTS.get(rule);
-  if (!byValue) BURN_ALERTS.set(rule, (byValue = new Map()));
+function burnAlert(slo: Slo, rule: AlertingRule, tl: Timeline, value: number): ExpectedAlert {
+  let byRule = BURN_ALERTS.get(tl);
+  if (!byRule) BURN_ALERTS.set(tl, (byRule = new WeakMap()));
+  let byValue = byRule.get(rule);
+  if (!byValue) byRule.set(rule, (byValue = new Map()));
   let alert = byValue.get(value);
   if (!alert) byValue.set(value, (alert = expectedAlert(rule, sloSeriesLabels(slo), value)));
   return alert;
 }
 
-/** burnAlert by rule (one SLO's, policy applied) and value. */
-const BURN_ALERTS = new WeakMap<AlertingRule, Map<number, ExpectedAlert>>();
+/** burnAlert by timeline, rule (one SLO's, policy applied) and value. */
+const BURN_ALERTS = new WeakMap<Timeline, WeakMap<AlertingRule, Map<number, ExpectedAlert>>>();
 
 /**
  * Reset checks that would need more steps than this after recovery are left out (cost). 460 at a
