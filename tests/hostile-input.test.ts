@@ -480,7 +480,7 @@ describe.each(refusedSpecs)('%s', (id, c) => {
       expect(problems.map(formatProblem).join('\n')).toMatch(c.message);
     });
   } else {
-    test('synth: main.ts exits 1 with the message', () => {
+    test('synth: the cdktf app exits 1 with the message', () => {
       expectRefusal(synth(c, { SLO_DIR: dir }), c);
     });
   }
@@ -513,16 +513,21 @@ describe.each(refusedEnvironments)('%s', (id, c) => {
       if (c.secret) expect(text).not.toContain(c.secret);
     });
   } else {
-    test('synth: main.ts exits 1 with the message', () => {
+    test('synth: the cdktf app exits 1 with the message', () => {
       expectRefusal(synth(c, { SLO_ENV: path }), c);
     });
   }
 });
 
-/** `tsx main.ts` (what `npm run synth` runs after generate) with `env` set, with a time limit. */
+/**
+ * The cdktf app, as `npm run synth`, `cdktf synth` and `cdktf deploy` run it (cdktf.json's `app`:
+ * node and its arguments), with `env` set, with a time limit.
+ */
 function synth(c: { message: RegExp; unprivileged?: boolean }, env: Record<string, string>): { code: number | null; output: string } {
   const outdir = mkdtempSync(join(tmp, 'cdktf-'));
-  const r = spawnSync(...command(c, ['node_modules/tsx/dist/cli.mjs', 'main.ts']), {
+  const [node, ...app] = (JSON.parse(readFileSync('cdktf.json', 'utf8')) as { app: string }).app.split(' ');
+  expect(node).toBe('node');
+  const r = spawnSync(...command(c, app), {
     encoding: 'utf8',
     timeout: 120_000,
     env: { ...process.env, ...env, CDKTF_OUTDIR: outdir },
