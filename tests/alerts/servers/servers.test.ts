@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { prometheusArtifacts } from '../../../alerts/prometheus/artifacts';
 import {
   alertmanagerConfig,
@@ -23,7 +23,7 @@ import {
   UPTIME_MODULE,
   type RoutingTestFile,
 } from '../../../alerts/servers';
-import { AMTOOL_INSTALL_HINT, checkAlertmanager, findAmtool } from '../../../bin/alertmanager-check';
+import { AMTOOL_INSTALL_HINT, checkAlertmanager, findAmtool, routingLabelNames } from '../../../bin/alertmanager-check';
 import { findPromtool, PROMTOOL_INSTALL_HINT } from '../../../bin/commands/test';
 import { findTool, startBlackboxExporter } from '../../../e2e/harness';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
@@ -116,6 +116,52 @@ describe('Alertmanager configuration', () => {
     const warning = routing.tests.filter((t) => t.labels.severity === 'warning');
     expect(warning.length).toBeGreaterThan(0);
     for (const t of warning) expect(t.receiver).toBe('example-critical');
+  });
+
+  test('routes each alert by every label the tree reads, nested routes included, when alike alerts share one amtool run', async () => {
+    // given: warning alerts of SLOs named avail* go to the critical receiver (a route nested in the warning route)
+    const { dir } = writeAll('nested-route', example);
+    const config = join(dir, SERVER_CONFIG_PATHS.alertmanager);
+    const warningRoute = '        - severity="warning"\n      receiver: example-warning\n';
+    const text = readFileSync(config, 'utf8');
+    expect(text).toContain(warningRoute);
+    writeFileSync(
+      config,
+      text.replace(
+        warningRoute,
+        `${warningRoute}      routes:\n        - matchers:\n            - slo=~"avail.*"\n          receiver: example-critical\n`,
+      ),
+    );
+    const testFile = join(dir, SERVER_CONFIG_PATHS.alertmanagerRoutingTest);
+    const routing = parse(readFileSync(testFile, 'utf8')) as { tests: { labels: Record<string, string>; receiver: string }[] };
+    for (const t of routing.tests)
+      if (t.labels.severity === 'warning' && t.labels.slo?.startsWith('avail')) t.receiver = 'example-critical';
+    writeFileSync(testFile, stringify(routing));
+    // when
+    const runs = await checkAlertmanager(amtool(), join(dir, 'alertmanager'), 'routing.test.yaml');
+    // then: both kinds of warning alert exist, and each reached its own receiver
+    const warning = routing.tests.filter((t) => t.labels.severity === 'warning');
+    expect(new Set(warning.map((t) => t.receiver))).toEqual(new Set(['example-critical', 'example-warning']));
+    expect(runs.filter((r) => !r.ok)).toEqual([]);
+  });
+
+  test.each([
+    [
+      { route: { receiver: 'r', routes: [{ matchers: ['severity="page"'] }, { matchers: ['{team=~"a|b", slo!="x"}'] }] } },
+      ['severity', 'slo', 'team'],
+    ],
+    [
+      { route: { receiver: 'r', match: { a: '1' }, match_re: { b: '.*' }, routes: [{ routes: [{ matchers: ['c != "2"'] }] }] } },
+      ['a', 'b', 'c'],
+    ],
+    [{ route: { receiver: 'r', routes: [{ matchers: ['"odd name"="1"'] }] } }, ['odd name']],
+    [{ route: { receiver: 'r', routes: [{ matchers: ['a="1", b=~"x,y"'] }] } }, ['a', 'b']],
+    [{ route: { receiver: 'r', routes: [{ matchers: ['=broken'] }] } }, undefined],
+    [{ route: { receiver: 'r', routes: [{ matchers: ['a="1" b="2"'] }] } }, undefined],
+    [{ route: { receiver: 'r', routes: [{ matchers: [{ not: 'a string' }] }] } }, undefined],
+    [{}, undefined],
+  ])('the routing tree %j reads the labels %p (undefined: every alert gets its own amtool run)', (config, expected) => {
+    expect(routingLabelNames(config)).toEqual(expected);
   });
 
   test('sends a severity to the target the environment names for it', () => {
