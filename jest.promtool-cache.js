@@ -48,7 +48,10 @@ function inputsOf(args, cwd) {
     const text = readFileSync(path, 'utf8');
     inputs.push([file, text]);
     if (command !== 'test') continue;
-    const ruleFiles = require('yaml').parse(text)?.rule_files ?? [];
+    // js-yaml: about 8 times faster than the `yaml` library on a generated test file of 0.5 MB,
+    // which every run read whole only for this list (its names must parse as plain strings, else
+    // the run is not cached)
+    const ruleFiles = require('js-yaml').load(text)?.rule_files ?? [];
     if (!Array.isArray(ruleFiles)) return undefined;
     for (const rule of ruleFiles) {
       if (typeof rule !== 'string' || /[*?[]/.test(rule)) return undefined;
