@@ -35,6 +35,9 @@ export interface PromqlError {
  */
 const parsingShapes = new Set<string>();
 
+/** A double-quoted string literal without escapes, as {@link parsingShape} empties them. */
+const DOUBLE_QUOTED = /"[^"\n]*"/g;
+
 /**
  * `expr` with every double-quoted string literal emptied, which parses exactly when `expr` does;
  * undefined when that is not certain: a single quote, backtick, backslash or comment (`#`), where
@@ -42,7 +45,7 @@ const parsingShapes = new Set<string>();
  */
 function parsingShape(expr: string): string | undefined {
   if (/['`\\#]/.test(expr)) return undefined;
-  const shape = expr.replace(/"[^"\n]*"/g, '""');
+  const shape = expr.replace(DOUBLE_QUOTED, '""');
   return shape.replaceAll('""', '').includes('"') ? undefined : shape;
 }
 
@@ -128,14 +131,37 @@ export interface SelectorUse {
  * Every vector selector of a PromQL expression (which must parse), in order: the metric, its
  * label matchers and the function its range vector goes to. The promtool scenario generator reads
  * these to synthesize raw series that an SLI's queries select.
+ *
+ * Read from the expression's parsing shape when it has one: the SLIs of a catalog repeat a few
+ * shapes with other label values, and walking the parse tree cost as much as parsing (1,000 SLOs:
+ * 0.4 of 7 CPU-s), so each shape is parsed and walked once and its matchers take the values of
+ * the expression's own string literals, in order.
  */
 export function vectorSelectors(expr: string): SelectorUse[] {
-  const out: SelectorUse[] = [];
+  const shape = parsingShape(expr);
+  if (shape === undefined) return selectorsOf(expr, (from, to) => stringLiteral(expr.slice(from, to)));
+  const template = selectorShapes(shape, () => {
+    const starts = [...shape.matchAll(DOUBLE_QUOTED)].map((m) => m.index);
+    return selectorsOf(shape, (from) => starts.indexOf(from));
+  });
+  const literals = expr.match(DOUBLE_QUOTED) ?? [];
+  return template.map((s) => ({ ...s, matchers: s.matchers.map((m) => ({ ...m, value: stringLiteral(literals[m.value]!) })) }));
+}
+
+/** The selectors of each parsing shape seen, each matcher's value the index of its string literal. */
+const selectorShapes = boundedMemo<readonly Selector<number>[]>(1 << 12);
+
+/** A SelectorUse whose matcher values are `V`. */
+type Selector<V> = Omit<SelectorUse, 'matchers'> & { readonly matchers: readonly (Omit<LabelMatcher, 'value'> & { readonly value: V })[] };
+
+/** The vector selectors of `expr`, each matcher's value read by `value` from its string literal's offsets. */
+function selectorsOf<V>(expr: string, value: (from: number, to: number) => V): Selector<V>[] {
+  const out: Selector<V>[] = [];
   parse(expr).iterate({
     enter(node) {
       if (node.name !== 'VectorSelector') return undefined;
       let metric = '';
-      const matchers: LabelMatcher[] = [];
+      const matchers: (Omit<LabelMatcher, 'value'> & { value: V })[] = [];
       const cursor = node.node.cursor();
       cursor.firstChild();
       do {
@@ -144,12 +170,12 @@ export function vectorSelectors(expr: string): SelectorUse[] {
           for (let m = cursor.node.firstChild; m; m = m.nextSibling) {
             const name = m.getChild('LabelName');
             const op = m.getChild('MatchOp');
-            const value = m.getChild('StringLiteral');
-            if (!name || !op || !value) continue;
+            const literal = m.getChild('StringLiteral');
+            if (!name || !op || !literal) continue;
             matchers.push({
               name: expr.slice(name.from, name.to),
               op: expr.slice(op.from, op.to) as LabelMatcher['op'],
-              value: stringLiteral(expr.slice(value.from, value.to)),
+              value: value(literal.from, literal.to),
             });
           }
         }

@@ -13,6 +13,35 @@ describe('vectorSelectors', () => {
     expect(selector?.rangeFunction).toBe(rangeFunction);
     expect(selector?.range).toBe(range);
   });
+
+  test('reads the label values of each query of one shape, a literal that is not a matcher value included', () => {
+    // given: two queries of one parsing shape, the first read before
+    const first = 'sum(rate(x{job="a", code=~"5.."}[5m])) / on() group_left() label_replace(y{job="b"}, "l", "v", "", "")';
+    const second = 'sum(rate(x{job="c", code=~"4.."}[5m])) / on() group_left() label_replace(y{job="d"}, "l", "v", "", "")';
+    expect(vectorSelectors(first).map((s) => s.matchers.map((m) => m.value))).toEqual([['a', '5..'], ['b']]);
+    // when
+    const selectors = vectorSelectors(second);
+    // then
+    expect(selectors).toEqual([
+      {
+        metric: 'x',
+        matchers: [
+          { name: 'job', op: '=', value: 'c' },
+          { name: 'code', op: '=~', value: '4..' },
+        ],
+        rangeFunction: 'rate',
+        range: '5m',
+      },
+      { metric: 'y', matchers: [{ name: 'job', op: '=', value: 'd' }] },
+    ]);
+  });
+
+  test('reads a query with single-quoted literals (which has no parsing shape) from its own parse', () => {
+    // when
+    const [selector] = vectorSelectors(`x{a='"b'}`);
+    // then
+    expect(selector?.matchers).toEqual([{ name: 'a', op: '=', value: '"b' }]);
+  });
 });
 
 describe('promqlSyntaxError', () => {
