@@ -430,17 +430,22 @@ function hashOf(content: string | Buffer): string {
 }
 
 /**
- * A UTF-8 encoder into one buffer reused from call to call: each result is valid until the next
- * call. `Buffer.from` allocates a new buffer outside the heap for every file, whose pages are
- * faulted in and returned each time: twenty times the cost of the encoding itself (a 1.2 MB text:
- * 4.7 ms against 0.2 ms). The buffer grows to the largest file exactly, never more.
+ * A UTF-8 encoder of an artifact's content into one buffer reused from call to call: each result
+ * is valid until the next call. `Buffer.from` allocates a new buffer outside the heap for every
+ * file, whose pages are faulted in and returned each time: twenty times the cost of the encoding
+ * itself (a 1.2 MB text: 4.7 ms against 0.2 ms). The buffer grows to the largest file exactly,
+ * never more.
  */
-function utf8Encoder(): (text: string) => Buffer {
+function utf8Encoder(): (content: Artifact['content']) => Buffer {
   let scratch = Buffer.alloc(0);
-  return (text) => {
-    const size = Buffer.byteLength(text, 'utf8');
+  return (content) => {
+    const parts = typeof content === 'string' ? [content] : content;
+    let size = 0;
+    for (const part of parts) size += Buffer.byteLength(part, 'utf8');
     if (size > scratch.length) scratch = Buffer.allocUnsafe(size);
-    return scratch.subarray(0, scratch.write(text, 0, 'utf8'));
+    let at = 0;
+    for (const part of parts) at += scratch.write(part, at, 'utf8');
+    return scratch.subarray(0, at);
   };
 }
 

@@ -4,7 +4,7 @@ import { serviceEvaluationInterval, slosOfService, type SloCatalog } from '../..
 import { ENGINE_ONLY, type RuleInputs } from './layer';
 import { applyAlertPolicy } from './policy';
 import type { RuleFile } from './rules';
-import { ruleFileYaml, testFileYaml } from './serialize';
+import { ruleFileParts, testFileParts } from './serialize';
 import { sloRuleGroup } from './slo-alerts';
 import { promtoolTestFile } from './unit-tests';
 
@@ -50,7 +50,7 @@ export function* eachPrometheusArtifact(catalog: SloCatalog, inputs: RuleInputs 
       ruleFilePath(service).split('/').pop()!,
       rules.groups.map((g) => g.name),
     );
-    yield { path: ruleFilePath(service), content: ruleFileYaml(rules) };
-    yield { path: testFilePath(service), content: testFileYaml(tests) };
+    yield { path: ruleFilePath(service), content: ruleFileParts(rules) };
+    yield { path: testFilePath(service), content: testFileParts(tests) };
   }
 }

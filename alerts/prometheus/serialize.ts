@@ -41,20 +41,29 @@ function ruleData(rule: Rule) {
   };
 }
 
-function withHeader(body: string): string {
-  return `# ${GENERATED_HEADER}\n${body}`;
-}
+/** The first line of every file. */
+const HEADER = `# ${GENERATED_HEADER}\n`;
 
 /** A rule file as Prometheus reads it. */
 export function ruleFileYaml(file: RuleFile): string {
+  return ruleFileParts(file).join('');
+}
+
+/** ruleFileYaml as the header line and the rest, apart (see `Artifact.content`). */
+export function ruleFileParts(file: RuleFile): readonly [string, string] {
   const data = {
     groups: file.groups.map((g) => ({ name: g.name, ...(g.interval ? { interval: g.interval } : {}), rules: g.rules.map(ruleData) })),
   };
-  return withHeader(toYaml(data));
+  return [HEADER, toYaml(data)];
 }
 
 /** A promtool test file. */
 export function testFileYaml(file: TestFile): string {
+  return testFileParts(file).join('');
+}
+
+/** testFileYaml as the header line and the rest, apart (see `Artifact.content`). */
+export function testFileParts(file: TestFile): readonly [string, string] {
   const data = {
     rule_files: file.rule_files,
     evaluation_interval: file.evaluation_interval,
@@ -79,5 +88,5 @@ export function testFileYaml(file: TestFile): string {
         : {}),
     })),
   };
-  return withHeader(toYaml(data));
+  return [HEADER, toYaml(data)];
 }

@@ -3,7 +3,7 @@
  * config and message template, Prometheus' config and the blackbox exporter's modules.
  */
 import { stringify } from 'yaml';
-import type { Artifact } from '../../slos/artifact';
+import { artifactText, type Artifact } from '../../slos/artifact';
 import { GENERATED_HEADER } from '../../slos/conventions';
 import { messageTemplateText } from '../routing';
 import { ALERTMANAGER_TEMPLATE_FILE, alertmanagerConfig } from './alertmanager';
@@ -58,10 +58,7 @@ export function serverArtifacts(inputs: ServerInputs, ruleFiles: readonly Artifa
   });
   const routingTest: RoutingTestFile = {
     config_file: SERVER_CONFIG_PATHS.alertmanager.split('/').pop()!,
-    tests: routingCases(
-      inputs,
-      ruleFiles.map((f) => f.content),
-    ),
+    tests: routingCases(inputs, ruleFiles.map(artifactText)),
   };
   const alertmanager = alertmanagerConfig(inputs);
   return [

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { checkOutputDir, MANIFEST_FILE, OutputBusyError, recoverOutput, writeGeneratedOutput } from '../../bin/generated-output';
 import { UsageError } from '../../bin/io';
 import { acquireLock } from '../../bin/private/output-lock';
-import type { Artifact } from '../../slos/artifact';
+import { artifactText, type Artifact } from '../../slos/artifact';
 import { outputFiles, writerEntries } from './output-files';
 
 /** The first generation: three files, one of which the second no longer generates. */
@@ -31,7 +31,7 @@ const NEW: readonly Artifact[] = [
 const FOREIGN: Record<string, string> = { 'README.txt': 'mine\n', 'prometheus/custom.rules.yaml': 'groups: [custom]\n' };
 
 const asFiles = (artifacts: readonly Artifact[], extra: Record<string, string> = {}) => ({
-  ...Object.fromEntries(artifacts.map((a) => [a.path, a.content])),
+  ...Object.fromEntries(artifacts.map((a) => [a.path, artifactText(a)])),
   ...extra,
 });
 const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
@@ -75,7 +75,7 @@ describe('the output directory of slo generate', () => {
       generator: 'slo-platform slo generate',
       version: packageVersion,
       format: 1,
-      files: Object.fromEntries(OLD.map((a) => [a.path, sha256(a.content)])),
+      files: Object.fromEntries(OLD.map((a) => [a.path, sha256(artifactText(a))])),
     });
     expect(Object.keys(manifestOf(dir).files)).toEqual(OLD.map((a) => a.path).sort());
     expect(result.summary).toBe(`wrote ${OLD.length} files to ${dir}`);
@@ -138,7 +138,7 @@ describe('the output directory of slo generate', () => {
   test('overwrites a file it did not write when it holds exactly what would be written', () => {
     const dir = freshDir();
     write(dir, OLD);
-    put(dir, { 'prometheus/checkout.rules.yaml': NEW[2]!.content });
+    put(dir, { 'prometheus/checkout.rules.yaml': artifactText(NEW[2]!) });
     write(dir, NEW);
     expect(outputFiles(dir)).toEqual(asFiles(NEW));
   });

@@ -2,6 +2,7 @@ import { grafanaArtifacts, stableJson } from '../../dashboards/artifacts';
 import { renderDashboards } from '../../dashboards/render';
 import { GENERATED_HEADER } from '../../slos/conventions';
 import { loadBundled } from './dashboard-json';
+import { artifactText } from '../../slos/artifact';
 
 // given the bundled specs and the example environment
 const { catalog, inputs } = loadBundled();
@@ -16,11 +17,11 @@ describe('grafana artifacts', () => {
   test('each file is the dashboard model, pretty-printed with sorted keys and a trailing newline', () => {
     for (const a of artifacts) {
       // when
-      const parsed = JSON.parse(a.content);
+      const parsed = JSON.parse(artifactText(a));
       // then
-      expect(a.content).toBe(stableJson(parsed));
-      expect(a.content.endsWith('}\n')).toBe(true);
-      expect(a.content.split('\n')[1]).toMatch(/^ {2}"/);
+      expect(artifactText(a)).toBe(stableJson(parsed));
+      expect(artifactText(a).endsWith('}\n')).toBe(true);
+      expect(artifactText(a).split('\n')[1]).toMatch(/^ {2}"/);
       expect(parsed.description).toContain(GENERATED_HEADER);
     }
   });

@@ -17,6 +17,7 @@ import { engineArtifacts, type SloLayer } from '../../layers/layer';
 import { goldenSignalsUid } from '../../slos/conventions';
 import { loadCatalog } from '../../slos/load';
 import type { SloCatalog } from '../../slos/model';
+import { artifactText } from '../../slos/artifact';
 
 /** A canary alert per service: fires when the service's synthetic canary reports down. */
 function canaryRule(service: string): AlertingRule {
@@ -76,7 +77,7 @@ const canaryLayer: SloLayer = {
 const catalog = loadCatalog({ slosDir: 'tests/fixtures/slos/new-team' }).catalog as SloCatalog;
 const links = { runbookBaseUrl: 'https://wiki.storefront.test/runbooks', grafanaUrl: 'https://grafana.storefront.test' };
 const artifacts = engineArtifacts(catalog, { links, layers: [canaryLayer] });
-const file = (path: string) => artifacts.find((a) => a.path === path)!.content;
+const file = (path: string) => artifactText(artifacts.find((a) => a.path === path)!);
 
 describe('a third layer', () => {
   test('adds its rule group after the SLO groups, with the alert policy applied', () => {
@@ -103,12 +104,12 @@ describe('a third layer', () => {
     // given the auth specs (no evaluationInterval: 1 m)
     const auth = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
     const only = { slos: auth.slos.filter((s) => s.service === 'auth'), services: ['auth'] };
-    const alone = parse(engineArtifacts(only).find((a) => a.path === 'prometheus/auth.test.yaml')!.content) as {
+    const alone = parse(artifactText(engineArtifacts(only).find((a) => a.path === 'prometheus/auth.test.yaml')!)) as {
       evaluation_interval: string;
     };
     // when
     const layered = parse(
-      engineArtifacts(only, { links: {}, layers: [canaryLayer] }).find((a) => a.path === 'prometheus/auth.test.yaml')!.content,
+      artifactText(engineArtifacts(only, { links: {}, layers: [canaryLayer] }).find((a) => a.path === 'prometheus/auth.test.yaml')!),
     ) as { evaluation_interval: string; tests: { name: string }[] };
     // then
     expect([alone.evaluation_interval, layered.evaluation_interval]).toEqual(['1m', '1m']);
@@ -133,7 +134,7 @@ describe('a third layer', () => {
     const dir = mkdtempSync(join(tmpdir(), 'slo-layer-'));
     try {
       mkdirSync(join(dir, 'prometheus'));
-      for (const a of artifacts.filter((x) => x.path.startsWith('prometheus/cart.'))) writeFileSync(join(dir, a.path), a.content);
+      for (const a of artifacts.filter((x) => x.path.startsWith('prometheus/cart.'))) writeFileSync(join(dir, a.path), artifactText(a));
       // when
       const runs = await checkAndTest(promtool, join(dir, 'prometheus'));
       // then

@@ -37,12 +37,13 @@ import { checkAndTest, findPromtool, PROMTOOL_INSTALL_HINT, runPromtool, type Pr
 import { loadEnvironmentOrThrow } from '../../../environments/load';
 import { loadCatalog } from '../../../slos/load';
 import type { SloCatalog } from '../../../slos/model';
+import { artifactText } from '../../../slos/artifact';
 
 const GOLDEN = join(__dirname, '__golden__', 'api.rules.yaml');
 const env = loadEnvironmentOrThrow('example');
 const catalog = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
 const artifacts = prometheusArtifacts(catalog, platformInputs(catalog));
-const content = (path: string) => artifacts.find((a) => a.path === path)!.content;
+const content = (path: string) => artifactText(artifacts.find((a) => a.path === path)!);
 
 let tmp: string;
 let runs: PromtoolRun[] = [];
@@ -191,7 +192,7 @@ beforeAll(async () => {
   const promtool = findPromtool();
   if (!promtool) throw new Error(PROMTOOL_INSTALL_HINT);
   tmp = mkdtempSync(join(tmpdir(), 'slo-promtool-'));
-  const shipped = writeDir('shipped', Object.fromEntries(artifacts.map((a) => [a.path.replace('prometheus/', ''), a.content])));
+  const shipped = writeDir('shipped', Object.fromEntries(artifacts.map((a) => [a.path.replace('prometheus/', ''), artifactText(a)])));
   // Mutants of the reports rule file: the 1x ticket threshold doubled, and the 6h short window recorded over 12h.
   const reports = content('prometheus/reports.rules.yaml');
   // The mutants only change burn-rate alert conditions, so their runs keep the scenarios that assert

@@ -21,6 +21,7 @@ import { BUDGET_REMAINING_RECORD, GENERATED_HEADER, OBJECTIVE_RECORD } from '../
 import { formatDuration, parseDuration } from '../../../slos/duration';
 import { loadCatalog } from '../../../slos/load';
 import type { Slo, SloCatalog } from '../../../slos/model';
+import { artifactText } from '../../../slos/artifact';
 
 const env = loadEnvironmentOrThrow('example');
 const catalog = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
@@ -360,7 +361,9 @@ describe('runbook links', () => {
     // given the alerts of every generated rule file, policy applied
     const generated = prometheusArtifacts(catalog, platformInputs(catalog))
       .filter((a) => a.path.endsWith('.rules.yaml'))
-      .flatMap((a) => (parse(a.content) as { groups: { rules: { alert?: string; annotations?: Record<string, string> }[] }[] }).groups)
+      .flatMap(
+        (a) => (parse(artifactText(a)) as { groups: { rules: { alert?: string; annotations?: Record<string, string> }[] }[] }).groups,
+      )
       .flatMap((g) => g.rules.filter((r) => r.alert));
     // then each link resolves to a heading of its runbook page
     const links = generated.map((r) => /\/docs\/runbooks\/([\w-]+\.md)#([\w-]+)$/.exec(r.annotations!.runbook_url!));
@@ -374,7 +377,7 @@ describe('rule files', () => {
     const first = prometheusArtifacts(catalog, platformInputs(catalog));
     const second = prometheusArtifacts(catalog, platformInputs(catalog));
     expect(first.map((a) => a.path)).toEqual(catalog.services.flatMap((s) => [`prometheus/${s}.rules.yaml`, `prometheus/${s}.test.yaml`]));
-    for (const a of first) expect(a.content.startsWith(`# ${GENERATED_HEADER}\n`)).toBe(true);
+    for (const a of first) expect(artifactText(a).startsWith(`# ${GENERATED_HEADER}\n`)).toBe(true);
     expect(second).toEqual(first);
   });
 });
@@ -390,10 +393,10 @@ describe('evaluation interval', () => {
       };
       // when
       const artifacts = prometheusArtifacts(api, platformInputs(api));
-      const rules = parse(artifacts.find((a) => a.path === 'prometheus/api.rules.yaml')!.content) as {
+      const rules = parse(artifactText(artifacts.find((a) => a.path === 'prometheus/api.rules.yaml')!)) as {
         groups: { name: string; interval: string }[];
       };
-      const tests = parse(artifacts.find((a) => a.path === 'prometheus/api.test.yaml')!.content) as { evaluation_interval: string };
+      const tests = parse(artifactText(artifacts.find((a) => a.path === 'prometheus/api.test.yaml')!)) as { evaluation_interval: string };
       // then
       expect(rules.groups.map((g) => g.name)).toContain('symptoms-api');
       expect(new Set(rules.groups.map((g) => g.interval))).toEqual(new Set([interval]));

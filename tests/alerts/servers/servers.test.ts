@@ -29,7 +29,7 @@ import { findTool, startBlackboxExporter } from '../../../e2e/harness';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
 import { names } from '../../../environments/naming';
 import type { EnvironmentConfig } from '../../../environments/schema';
-import type { Artifact } from '../../../slos/artifact';
+import { artifactText, type Artifact } from '../../../slos/artifact';
 import { loadCatalog } from '../../../slos/load';
 import { platformInputs } from '../../layers/platform/example';
 
@@ -63,12 +63,12 @@ function writeAll(name: string, env: EnvironmentConfig): { dir: string; artifact
   const dir = join(tmp, name);
   for (const a of artifacts) {
     mkdirSync(dirname(join(dir, a.path)), { recursive: true });
-    writeFileSync(join(dir, a.path), a.content);
+    writeFileSync(join(dir, a.path), artifactText(a));
   }
   return { dir, artifacts };
 }
 
-const content = (artifacts: Artifact[], path: string) => artifacts.find((a) => a.path === path)!.content;
+const content = (artifacts: Artifact[], path: string) => artifactText(artifacts.find((a) => a.path === path)!);
 
 describe('Alertmanager configuration', () => {
   test('passes amtool check-config and routes every alert the rule files can emit to its severity receiver', async () => {
@@ -86,7 +86,7 @@ describe('Alertmanager configuration', () => {
     // every alert of every rule file is covered
     const alerts = artifacts
       .filter((a) => a.path.endsWith('.rules.yaml'))
-      .flatMap((a) => (parse(a.content) as { groups: { rules: { alert?: string }[] }[] }).groups.flatMap((g) => g.rules))
+      .flatMap((a) => (parse(artifactText(a)) as { groups: { rules: { alert?: string }[] }[] }).groups.flatMap((g) => g.rules))
       .flatMap((r) => (r.alert ? [r.alert] : []));
     expect(new Set(routing.tests.map((t) => t.alertname))).toEqual(new Set(alerts));
   });
