@@ -5,7 +5,7 @@
 import { GENERATED_HEADER } from '../../slos/conventions';
 import { boundedMemo } from '../../slos/memo';
 import { toYaml } from './private/yaml';
-import { isAlertingRule, type Rule, type RuleFile, type TestFile } from './rules';
+import { isAlertingRule, type ExpectedAlert, type Rule, type RuleFile, type TestFile } from './rules';
 
 /**
  * `record` with its keys in sorted order. A record whose keys come sorted already is returned as
@@ -41,6 +41,18 @@ function ruleData(rule: Rule) {
   };
 }
 
+/**
+ * An expected alert as written, one object per alert: a case asserts the same alert at many
+ * evaluations, and the YAML emitter writes an object it meets again only once.
+ */
+function expectedAlertData(e: ExpectedAlert): object {
+  let data = EXPECTED_ALERT_DATA.get(e);
+  if (!data) EXPECTED_ALERT_DATA.set(e, (data = { exp_labels: sorted(e.exp_labels), exp_annotations: sorted(e.exp_annotations) }));
+  return data;
+}
+
+const EXPECTED_ALERT_DATA = new WeakMap<ExpectedAlert, object>();
+
 /** The first line of every file. */
 const HEADER = `# ${GENERATED_HEADER}\n`;
 
@@ -75,7 +87,7 @@ export function testFileParts(file: TestFile): readonly [string, string] {
       alert_rule_test: t.alert_rule_test.map((a) => ({
         eval_time: a.eval_time,
         alertname: a.alertname,
-        exp_alerts: a.exp_alerts.map((e) => ({ exp_labels: sorted(e.exp_labels), exp_annotations: sorted(e.exp_annotations) })),
+        exp_alerts: a.exp_alerts.map(expectedAlertData),
       })),
       ...(t.promql_expr_test
         ? {

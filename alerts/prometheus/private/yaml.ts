@@ -70,6 +70,34 @@ class Lines {
   text = '';
   private lead: string | undefined;
 
+  /**
+   * @param items the sequence items met in this document: null once, their text from the second
+   *   time on (see `item`)
+   */
+  constructor(private readonly items: WeakMap<object, { indent: string; text: string } | null> = new WeakMap()) {}
+
+  /**
+   * Writes a sequence item that is a mapping or a sequence. An item object met again at the same
+   * indent, not inside another item's first line, is written once and its text reused: a test
+   * file asserts the same expected alert at many evaluations (1,000 SLOs: 551 alerts per file, 160
+   * distinct), and writing them was half of the file's cost.
+   */
+  item(item: object, indent: string): void {
+    if (this.lead !== undefined) return emitItem(item, indent, this);
+    const seen = this.items.get(item);
+    if (seen === undefined) {
+      this.items.set(item, null);
+      return emitItem(item, indent, this);
+    }
+    if (seen === null) {
+      const first = new Lines(this.items);
+      emitItem(item, indent, first);
+      this.items.set(item, { indent, text: first.text });
+      this.text += first.text;
+    } else if (seen.indent === indent) this.text += seen.text;
+    else emitItem(item, indent, this);
+  }
+
   line(indent: string, body: string): void {
     if (this.lead === undefined) this.text += `${indent}${body}\n`;
     else {
@@ -108,15 +136,17 @@ function plainScalar(value: unknown): string {
   return 'null';
 }
 
+function emitItem(item: object, indent: string, out: Lines): void {
+  const outer = out.startItem(indent);
+  emit(item, `${indent}  `, out);
+  if (out.itemWasEmpty(outer, indent)) out.line(indent, `- ${Array.isArray(item) ? '[]' : '{}'}`);
+}
+
 function emit(value: object, indent: string, out: Lines): void {
   if (Array.isArray(value)) {
     for (const item of value as readonly unknown[]) {
-      if (isObject(item)) {
-        const nested = `${indent}  `;
-        const outer = out.startItem(indent);
-        emit(item, nested, out);
-        if (out.itemWasEmpty(outer, indent)) out.line(indent, `- ${Array.isArray(item) ? '[]' : '{}'}`);
-      } else out.line(indent, `- ${plainScalar(item)}`);
+      if (isObject(item)) out.item(item, indent);
+      else out.line(indent, `- ${plainScalar(item)}`);
     }
     return;
   }

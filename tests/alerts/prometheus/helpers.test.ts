@@ -197,6 +197,21 @@ describe('YAML emitter', () => {
     expect(text).toContain('tier: "1"');
   });
 
+  test('writes an object met again in sequences as it writes a copy of it, at any depth and place', () => {
+    // given one alert object in several sequences: at two indents, as the first item of an item, nested in itself
+    const alert = { exp_labels: { a: '1', b: 'x y' }, exp_annotations: { d: 'line 1\nline 2' }, list: [{}, []] };
+    const copy = () => JSON.parse(JSON.stringify(alert)) as typeof alert;
+    const shared = { tests: [{ exp_alerts: [alert, alert, alert] }, { deeper: { exp_alerts: [alert, alert] } }, [alert, [alert, alert]]] };
+    const copies = {
+      tests: [{ exp_alerts: [copy(), copy(), copy()] }, { deeper: { exp_alerts: [copy(), copy()] } }, [copy(), [copy(), copy()]]],
+    };
+    // when
+    const text = toYaml(shared);
+    // then
+    expect(text).toBe(toYaml(copies));
+    expect(parse(text)).toEqual(copies);
+  });
+
   // Every character YAML reads as a line break (YAML 1.2.2 §5.4) or may not hold raw (§5.1).
   const hostile: [string, string][] = [
     ['carriage return', '\r'],
