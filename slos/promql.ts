@@ -238,8 +238,19 @@ export interface GroupingClause {
  * Every grouping clause of a PromQL expression (which must parse): the labels of each `by`,
  * `without`, `on`, `ignoring`, `group_left` and `group_right`, with the metrics its aggregation
  * (or both sides of its binary operator) select.
+ *
+ * None of it is in a string literal, so queries of one parsing shape share their clauses, found
+ * once per shape (the metrics contract reads every SLI query: 1,000 SLOs, 0.2 of 4 CPU-s).
  */
-export function expressionLabels(expr: string): GroupingClause[] {
+export function expressionLabels(expr: string): readonly GroupingClause[] {
+  const shape = parsingShape(expr);
+  return shape === undefined ? groupingClauses(expr) : clausesByShape(shape, () => groupingClauses(shape));
+}
+
+/** The grouping clauses of each parsing shape seen. */
+const clausesByShape = boundedMemo<readonly GroupingClause[]>(1 << 12);
+
+function groupingClauses(expr: string): GroupingClause[] {
   const out: GroupingClause[] = [];
   const text = (n: { from: number; to: number }) => expr.slice(n.from, n.to);
   type Node = NonNullable<ReturnType<ReturnType<typeof parser.parse>['topNode']['getChild']>>;

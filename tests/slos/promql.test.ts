@@ -1,4 +1,4 @@
-import { promqlSyntaxError, vectorSelectors } from '../../slos/promql';
+import { expressionLabels, promqlSyntaxError, vectorSelectors } from '../../slos/promql';
 
 describe('vectorSelectors', () => {
   test.each([
@@ -66,5 +66,23 @@ describe('promqlSyntaxError', () => {
     const error = promqlSyntaxError('sum(rate(x{job="b"}[5m])');
     // then
     expect(error?.offset).toBe(24);
+  });
+});
+
+describe('expressionLabels', () => {
+  test('reads the clauses of each query of one shape alike, whatever its label values', () => {
+    // given: a query of the shape read before, with other label values
+    const first = 'sum by (code) (rate(x{job="a"}[5m])) / on(route) group_left() label_replace(y{job="a"}, "l", "v", "", "")';
+    const second = first.replaceAll('"a"', '"b"').replace('"l"', '"m"');
+    const before = expressionLabels(first);
+    // when
+    const clauses = expressionLabels(second);
+    // then
+    expect(clauses).toEqual(before);
+    expect(clauses.map((c) => [c.clause, c.labels])).toEqual([
+      ['on', ['route']],
+      ['group_left', []],
+      ['by', ['code']],
+    ]);
   });
 });
