@@ -7,7 +7,7 @@ export interface Artifact {
    *
    * A large file whose text is Latin-1 but for its generated-file header (the em dash) gives the
    * header apart: one string holding both is UTF-16 throughout, which the writer flattens and
-   * encodes at three times the cost (1,000 SLOs: 50 MB of promtool test files).
+   * encodes at two to three times the cost (1,000 SLOs: 50 MB of promtool test files).
    */
   readonly content: string | readonly string[];
 }
