@@ -62,6 +62,24 @@ const put = (dir: string, files: Record<string, string>) => {
 const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8'));
 
 describe('the output directory of slo generate', () => {
+  test('writes texts of any length and in parts as their UTF-8 bytes, a surrogate pair at a piece boundary included', () => {
+    // given: texts around the writer's piece of 2^20 characters, with a non-ASCII header apart
+    const dir = freshDir();
+    const long = `${'a'.repeat(2 ** 20 - 1)}\u{1f600}b\n`;
+    const artifacts: Artifact[] = [
+      { path: 'long.txt', content: long },
+      { path: 'parts.txt', content: ['# \u2014 header\n', long, 'tail \u00d7\n'] },
+      { path: 'empty-part.txt', content: ['', 'x\n'] },
+    ];
+    // when
+    write(dir, artifacts);
+    // then
+    for (const a of artifacts) {
+      expect(readFileSync(join(dir, a.path)).equals(Buffer.from(artifactText(a), 'utf8'))).toBe(true);
+      expect(manifestOf(dir).files[a.path]).toBe(sha256(artifactText(a)));
+    }
+  });
+
   test('holds the generated files and a manifest of each with its sha-256, the generator and its version', () => {
     // given
     const dir = freshDir();
