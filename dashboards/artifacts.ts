@@ -51,5 +51,26 @@ function nextArtifact(dashboards: Iterator<BuiltDashboard>): Artifact | undefine
   const next = dashboards.next();
   if (next.done) return undefined;
   const d = next.value;
-  return { path: `${GRAFANA_DIR}/${d.uid}.json`, content: `${JSON.stringify(d.json, null, 2)}\n` };
+  return { path: `${GRAFANA_DIR}/${d.uid}.json`, content: jsonParts(d.json) };
+}
+
+/**
+ * `JSON.stringify(value, null, 2)` and a newline, as parts: one per member of the top-level
+ * object. A dashboard's description holds the generated-file notice, whose em dash is beyond
+ * Latin-1: one string holding it is UTF-16 throughout (the SLO dashboard of 10,000 SLOs: 188 MB
+ * instead of 94), where apart only the description's part is.
+ */
+function jsonParts(value: object): string[] {
+  if (Array.isArray(value)) return [`${JSON.stringify(value, null, 2)}\n`];
+  const parts = ['{\n'];
+  for (const [k, v] of Object.entries(value)) {
+    // `{\n  "k": …\n}` with the braces cut off is the member as it is written inside the whole
+    const member = JSON.stringify({ [k]: v }, null, 2).slice(2, -2);
+    if (member === '') continue;
+    if (parts.length > 1) parts.push(',\n');
+    parts.push(member);
+  }
+  if (parts.length === 1) return ['{}\n'];
+  parts.push('\n}\n');
+  return parts;
 }
