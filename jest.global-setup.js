@@ -1,7 +1,7 @@
-const { spawnSync } = require('node:child_process');
-const { accessSync, chmodSync, constants, mkdirSync, mkdtempSync, writeFileSync } = require('node:fs');
+const { chmodSync, mkdirSync, mkdtempSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
-const { delimiter, join } = require('node:path');
+const { join } = require('node:path');
+const { findPromtool, promtoolVersion } = require('./jest.promtool-cache.js');
 
 /**
  * One scratch folder for the whole jest run, as every process's TMPDIR: the temporary folders the
@@ -18,7 +18,7 @@ module.exports = function globalSetup() {
   const scratch = mkdtempSync(join(tmpdir(), 'slo-platform-jest-'));
   process.env.SLO_PLATFORM_JEST_SCRATCH = scratch;
   process.env.TMPDIR = scratch;
-  const promtool = realPromtool();
+  const promtool = findPromtool();
   if (promtool) {
     const dir = join(scratch, 'bin');
     mkdirSync(dir);
@@ -32,27 +32,3 @@ module.exports = function globalSetup() {
     process.env.PROMTOOL = launcher;
   }
 };
-
-/** The first line of `promtool --version`, or undefined when it does not say (then nothing is replayed from the recorded verdicts). */
-function promtoolVersion(promtool) {
-  const r = spawnSync(promtool, ['--version'], { encoding: 'utf8' });
-  const line = `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n')[0].trim();
-  return r.status === 0 && line.startsWith('promtool') ? line : undefined;
-}
-
-function realPromtool() {
-  const candidates = process.env.PROMTOOL
-    ? [process.env.PROMTOOL]
-    : (process.env.PATH ?? '')
-        .split(delimiter)
-        .filter(Boolean)
-        .map((d) => join(d, 'promtool'));
-  return candidates.find((c) => {
-    try {
-      accessSync(c, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}

@@ -22,10 +22,10 @@
  * writes them anew from real runs (scripts/promtool-verdicts.js); `npm run promtool:verify`, a
  * CI step after npm test, runs promtool on every recorded input and fails on any difference.
  */
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
-const { fstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } = require('node:fs');
-const { dirname, isAbsolute, join, relative, resolve } = require('node:path');
+const { accessSync, constants, fstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } = require('node:fs');
+const { delimiter, dirname, isAbsolute, join, relative, resolve } = require('node:path');
 const { gunzipSync, gzipSync } = require('node:zlib');
 
 /** Where results are kept; the cache's own test points it elsewhere. */
@@ -36,6 +36,42 @@ const FORMAT = 1;
 const VERDICTS_DIR = process.env.SLO_PLATFORM_PROMTOOL_VERDICTS_DIR ?? join(__dirname, 'tests', '__golden__', 'promtool');
 /** Bumped when the recorded verdicts' format changes. */
 const VERDICT_FORMAT = 1;
+
+/** The real promtool: `$PROMTOOL` when set, else the first executable `promtool` on PATH (as `slo test` finds it); undefined when there is none. */
+function findPromtool(env = process.env) {
+  const candidates = env.PROMTOOL
+    ? [env.PROMTOOL]
+    : (env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, 'promtool'));
+  return candidates.find((c) => {
+    try {
+      accessSync(c, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The first line of `promtool --version`, which keys the recorded verdicts; undefined when it does not say. */
+function promtoolVersion(promtool) {
+  const r = spawnSync(promtool, ['--version'], { encoding: 'utf8' });
+  const line = `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n')[0].trim();
+  return r.status === 0 && line.startsWith('promtool') ? line : undefined;
+}
+
+/**
+ * Starts promtool with `args` in `cwd`, its stdout piped; with `merged`, its stderr goes into the
+ * same pipe (through the shell), keeping the order in which it wrote the two, else it is piped
+ * apart.
+ */
+function spawnPromtool(promtool, args, merged, { cwd, stdin }) {
+  return merged
+    ? spawn('sh', ['-c', '"$0" "$@" 2>&1', promtool, ...args], { cwd, stdio: [stdin, 'pipe', 'ignore'] })
+    : spawn(promtool, args, { cwd, stdio: [stdin, 'pipe', 'pipe'] });
+}
 
 /** The files a cacheable run reads, as [name as written, content], or undefined when not cacheable. */
 function inputsOf(args, cwd) {
@@ -166,9 +202,7 @@ function main(promtool, version) {
   const key = keyOf(promtool, args, process.cwd(), merged, inputs);
   const hit = !record && key && readCached(key);
   if (hit) return replay(hit);
-  const child = merged
-    ? spawn('sh', ['-c', '"$0" "$@" 2>&1', promtool, ...args], { stdio: ['inherit', 'pipe', 'ignore'] })
-    : spawn(promtool, args, { stdio: ['inherit', 'pipe', 'pipe'] });
+  const child = spawnPromtool(promtool, args, merged, { cwd: process.cwd(), stdin: 'inherit' });
   const chunks = [];
   const relay = (fd) => (data) => {
     chunks.push([fd, data.toString('latin1')]); // every byte as one character, restored as written
@@ -188,4 +222,4 @@ function main(promtool, version) {
   });
 }
 
-module.exports = { main, keyOf, verdictKeyOf, readVerdict, VERDICTS_DIR };
+module.exports = { main, keyOf, verdictKeyOf, readVerdict, findPromtool, promtoolVersion, spawnPromtool, VERDICTS_DIR };

@@ -99,6 +99,11 @@ export function routingLabelNames(config: { route?: RouteNode }): string[] | und
   return config.route && visit(config.route) ? [...names].sort() : undefined;
 }
 
+/** An alert's labels as amtool matchers. */
+function matchers(labels: Readonly<Record<string, string>>): string[] {
+  return Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+}
+
 /**
  * Checks the Alertmanager configuration in `dir` and runs its routing test (`routingTestFile`,
  * relative to `dir`): the config check first, then the cases, as many at once as there are CPUs.
@@ -127,7 +132,6 @@ export async function checkAlertmanager(amtool: string, dir: string, routingTest
   const routed: AmtoolRun[] = [];
   const workers = Array.from({ length: Math.max(1, Math.min(availableParallelism(), queue.length)) }, async () => {
     for (let group = queue.shift(); group !== undefined; group = queue.shift()) {
-      const matchers = (labels: Readonly<Record<string, string>>) => Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
       const r = await run(amtool, ['config', 'routes', 'test', `--config.file=${config}`, ...matchers(group[0]!.labels)], dir);
       const got = r.stdout.trim();
       for (const c of group) {

@@ -13,11 +13,11 @@
  * promtool is `$PROMTOOL`, else the first on PATH, as in the tests.
  */
 'use strict';
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
 const { availableParallelism, tmpdir } = require('node:os');
-const { delimiter, dirname, join, resolve } = require('node:path');
-const { readVerdict, verdictKeyOf, VERDICTS_DIR } = require('../jest.promtool-cache.js');
+const { dirname, join, resolve } = require('node:path');
+const { findPromtool, promtoolVersion, readVerdict, spawnPromtool, verdictKeyOf, VERDICTS_DIR } = require('../jest.promtool-cache.js');
 
 const root = join(__dirname, '..');
 
@@ -33,21 +33,10 @@ function record() {
   return r.status ?? 1;
 }
 
-function findPromtool() {
-  if (process.env.PROMTOOL) return process.env.PROMTOOL;
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, 'promtool');
-    if (spawnSync(candidate, ['--version']).status === 0) return candidate;
-  }
-  return undefined;
-}
-
 /** Runs promtool as the verdict's run did, in `dir`; resolves to its exit code and output by stream. */
 function rerun(promtool, verdict, dir) {
   return new Promise((done) => {
-    const child = verdict.merged
-      ? spawn('sh', ['-c', '"$0" "$@" 2>&1', promtool, ...verdict.args], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] })
-      : spawn(promtool, verdict.args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnPromtool(promtool, verdict.args, verdict.merged, { cwd: dir, stdin: 'ignore' });
     const out = { 1: [], 2: [] };
     child.stdout.on('data', (d) => out[1].push(d));
     child.stderr?.on('data', (d) => out[2].push(d));
@@ -86,7 +75,11 @@ async function verify() {
     process.stderr.write('promtool:verify: promtool not found: install it with `apt-get install prometheus` (Debian/Ubuntu)\n');
     return 1;
   }
-  const version = spawnSync(promtool, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0].trim();
+  const version = promtoolVersion(promtool);
+  if (!version) {
+    process.stderr.write(`promtool:verify: ${promtool} --version does not name a promtool version\n`);
+    return 1;
+  }
   const files = readdirSync(VERDICTS_DIR)
     .filter((f) => f.endsWith('.json.gz'))
     .sort();
