@@ -14,6 +14,8 @@ module.exports = {
   // Every temporary folder of the run under one scratch folder, removed at the end.
   globalSetup: '<rootDir>/jest.global-setup.js',
   globalTeardown: '<rootDir>/jest.global-teardown.js',
+  // Stacks captured on plain objects (cdktf, per token) skip source maps; after jest installs them.
+  setupFilesAfterEnv: ['<rootDir>/jest.stack-traces.js'],
   // Inline snapshots are written without reformatting (jest 29 would need prettier 2 for that).
   prettierPath: null,
   // A timeout only catches a hang: on the shared 2-core machine a busy minute has held a test that
