@@ -77,9 +77,11 @@ export function recordInliner(
   records: readonly RecordingRule[],
   options: InlineOptions = {},
 ): (expr: string, step: string, self?: RecordingRule) => InlinedExpr {
-  const recordNames = new Set(records.map((r) => r.record));
+  const byName = new Map<string, RecordingRule[]>();
+  for (const r of records) byName.set(r.record, [...(byName.get(r.record) ?? []), r]);
+  const recordNames: ReadonlySet<string> = new Set(byName.keys());
   const find = (name: string, matchers: [string, string][]): RecordingRule | undefined => {
-    const hits = records.filter((r) => r.record === name && matchers.every(([k, v]) => r.labels[k] === v));
+    const hits = byName.get(name)!.filter((r) => matchers.every(([k, v]) => r.labels[k] === v));
     if (hits.length > 1) throw new Error(`internal: ${name} with ${JSON.stringify(matchers)} is recorded by ${hits.length} rules`);
     return hits[0];
   };
