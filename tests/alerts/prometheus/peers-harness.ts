@@ -13,7 +13,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
+import { testFileYaml } from '../../../alerts/prometheus/serialize';
 import type { BurnWindow } from '../../../slos/burn-rate';
 
 /** The counters the scenarios feed: `REQUESTS_METRIC{job, code}`; the SLIs count 5xx or 429 as errors. */
@@ -163,7 +164,8 @@ export function testFile(
   alertnames: readonly string[],
 ): string {
   const interval = scenarios[0]!.intervalSeconds;
-  return stringify({
+  // The generated test files' emitter: the yaml library's took 4 s per peers run for these files.
+  return testFileYaml({
     rule_files: [rulesFile],
     evaluation_interval: `${interval}s`,
     // Without a fixed order promtool may run an alert group before the recording group it reads,
