@@ -87,9 +87,13 @@ function captureStackTrace(below) {
   },
 };
 
-/** Entry points: output name (in dist/) → source. */
+/** Entry points: output name (in dist/) → source. The worker thread of `slo generate` has its own. */
 function entryPoints() {
-  const entries = { slo: join(ROOT, 'bin', 'slo.ts'), synth: join(ROOT, 'main.ts') };
+  const entries = {
+    slo: join(ROOT, 'bin', 'slo.ts'),
+    synth: join(ROOT, 'main.ts'),
+    'slo-generate-worker': join(ROOT, 'bin', 'private', 'generate-worker.ts'),
+  };
   for (const f of readdirSync(join(ROOT, 'bin', 'commands')).filter((n) => n.endsWith('.ts'))) {
     entries[`slo-${f.replace(/\.ts$/, '')}`] = join(ROOT, 'bin', 'commands', f);
   }

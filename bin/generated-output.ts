@@ -153,6 +153,29 @@ export function checkOutputDir(outDir: string, options: OutputOptions): void {
 }
 
 /**
+ * An artifact already encoded: its UTF-8 bytes and their hash (worker threads encode and hash
+ * what they render, so the writer only writes the bytes).
+ */
+export interface EncodedArtifact {
+  /** Relative path with forward slashes, as `Artifact.path`. */
+  readonly path: string;
+  /** The file's bytes. */
+  readonly bytes: Uint8Array;
+  /** `sha256:<hex>` of `bytes`, as the manifest records it (see `manifestHash`). */
+  readonly hash: string;
+}
+
+/** A generation being written: artifacts are added one at a time, then committed or abandoned. */
+export interface GenerationWriter {
+  /** Writes one artifact to the staging directory (each step the same as in `writeGeneratedOutput`). */
+  add(artifact: Artifact | EncodedArtifact): void;
+  /** Commits what was added: the swap, the stale files' deletion, the manifest; releases the lock. */
+  finish(): OutputResult;
+  /** Discards the staging directory and releases the lock, unless `finish` already ran. */
+  abandon(): void;
+}
+
+/**
  * Writes `artifacts` to `outDir` as one unit, following the module comment's policy. Throws
  * `UsageError` when refused (nothing written) and `OutputBusyError` when another run holds the
  * directory too long.
@@ -162,31 +185,84 @@ export function checkOutputDir(outDir: string, options: OutputOptions): void {
  * the run before the commit (a refusal found while staging, a rendering error) discards the staging
  * directory: DIR keeps its complete old output.
  */
-export function writeGeneratedOutput(outDir: string, artifacts: Iterable<Artifact>, options: OutputOptions): OutputResult {
+export function writeGeneratedOutput(
+  outDir: string,
+  artifacts: Iterable<Artifact | EncodedArtifact>,
+  options: OutputOptions,
+): OutputResult {
+  const writer = openGeneratedOutput(outDir, options);
+  try {
+    for (const a of artifacts) writer.add(a);
+    return writer.finish();
+  } finally {
+    writer.abandon();
+  }
+}
+
+/**
+ * writeGeneratedOutput with the artifacts added by the caller, for one that renders them
+ * asynchronously (worker threads): takes the lock, recovers DIR and opens the staging directory.
+ * The caller adds every artifact, then calls `finish`; on any failure, `abandon`.
+ */
+export function openGeneratedOutput(outDir: string, options: OutputOptions): GenerationWriter {
   checkOutputDir(outDir, options);
   const dir = realPath(outDir);
   mkdirSync(dir, { recursive: true });
   const step = stepper(options.onStep);
   const release = lock(dir, outDir, options.lockTimeoutMs);
+  let stager: Stager;
+  let notes: string[];
+  let old: Pick<OutputManifest, 'files'>;
   try {
     step('locked');
-    const notes = recover(dir, outDir, step);
+    notes = recover(dir, outDir, step);
     // Checked again under the lock: a run that finished meanwhile may have changed DIR.
     checkOutputDir(outDir, options);
-    const old = readManifest(dir, outDir) ?? { files: {} };
-    const written = stage(dir, outDir, artifacts, old.files, options.adopt ?? false, step);
-    const plan = planStale(dir, old.files, written);
-    step('staged');
-    renameSync(join(dir, STAGING_DIR), join(dir, COMMIT_DIR));
-    fsyncDir(dir);
-    step('committed');
-    rollForward(dir, step);
-    notes.push(...plan.kept.map((p) => `kept ${join(outDir, p)}: it is no longer generated, but was edited since slo generate wrote it`));
-    const removed = plan.stale.length > 0 ? `; removed ${plan.stale.length} it wrote before and no longer generates` : '';
-    return { summary: `wrote ${written.size} files to ${outDir}${removed}`, notes };
-  } finally {
+    old = readManifest(dir, outDir) ?? { files: {} };
+    stager = stage(dir, outDir, old.files, options.adopt ?? false, step);
+  } catch (e) {
     release();
+    throw e;
   }
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    release();
+  };
+  return {
+    add(a) {
+      if (!open) throw new Error('internal: artifact added to a generation already finished or abandoned');
+      stager.add(a);
+    },
+    finish() {
+      if (!open) throw new Error('internal: generation already finished or abandoned');
+      try {
+        const written = stager.finish();
+        const plan = planStale(dir, old.files, written);
+        step('staged');
+        renameSync(join(dir, STAGING_DIR), join(dir, COMMIT_DIR));
+        fsyncDir(dir);
+        step('committed');
+        rollForward(dir, step);
+        notes.push(
+          ...plan.kept.map((p) => `kept ${join(outDir, p)}: it is no longer generated, but was edited since slo generate wrote it`),
+        );
+        const removed = plan.stale.length > 0 ? `; removed ${plan.stale.length} it wrote before and no longer generates` : '';
+        return { summary: `wrote ${written.size} files to ${outDir}${removed}`, notes };
+      } finally {
+        close();
+      }
+    },
+    abandon() {
+      if (!open) return;
+      try {
+        stager.cancel();
+      } finally {
+        close();
+      }
+    },
+  };
 }
 
 /**
@@ -248,8 +324,8 @@ interface SwapPlan {
  * slo generate did not write (or an edited one) is a conflict, returned, unless adopting; by a
  * directory or symbolic link it is refused at once.
  */
-function conflictOf(dir: string, outDir: string, written: Readonly<Record<string, string>>, a: Artifact, hash: string, adopt: boolean) {
-  const parts = a.path.split('/');
+function conflictOf(dir: string, outDir: string, written: Readonly<Record<string, string>>, path: string, hash: string, adopt: boolean) {
+  const parts = path.split('/');
   for (let i = 1; i <= parts.length; i++) {
     const rel = parts.slice(0, i).join('/');
     const stat = lstatOrUndefined(join(dir, rel));
@@ -261,8 +337,8 @@ function conflictOf(dir: string, outDir: string, written: Readonly<Record<string
       );
     if (!isLeaf) continue;
     const onDisk = hashOf(readFileSync(join(dir, rel)));
-    if (onDisk === hash || onDisk === written[a.path] || adopt) return undefined;
-    return `${a.path} (${written[a.path] ? 'edited since slo generate wrote it' : 'not written by slo generate'})`;
+    if (onDisk === hash || onDisk === written[path] || adopt) return undefined;
+    return `${path} (${written[path] ? 'edited since slo generate wrote it' : 'not written by slo generate'})`;
   }
   return undefined;
 }
@@ -284,20 +360,22 @@ function deletable(dir: string, path: string, hash: string): boolean {
   return !!stat && stat.isFile() && hashOf(readFileSync(join(dir, path))) === hash;
 }
 
+/** The staging directory being written: `add` each artifact, then `finish` (or `cancel`). */
+interface Stager {
+  add(a: Artifact | EncodedArtifact): void;
+  /** Writes the manifest once every file is durable; returns each path with its hash. */
+  finish(): ReadonlyMap<string, string>;
+  /** Removes the staging directory (the run failed). */
+  cancel(): void;
+}
+
 /**
  * Writes the new generation and its manifest to the staging directory, every byte fsynced, as the
- * artifacts come. Returns each path with its hash. A generated path that would overwrite a file it
- * may not is refused once every artifact was seen (naming them all); on any failure the staging
- * directory is removed, so only a kill leaves it behind (for the next run's recovery).
+ * artifacts come. `finish` returns each path with its hash. A generated path that would overwrite
+ * a file it may not is refused once every artifact was seen (naming them all); on any failure the
+ * staging directory is removed, so only a kill leaves it behind (for the next run's recovery).
  */
-function stage(
-  dir: string,
-  outDir: string,
-  artifacts: Iterable<Artifact>,
-  old: Readonly<Record<string, string>>,
-  adopt: boolean,
-  step: (name: string) => void,
-): ReadonlyMap<string, string> {
+function stage(dir: string, outDir: string, old: Readonly<Record<string, string>>, adopt: boolean, step: (name: string) => void): Stager {
   const staging = join(dir, STAGING_DIR);
   const dirs = new Set<string>([staging]);
   const files = new Map<string, string>();
@@ -305,11 +383,26 @@ function stage(
   // Each file's fsync runs beside the rendering of the next (bin/private/file-syncer.ts); all are
   // durable before the manifest is written.
   const syncer = fileSyncer();
-  const buffer = Buffer.allocUnsafe(WRITE_CHUNK_CHARS * 3);
+  let buffer: Buffer | undefined;
+  let i = 0;
   mkdirSync(staging);
-  try {
-    let i = 0;
-    for (const a of artifacts) {
+  const cancel = () => {
+    // cleanup of our own half-written staging directory; the error still stops the run
+    syncer.cancel();
+    rmSync(staging, { recursive: true, force: true });
+  };
+  const guarded =
+    <A extends unknown[], R>(f: (...args: A) => R) =>
+    (...args: A): R => {
+      try {
+        return f(...args);
+      } catch (e) {
+        cancel();
+        throw e;
+      }
+    };
+  return {
+    add: guarded((a: Artifact | EncodedArtifact) => {
       checkPath(a.path, files);
       step(`stage-${++i}`);
       const file = join(staging, a.path);
@@ -318,28 +411,29 @@ function stage(
         mkdirSync(parent, { recursive: true });
         for (let d = parent; d !== staging; d = dirname(d)) dirs.add(d);
       }
-      const hash = writeFile(file, a.content, buffer);
+      const hash =
+        'bytes' in a
+          ? writeBytes(file, a.bytes, a.hash)
+          : writeFile(file, a.content, (buffer ??= Buffer.allocUnsafe(WRITE_CHUNK_CHARS * 3)));
       syncer.add(file);
-      const conflict = conflictOf(dir, outDir, old, a, hash, adopt);
+      const conflict = conflictOf(dir, outDir, old, a.path, hash, adopt);
       if (conflict) conflicts.push(conflict);
       files.set(a.path, hash);
-    }
-    syncer.finish();
-    if (conflicts.length > 0)
-      throw new UsageError(
-        `--out ${outDir}: refusing to overwrite ${conflicts.join(', ')}; move ${conflicts.length === 1 ? 'it' : 'them'} away, or pass --adopt to overwrite`,
-      );
-    const sorted = Object.fromEntries([...files].sort(([x], [y]) => (x < y ? -1 : 1)));
-    const manifest: OutputManifest = { generator: GENERATOR, version, format: MANIFEST_FORMAT, files: sorted };
-    writeDurably(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-    for (const d of dirs) fsyncDir(d);
-    return files;
-  } catch (e) {
-    // cleanup of our own half-written staging directory; the error still stops the run
-    syncer.cancel();
-    rmSync(staging, { recursive: true, force: true });
-    throw e;
-  }
+    }),
+    finish: guarded(() => {
+      syncer.finish();
+      if (conflicts.length > 0)
+        throw new UsageError(
+          `--out ${outDir}: refusing to overwrite ${conflicts.join(', ')}; move ${conflicts.length === 1 ? 'it' : 'them'} away, or pass --adopt to overwrite`,
+        );
+      const sorted = Object.fromEntries([...files].sort(([x], [y]) => (x < y ? -1 : 1)));
+      const manifest: OutputManifest = { generator: GENERATOR, version, format: MANIFEST_FORMAT, files: sorted };
+      writeDurably(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+      for (const d of dirs) fsyncDir(d);
+      return files;
+    }),
+    cancel,
+  };
 }
 
 /**
@@ -421,6 +515,20 @@ function readManifestFile(path: string): OutputManifest | undefined {
   return m as OutputManifest;
 }
 
+/**
+ * An artifact's text as UTF-8 bytes in a buffer of its own (transferable to another thread), with
+ * its hash: the bytes the writer would write for it.
+ */
+export function encodeArtifact(a: Artifact): EncodedArtifact {
+  const parts = typeof a.content === 'string' ? [a.content] : a.content;
+  let size = 0;
+  for (const part of parts) size += Buffer.byteLength(part, 'utf8');
+  const bytes = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for (const part of parts) at += bytes.write(part, at, 'utf8');
+  return { path: a.path, bytes, hash: hashOf(bytes) };
+}
+
 function hashOf(content: string | Buffer): string {
   return manifestHash(createHash('sha256').update(content));
 }
@@ -463,6 +571,17 @@ function writeFile(file: string, content: Artifact['content'], buffer: Buffer): 
     closeSync(fd);
   }
   return manifestHash(hash);
+}
+
+/** Writes a new file of bytes already encoded and hashed (durable only once fsynced); returns the hash. */
+function writeBytes(file: string, bytes: Uint8Array, hash: string): string {
+  const fd = openSync(file, 'wx');
+  try {
+    for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written, bytes.length - written);
+  } finally {
+    closeSync(fd);
+  }
+  return hash;
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -13,7 +13,9 @@ const { DIST, distState } = require('./dist');
  * with no fresh bundle, or with SLO_NO_BUNDLE set.
  */
 function bundlePath(command = 'validate', options = {}) {
-  const state = distState(['slo.js', `slo-${command}.js`], options);
+  // `slo generate` (and `slo test`, which runs it) may start worker threads from their own bundle
+  const workers = command === 'generate' || command === 'test' ? ['slo-generate-worker.js'] : [];
+  const state = distState(['slo.js', `slo-${command}.js`, ...workers], options);
   if (state === 'packaged') return join(options.dist ?? DIST, 'slo.js');
   if (process.env.SLO_NO_BUNDLE || state !== 'fresh') return undefined;
   return join(options.dist ?? DIST, 'slo.js');

@@ -3,7 +3,9 @@ import type { Artifact } from '../slos/artifact';
 import type { SloCatalog } from '../slos/model';
 import { NO_DASHBOARD_LAYERS, type DashboardInputs } from './layer';
 import type { BuiltDashboard } from './panels/common';
+import { goldenSignalsDashboard } from './golden-signals';
 import { eachDashboard } from './render';
+import { sloDashboard } from './slo-overview';
 
 /** Directory of the dashboard files inside the output directory. */
 export const GRAFANA_DIR = 'grafana';
@@ -49,8 +51,24 @@ export function* eachGrafanaArtifact(catalog: SloCatalog, inputs: DashboardInput
 
 function nextArtifact(dashboards: Iterator<BuiltDashboard>): Artifact | undefined {
   const next = dashboards.next();
-  if (next.done) return undefined;
-  const d = next.value;
+  return next.done ? undefined : dashboardArtifact(next.value);
+}
+
+/**
+ * The golden-signals dashboard file of one service, as `eachGrafanaArtifact` yields it. It depends
+ * on nothing but the catalog, the service and the inputs (`slo generate` renders them in worker
+ * threads for large catalogs).
+ */
+export function goldenSignalsArtifact(catalog: SloCatalog, service: string, inputs: DashboardInputs = NO_DASHBOARD_LAYERS): Artifact {
+  return dashboardArtifact(goldenSignalsDashboard(catalog, service, inputs));
+}
+
+/** The SLO dashboard file, as `eachGrafanaArtifact` yields it last. */
+export function sloDashboardArtifact(catalog: SloCatalog): Artifact {
+  return dashboardArtifact(sloDashboard(catalog));
+}
+
+function dashboardArtifact(d: BuiltDashboard): Artifact {
   return { path: `${GRAFANA_DIR}/${d.uid}.json`, content: jsonParts(d.json) };
 }
 

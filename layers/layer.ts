@@ -9,10 +9,10 @@
  * Modelled on Sloth's ordered SLO processors (its plugins run after the built-in SLI and alert
  * rules) and on kubernetes-mixin's `_config`: the engine never knows who extends it.
  */
-import { eachPrometheusArtifact } from '../alerts/prometheus/artifacts';
+import { servicePrometheusArtifacts } from '../alerts/prometheus/artifacts';
 import type { RuleLayer } from '../alerts/prometheus/layer';
 import type { AlertLinks } from '../alerts/prometheus/policy';
-import { eachGrafanaArtifact } from '../dashboards/artifacts';
+import { goldenSignalsArtifact, sloDashboardArtifact } from '../dashboards/artifacts';
 import type { DashboardLayer } from '../dashboards/layer';
 import type { TimedAlert } from '../slos/alert-timing';
 import type { Artifact } from '../slos/artifact';
@@ -83,8 +83,39 @@ export function engineArtifacts(catalog: SloCatalog, inputs: EngineInputs = ENGI
 
 /** engineArtifacts one file at a time, rendered as they are taken: `slo generate` writes each before rendering the next. */
 export function* eachEngineArtifact(catalog: SloCatalog, inputs: EngineInputs = ENGINE_ALONE): Generator<Artifact> {
-  yield* eachPrometheusArtifact(catalog, inputs);
-  yield* eachGrafanaArtifact(catalog, inputs);
+  for (const unit of engineArtifactUnits(catalog)) yield* renderEngineArtifactUnit(catalog, inputs, unit);
+}
+
+/**
+ * A part of the engine's output that renders apart from the others: a service's rule and test
+ * files, a service's golden-signals dashboard, or the SLO dashboard.
+ */
+export type EngineArtifactUnit =
+  { readonly kind: 'prometheus' | 'golden-signals'; readonly service: string } | { readonly kind: 'slo-dashboard' };
+
+/**
+ * The units of `engineArtifacts`, in its order: every service's Prometheus files, then every
+ * service's golden-signals dashboard, then the SLO dashboard. Each depends only on the catalog and
+ * the inputs, so `slo generate` may render them in worker threads and write them in this order.
+ */
+export function engineArtifactUnits(catalog: SloCatalog): EngineArtifactUnit[] {
+  return [
+    ...catalog.services.map((service) => ({ kind: 'prometheus' as const, service })),
+    ...catalog.services.map((service) => ({ kind: 'golden-signals' as const, service })),
+    { kind: 'slo-dashboard' },
+  ];
+}
+
+/** The files of one unit, in `engineArtifacts` order. */
+export function renderEngineArtifactUnit(catalog: SloCatalog, inputs: EngineInputs, unit: EngineArtifactUnit): Artifact[] {
+  switch (unit.kind) {
+    case 'prometheus':
+      return servicePrometheusArtifacts(catalog, unit.service, inputs);
+    case 'golden-signals':
+      return [goldenSignalsArtifact(catalog, unit.service, inputs)];
+    case 'slo-dashboard':
+      return [sloDashboardArtifact(catalog)];
+  }
 }
 
 /**

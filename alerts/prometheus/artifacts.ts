@@ -41,16 +41,25 @@ export function prometheusArtifacts(catalog: SloCatalog, inputs: RuleInputs = EN
 
 /** prometheusArtifacts one service at a time, rendered as they are taken (`slo generate` writes each before rendering the next). */
 export function* eachPrometheusArtifact(catalog: SloCatalog, inputs: RuleInputs = ENGINE_ONLY): Generator<Artifact> {
-  for (const service of catalog.services) {
-    const rules = serviceRuleFile(catalog, service, inputs);
-    const tests = promtoolTestFile(
-      service,
-      slosOfService(catalog, service),
-      inputs,
-      ruleFilePath(service).split('/').pop()!,
-      rules.groups.map((g) => g.name),
-    );
-    yield { path: ruleFilePath(service), content: ruleFileParts(rules) };
-    yield { path: testFilePath(service), content: testFileParts(tests) };
-  }
+  for (const service of catalog.services) yield* servicePrometheusArtifacts(catalog, service, inputs);
+}
+
+/**
+ * The rule file and the promtool test file of one service. They depend on nothing but the
+ * catalog, the service and the inputs: any subset of services can be rendered apart (`slo
+ * generate` renders them in worker threads for large catalogs).
+ */
+export function servicePrometheusArtifacts(catalog: SloCatalog, service: string, inputs: RuleInputs = ENGINE_ONLY): [Artifact, Artifact] {
+  const rules = serviceRuleFile(catalog, service, inputs);
+  const tests = promtoolTestFile(
+    service,
+    slosOfService(catalog, service),
+    inputs,
+    ruleFilePath(service).split('/').pop()!,
+    rules.groups.map((g) => g.name),
+  );
+  return [
+    { path: ruleFilePath(service), content: ruleFileParts(rules) },
+    { path: testFilePath(service), content: testFileParts(tests) },
+  ];
 }

@@ -2,14 +2,32 @@
  * `slo generate [--slos DIR] [--env NAME|FILE] --out DIR [--adopt]`: writes every artifact as one
  * unit, never destroying a file it did not write (bin/generated-output.ts holds the policy).
  */
-import { eachEngineArtifact, metricsContractArtifact } from '../../layers/layer';
+import {
+  eachEngineArtifact,
+  engineArtifactUnits,
+  metricsContractArtifact,
+  renderEngineArtifactUnit,
+  type EngineInputs,
+} from '../../layers/layer';
 import type { Artifact } from '../../slos/artifact';
 import { serverArtifacts, serverInputs } from '../../alerts/servers';
-import { loadCatalog } from '../../slos/load';
+import { buildCatalog } from '../../slos/catalog';
+import { readSpecDir } from '../../slos/load';
 import { parseCommandArgs } from '../args';
 import { ENGINE_HELP, ENGINE_OPTIONS, engineInputs } from '../engine-inputs';
 import { EXIT, UsageError, type CliIo } from '../io';
-import { checkOutputDir, OutputBusyError, writeGeneratedOutput } from '../generated-output';
+import {
+  checkOutputDir,
+  openGeneratedOutput,
+  OutputBusyError,
+  writeGeneratedOutput,
+  type EncodedArtifact,
+  type OutputResult,
+} from '../generated-output';
+import { renderThreads, startRenderWorkers, WORKER_THRESHOLD_SLOS } from '../private/render-workers';
+import type { SloCatalog } from '../../slos/model';
+import type { InputFile } from '../../slos/catalog';
+import type { EngineOptionValues } from '../engine-inputs';
 import { DEFAULT_SLOS_DIR, render } from './validate';
 
 const HELP = `usage: slo generate [--slos DIR] [--env NAME|FILE] [--grafana-url URL] [--runbook-base-url URL] --out DIR [--adopt]
@@ -31,10 +49,12 @@ ${ENGINE_HELP}
                           files at generated paths that slo generate did not write or that
                           were edited since
 exit: 0 written, 1 invalid specs or another run kept DIR locked (nothing written),
-      2 usage error or a refused --out (nothing written)`;
+      2 usage error or a refused --out (nothing written)
+environment: SLO_GENERATE_THREADS=N renders in N worker threads (0: in the main thread); by
+      default one per CPU (at most 8) from ${WORKER_THRESHOLD_SLOS} SLOs on, none below`;
 
 /** Runs `slo generate`. */
-export function generate(args: string[], io: CliIo): number {
+export async function generate(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, {
     slos: { type: 'string' },
     ...ENGINE_OPTIONS,
@@ -48,7 +68,9 @@ export function generate(args: string[], io: CliIo): number {
   if (!values.out) throw new UsageError('--out DIR is required');
   const target = { slosDir: values.slos ?? DEFAULT_SLOS_DIR, adopt: values.adopt ?? false };
   checkOutputDir(values.out, target);
-  const { catalog, problems } = loadCatalog({ slosDir: values.slos ?? DEFAULT_SLOS_DIR });
+  // loadCatalog without a docs table, keeping the texts read: worker threads build from them
+  const specs = readSpecDir(values.slos ?? DEFAULT_SLOS_DIR);
+  const { catalog, problems } = specs.problems.length > 0 ? { catalog: undefined, problems: specs.problems } : buildCatalog(specs.files);
   const resolved = catalog ? engineInputs(values, catalog) : { problems: [] };
   const all = [...problems, ...resolved.problems];
   if (!catalog || !resolved.inputs) {
@@ -56,20 +78,40 @@ export function generate(args: string[], io: CliIo): number {
     return EXIT.invalid;
   }
   const { inputs, env } = resolved;
+  const threads = renderThreads(catalog.slos.length);
   // Rendered one file at a time as the writer takes them: the output (420 MB at 10,000 SLOs) is
   // never held whole. The platform's own servers (Alertmanager, Prometheus, blackbox exporter)
   // only with an environment, from the rule files: without one the output is the specs' alone.
-  const artifacts = function* (): Generator<Artifact> {
-    const ruleFiles: Artifact[] = [];
-    for (const a of eachEngineArtifact(catalog, inputs)) {
-      if (env && a.path.startsWith('prometheus/') && a.path.endsWith('.rules.yaml')) ruleFiles.push(a);
-      yield a;
-    }
+  const ruleFiles: Artifact[] = [];
+  const isRuleFile = (path: string) => env !== undefined && path.startsWith('prometheus/') && path.endsWith('.rules.yaml');
+  const rest = function* (): Generator<Artifact> {
     yield metricsContractArtifact(catalog, inputs);
     if (env) yield* serverArtifacts(serverInputs(env, catalog), ruleFiles);
   };
   try {
-    const written = writeGeneratedOutput(values.out, artifacts(), target);
+    let written: OutputResult;
+    if (threads === 0) {
+      const artifacts = function* (): Generator<Artifact> {
+        for (const a of eachEngineArtifact(catalog, inputs)) {
+          if (isRuleFile(a.path)) ruleFiles.push(a);
+          yield a;
+        }
+        yield* rest();
+      };
+      written = writeGeneratedOutput(values.out, artifacts(), target);
+    } else {
+      const writer = openGeneratedOutput(values.out, target);
+      try {
+        for await (const a of engineInWorkers(catalog, inputs, specs.files, values, threads)) {
+          writer.add(a);
+          if (isRuleFile(a.path)) ruleFiles.push('bytes' in a ? decoded(a) : a);
+        }
+        for (const a of rest()) writer.add(a);
+        written = writer.finish();
+      } finally {
+        writer.abandon();
+      }
+    }
     for (const note of written.notes) io.err(`slo generate: ${note}`);
     io.out(written.summary);
     return EXIT.ok;
@@ -78,4 +120,43 @@ export function generate(args: string[], io: CliIo): number {
     io.err(`slo generate: ${e.message}`);
     return EXIT.invalid;
   }
+}
+
+/**
+ * The engine's files in `eachEngineArtifact` order: the per-service units rendered by worker
+ * threads (bin/private/render-workers.ts), the SLO dashboard by this thread once they are done.
+ * It spans every service, and its model (hundreds of megabytes at 10,000 SLOs) is built after the
+ * workers' heaps are gone, which keeps the peak memory that of a run without workers.
+ */
+async function* engineInWorkers(
+  catalog: SloCatalog,
+  inputs: EngineInputs,
+  files: readonly InputFile[],
+  options: EngineOptionValues,
+  threads: number,
+): AsyncGenerator<Artifact | EncodedArtifact> {
+  const units = engineArtifactUnits(catalog);
+  const here = (i: number) => units[i]!.kind === 'slo-dashboard';
+  const workers = startRenderWorkers(
+    files,
+    options,
+    units.flatMap((_, i) => (here(i) ? [] : [i])),
+    threads,
+  );
+  try {
+    for (let i = 0; i < units.length; i++) {
+      if (!here(i)) yield* await workers.next();
+      else {
+        if (units.slice(i + 1).every((_, j) => here(i + 1 + j))) await workers.stop();
+        yield* renderEngineArtifactUnit(catalog, inputs, units[i]!);
+      }
+    }
+  } finally {
+    await workers.stop();
+  }
+}
+
+/** An encoded artifact as text again (rule files, which the server configuration reads). */
+function decoded(a: EncodedArtifact): Artifact {
+  return { path: a.path, content: Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength).toString('utf8') };
 }

@@ -134,7 +134,7 @@ export async function test(args: string[], io: CliIo): Promise<number> {
     scratch = mkdtempSync(join(tmpdir(), 'slo-test-'));
     outDir = join(scratch, 'out');
     const quiet: CliIo = { out: () => undefined, err: io.err };
-    const code = generate(['--out', outDir, ...(values.slos ? ['--slos', values.slos] : []), ...engineArgs(values)], quiet);
+    const code = await generate(['--out', outDir, ...(values.slos ? ['--slos', values.slos] : []), ...engineArgs(values)], quiet);
     if (code !== EXIT.ok) {
       rmSync(scratch, { recursive: true, force: true });
       return code;

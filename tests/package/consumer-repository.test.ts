@@ -138,6 +138,16 @@ describe('a repository that installs the packed package', () => {
     ]);
   }, 240_000);
 
+  test('renders in worker threads from the installed package, to the same files as in the main thread', () => {
+    // when
+    const inMain = sh('SLO_GENERATE_THREADS=0 npx slo generate --slos slos --out out-main');
+    const inWorkers = sh('SLO_GENERATE_THREADS=2 npx slo generate --slos slos --out out-workers');
+    // then
+    expect([inMain.status, inWorkers.status, inWorkers.stderr]).toEqual([0, 0, '']);
+    const same = sh('diff -r out-main out-workers');
+    expect({ status: same.status, stdout: same.stdout }).toEqual({ status: 0, stdout: '' });
+  });
+
   test('annotates a broken spec with its file and line in the GitHub format', () => {
     // given one spec with an objective out of range
     const broken = SEARCH.replace('objective: 99\n', 'objective: 120\n');
