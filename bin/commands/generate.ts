@@ -50,8 +50,9 @@ ${ENGINE_HELP}
                           were edited since
 exit: 0 written, 1 invalid specs or another run kept DIR locked (nothing written),
       2 usage error or a refused --out (nothing written)
-environment: SLO_GENERATE_THREADS=N renders in N worker threads (0: in the main thread); by
-      default one per CPU (at most 8) from ${WORKER_THRESHOLD_SLOS} SLOs on, none below`;
+environment: SLO_GENERATE_THREADS=N renders with N worker threads beside the main thread (0: in
+      the main thread alone); by default one per CPU but one (at most 7) from
+      ${WORKER_THRESHOLD_SLOS} SLOs on, none below`;
 
 /** Runs `slo generate`. */
 export async function generate(args: string[], io: CliIo): Promise<number> {
@@ -123,8 +124,9 @@ export async function generate(args: string[], io: CliIo): Promise<number> {
 }
 
 /**
- * The engine's files in `eachEngineArtifact` order: the per-service units rendered by worker
- * threads (bin/private/render-workers.ts), the SLO dashboard by this thread once they are done.
+ * The engine's files in `eachEngineArtifact` order: the per-service units rendered by this thread
+ * and `threads` worker threads in turn (bin/private/render-workers.ts), the SLO dashboard by this
+ * thread once the workers are done.
  * It spans every service, and its model (hundreds of megabytes at 10,000 SLOs) is built after the
  * workers' heaps are gone, which keeps the peak memory that of a run without workers.
  */
@@ -136,18 +138,22 @@ async function* engineInWorkers(
   threads: number,
 ): AsyncGenerator<Artifact | EncodedArtifact> {
   const units = engineArtifactUnits(catalog);
-  const here = (i: number) => units[i]!.kind === 'slo-dashboard';
+  const last = (i: number) => units[i]!.kind === 'slo-dashboard';
+  // this thread renders one per-service unit in `threads + 1`, the workers the others
+  const perService = units.flatMap((_, i) => (last(i) ? [] : [i]));
+  const mine = new Set(perService.filter((_, k) => k % (threads + 1) === 0));
   const workers = startRenderWorkers(
     files,
     options,
-    units.flatMap((_, i) => (here(i) ? [] : [i])),
+    perService.filter((i) => !mine.has(i)),
     threads,
   );
   try {
     for (let i = 0; i < units.length; i++) {
-      if (!here(i)) yield* await workers.next();
+      if (mine.has(i)) yield* renderEngineArtifactUnit(catalog, inputs, units[i]!);
+      else if (!last(i)) yield* await workers.next();
       else {
-        if (units.slice(i + 1).every((_, j) => here(i + 1 + j))) await workers.stop();
+        if (units.slice(i + 1).every((_, j) => last(i + 1 + j))) await workers.stop();
         yield* renderEngineArtifactUnit(catalog, inputs, units[i]!);
       }
     }

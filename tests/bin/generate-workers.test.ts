@@ -123,9 +123,9 @@ describe('renderThreads', () => {
     expect(renderThreads(slos, setting)).toBe(threads);
   });
 
-  test('one per CPU (at most 8) from the threshold on, when there is more than one CPU', () => {
+  test('one per CPU but the main thread (at most 7) from the threshold on, when there is more than one CPU', () => {
     const cpus = availableParallelism();
-    expect(renderThreads(WORKER_THRESHOLD_SLOS, undefined)).toBe(cpus > 1 ? Math.min(cpus, 8) : 0);
+    expect(renderThreads(WORKER_THRESHOLD_SLOS, undefined)).toBe(cpus > 1 ? Math.min(cpus - 1, 7) : 0);
   });
 
   test('rejects a setting that is not a whole number', () => {
