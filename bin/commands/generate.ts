@@ -125,8 +125,8 @@ export async function generate(args: string[], io: CliIo): Promise<number> {
 
 /**
  * The engine's files in `eachEngineArtifact` order: the per-service units rendered by this thread
- * and `threads` worker threads in turn (bin/private/render-workers.ts), the SLO dashboard by this
- * thread once the workers are done.
+ * and `threads` worker threads, whichever is free (bin/private/render-workers.ts), then the SLO
+ * dashboard (the last unit) by this thread once the workers are done.
  * It spans every service, and its model (hundreds of megabytes at 10,000 SLOs) is built after the
  * workers' heaps are gone, which keeps the peak memory that of a run without workers.
  */
@@ -139,24 +139,12 @@ async function* engineInWorkers(
 ): AsyncGenerator<Artifact | EncodedArtifact> {
   const units = engineArtifactUnits(catalog);
   const last = (i: number) => units[i]!.kind === 'slo-dashboard';
-  // this thread renders one per-service unit in `threads + 1`, the workers the others
   const perService = units.flatMap((_, i) => (last(i) ? [] : [i]));
-  const mine = new Set(perService.filter((_, k) => k % (threads + 1) === 0));
-  const workers = startRenderWorkers(
-    files,
-    options,
-    perService.filter((i) => !mine.has(i)),
-    threads,
-  );
+  const workers = startRenderWorkers(files, options, perService, threads);
   try {
-    for (let i = 0; i < units.length; i++) {
-      if (mine.has(i)) yield* renderEngineArtifactUnit(catalog, inputs, units[i]!);
-      else if (!last(i)) yield* await workers.next();
-      else {
-        if (units.slice(i + 1).every((_, j) => last(i + 1 + j))) await workers.stop();
-        yield* renderEngineArtifactUnit(catalog, inputs, units[i]!);
-      }
-    }
+    for (let k = 0; k < perService.length; k++) yield* await workers.take(k, (u) => renderEngineArtifactUnit(catalog, inputs, units[u]!));
+    await workers.stop();
+    for (const i of units.keys()) if (last(i)) yield* renderEngineArtifactUnit(catalog, inputs, units[i]!);
   } finally {
     await workers.stop();
   }

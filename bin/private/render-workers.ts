@@ -1,12 +1,13 @@
 /**
  * `slo generate` of a large catalog renders in worker threads: the engine's output is a list of
  * units that render apart (layers/layer.ts `engineArtifactUnits`: a service's rule and test files,
- * a service's dashboard, the SLO dashboard). The main thread and n workers take the per-service
- * units in turn (worker k renders the k-th, (k + n)-th… of those it is given); the main thread
- * writes every unit in order, through the same writer and in the same order as when it renders
- * everything itself, so the output, the manifest and the writer's steps are the same, and renders
- * the SLO dashboard (it spans every service) once the workers are gone. Each worker encodes and
- * hashes its files, so the main thread only writes their bytes.
+ * a service's dashboard, the SLO dashboard). The main thread and the workers claim the per-service
+ * units one at a time from a shared counter, so whoever is free renders the next one (the main
+ * thread also writes, and a fixed share left it the last to finish); the main thread writes every
+ * unit in order, through the same writer and in the same order as when it renders everything
+ * itself, so the output, the manifest and the writer's steps are the same, and renders the SLO
+ * dashboard (it spans every service) once the workers are gone. Each worker encodes and hashes
+ * its files, so the main thread only writes their bytes.
  *
  * A worker builds the catalog from the spec texts the main thread read (never reading the spec
  * directory again) and resolves the engine inputs from the same options. An error in a worker
@@ -20,12 +21,13 @@ import type { InputFile } from '../../slos/catalog';
 import type { EngineOptionValues } from '../engine-inputs';
 import { UsageError } from '../io';
 import type { EncodedArtifact } from '../generated-output';
+import type { Artifact } from '../../slos/artifact';
 
 /** Catalogs with at least this many SLOs render in worker threads (unless `SLO_GENERATE_THREADS` says otherwise). */
 export const WORKER_THRESHOLD_SLOS = 500;
 /** The most worker threads started by default. */
 const MAX_DEFAULT_THREADS = 7;
-/** Units a worker renders ahead of the main thread's writing (the main thread may be rendering a unit of its own meanwhile). */
+/** Units rendered ahead of the main thread's writing, by it or the workers. */
 const AHEAD_UNITS = 16;
 
 /** What the main thread gives each worker. */
@@ -34,21 +36,24 @@ export interface WorkerData {
   readonly files: readonly InputFile[];
   /** The engine options of the command line (`--env`, links). */
   readonly options: EngineOptionValues;
-  /** The units the workers render (indices into `engineArtifactUnits`), in order. */
+  /** The units to render (indices into `engineArtifactUnits`), in the order they are taken. */
   readonly units: readonly number[];
-  /** This worker's first of `units`; it renders every `threads`-th from there. */
-  readonly index: number;
-  readonly threads: number;
-  /** How many units it may render beyond those taken. */
+  /** How many units may be claimed beyond those taken. */
   readonly ahead: number;
-  /** Per worker, how many of its units the main thread took (shared; the worker waits on it). */
-  readonly taken: Int32Array;
+  /** `[NEXT]`: the next position of `units` to claim; `[TAKEN]`: positions the main thread took (shared). */
+  readonly shared: Int32Array;
 }
 
-/** What a worker sends per unit: its files encoded, or the error that stopped it. */
+/** Index in `WorkerData.shared` of the next position to claim. */
+export const NEXT = 0;
+/** Index in `WorkerData.shared` of the number of positions taken by the main thread. */
+export const TAKEN = 1;
+
+/** What a worker sends: a unit's files encoded, the error that stopped it, or that it is done. */
 export type WorkerMessage =
-  | { readonly unit: number; readonly artifacts: readonly EncodedArtifact[] }
-  | { readonly unit: number; readonly error: { readonly name: string; readonly message: string; readonly stack?: string } };
+  | { readonly position: number; readonly artifacts: readonly EncodedArtifact[] }
+  | { readonly position: number; readonly error: { readonly name: string; readonly message: string; readonly stack?: string } }
+  | { readonly done: true };
 
 /**
  * How many worker threads render a catalog of `slos` SLOs beside the main thread:
@@ -69,18 +74,23 @@ export function renderThreads(slos: number, setting: string | undefined = proces
   return cpus > 1 && slos >= WORKER_THRESHOLD_SLOS ? Math.min(cpus - 1, MAX_DEFAULT_THREADS) : 0;
 }
 
-/** Worker threads rendering units of the engine's output; `next` gives each unit's files in turn. */
+/** Worker threads rendering units of the engine's output with the main thread. */
 export interface RenderWorkers {
-  /** The files of the next unit of the list, encoded; rejects with a worker's error. */
-  next(): Promise<readonly EncodedArtifact[]>;
+  /**
+   * The files of the unit at position `k` of the list (each taken once, in order). Until a
+   * worker has rendered it, this thread claims units itself and renders them with `here` (without
+   * `here`, only the workers render). Rejects with a worker's error.
+   */
+  take(k: number, here?: (unit: number) => readonly Artifact[]): Promise<readonly (Artifact | EncodedArtifact)[]>;
   /** Terminates the workers (when done, or on a failure); resolves once they are gone. */
   stop(): Promise<void>;
 }
 
 /**
  * Starts `threads` worker threads rendering the units of the engine's output at `units` (indices
- * into `engineArtifactUnits`, in the order they are to be taken): worker k of n renders the k-th,
- * (k + n)-th… of them.
+ * into `engineArtifactUnits`, in the order they are to be taken). The workers and the main thread
+ * (in `take`) claim the next unit from a shared counter, so whoever is free renders it, at most
+ * `AHEAD_UNITS` beyond the last one taken.
  */
 export function startRenderWorkers(
   files: readonly InputFile[],
@@ -88,67 +98,60 @@ export function startRenderWorkers(
   units: readonly number[],
   threads: number,
 ): RenderWorkers {
-  const n = Math.max(1, Math.min(threads, units.length));
-  const taken = new Int32Array(new SharedArrayBuffer(4 * n));
-  const workers = Array.from({ length: n }, (_, index) =>
-    startWorker({ files, options, units, index, threads: n, ahead: AHEAD_UNITS, taken }),
-  );
-  let i = 0;
+  const shared = new Int32Array(new SharedArrayBuffer(8));
+  const data: WorkerData = { files, options, units, ahead: AHEAD_UNITS, shared };
+  const results = new Map<number, readonly (Artifact | EncodedArtifact)[]>();
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const event = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(threads, units.length)) }, () => {
+    const thread = new Worker(...workerEntry(data));
+    let done = false;
+    let stopped = false;
+    const fail = (e: Error) => {
+      failure ??= e;
+      event();
+    };
+    thread.on('message', (m: WorkerMessage) => {
+      if ('done' in m) done = true;
+      else if ('error' in m) fail(workerError(m.error));
+      else results.set(m.position, m.artifacts);
+      event();
+    });
+    thread.on('error', fail);
+    thread.on('exit', (code) => {
+      if (!stopped && !done)
+        fail(new Error(`a worker thread of slo generate exited (code ${code}) before rendering its part of the output`));
+    });
+    return {
+      async stop() {
+        stopped = true;
+        await thread.terminate();
+      },
+    };
+  });
   return {
-    async next() {
-      if (i >= units.length) throw new Error('internal: every unit was taken from the worker threads already');
-      const w = i % n;
-      const message = await workers[w]!.next();
-      if ('error' in message) throw workerError(message.error);
-      if (message.unit !== units[i]) throw new Error(`internal: worker ${w} sent unit ${message.unit} where unit ${units[i]} was due`);
-      i++;
-      Atomics.add(taken, w, 1);
-      Atomics.notify(taken, w);
-      return message.artifacts;
+    async take(k, here) {
+      for (let result = results.get(k); !result; result = results.get(k)) {
+        if (failure) throw failure;
+        const c = here && Atomics.load(shared, NEXT) - k < AHEAD_UNITS ? Atomics.add(shared, NEXT, 1) : units.length;
+        if (here && c < units.length) {
+          results.set(c, here(units[c]!));
+          // lets the workers' messages in before deciding again
+          await new Promise((resolve) => setImmediate(resolve));
+        } else await new Promise<void>((resolve) => (wake = resolve));
+      }
+      const result = results.get(k)!;
+      results.delete(k);
+      Atomics.store(shared, TAKEN, k + 1);
+      Atomics.notify(shared, TAKEN);
+      return result;
     },
     async stop() {
       await Promise.all(workers.map((w) => w.stop()));
-    },
-  };
-}
-
-/** A worker's messages, taken one at a time; a worker that exits before sending an error or its units is a failure. */
-interface RenderWorker {
-  next(): Promise<WorkerMessage>;
-  stop(): Promise<void>;
-}
-
-function startWorker(data: WorkerData): RenderWorker {
-  const thread = new Worker(...workerEntry(data));
-  const queue: WorkerMessage[] = [];
-  let waiting: { resolve: (m: WorkerMessage) => void; reject: (e: Error) => void } | undefined;
-  let failure: Error | undefined;
-  let stopped = false;
-  const fail = (e: Error) => {
-    failure ??= e;
-    waiting?.reject(failure);
-    waiting = undefined;
-  };
-  thread.on('message', (m: WorkerMessage) => {
-    if (waiting) {
-      waiting.resolve(m);
-      waiting = undefined;
-    } else queue.push(m);
-  });
-  thread.on('error', (e) => fail(e));
-  thread.on('exit', (code) => {
-    if (!stopped) fail(new Error(`a worker thread of slo generate exited (code ${code}) before rendering its part of the output`));
-  });
-  return {
-    next() {
-      const m = queue.shift();
-      if (m) return Promise.resolve(m);
-      if (failure) return Promise.reject(failure);
-      return new Promise((resolve, reject) => (waiting = { resolve, reject }));
-    },
-    async stop() {
-      stopped = true;
-      await thread.terminate();
     },
   };
 }

@@ -95,9 +95,9 @@ describe('slo generate in worker threads', () => {
     const units = engineArtifactUnits(buildCatalog(files).catalog!).length;
     const workers = startRenderWorkers(files, {}, [0, 1, units + 5], 2);
     // when
-    const first = await workers.next();
-    const second = await workers.next();
-    const third = workers.next();
+    const first = await workers.take(0);
+    const second = await workers.take(1);
+    const third = workers.take(2);
     // then
     expect([first.map((a) => a.path), second.map((a) => a.path)]).toEqual([
       ['prometheus/api.rules.yaml', 'prometheus/api.test.yaml'],
