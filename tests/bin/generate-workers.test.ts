@@ -89,6 +89,36 @@ describe('slo generate in worker threads', () => {
     expect(outputFiles(out)).toEqual(before);
   }, 120_000);
 
+  test.each([
+    ['while staging', 'stage-3', false],
+    ['in the middle of the swap', 'moved-4', true],
+  ])(
+    'killed %s, leaves a complete output that the next run finishes',
+    async (_when, killAt, committed) => {
+      // given an output of the specs alone, then a generation with the platform layer, in workers
+      const dir = join(tmp, `killed-${killAt}`);
+      expect((await generateWith('0', '--out', dir)).code).toBe(0);
+      const old = outputFiles(dir);
+      // when
+      const killed = await spawnCli(['generate', '--env', 'example', '--out', dir], { SLO_TEST_KILL_AT: killAt, SLO_GENERATE_THREADS: '2' })
+        .done;
+      // then
+      expect(killed.signal).toBe('SIGKILL');
+      if (!committed) expect(outputFiles(dir)).toEqual(old);
+      const next = await spawnCli(['generate', '--env', 'example', '--out', dir], { SLO_GENERATE_THREADS: '2' }).done;
+      expect([next.code, next.err]).toEqual([
+        0,
+        committed
+          ? `slo generate: finished the swap of an interrupted slo generate run in ${dir}\n`
+          : `slo generate: discarded the unfinished output of an interrupted slo generate run in ${dir}\n`,
+      ]);
+      const expected = join(tmp, `expected-${killAt}`);
+      expect((await generateWith('0', '--env', 'example', '--out', expected)).code).toBe(0);
+      expect(outputFiles(dir)).toEqual(outputFiles(expected));
+    },
+    120_000,
+  );
+
   test("fails with a worker's own error, name, message and stack, and stops the workers", async () => {
     // given units of which the last does not exist: the worker, rendering them in order, fails on it
     const { files } = readSpecDir('slos');
