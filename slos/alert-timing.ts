@@ -23,7 +23,7 @@
 import { BASE_RATE_WINDOW_SECONDS, isSummedWindow, roundSignificant, type BurnWindow } from './burn-rate';
 import { budgetAlertName, LABEL, noDataAlertName } from './conventions';
 import { parseDuration } from './duration';
-import { recordsBaseRates, type Slo } from './model';
+import { recordsBaseRates, type PromSli, type Slo } from './model';
 
 /** One window of a condition: the error ratio over `windowSeconds` is above `errorRatioThreshold`. */
 export interface RatioWindow {
@@ -50,17 +50,20 @@ export function summedWindowLagSeconds(evaluationIntervalSeconds: number): numbe
   return Math.max(0, (BASE_RATE_WINDOW_SECONDS - evaluationIntervalSeconds) / 2);
 }
 
+/** What the timing of an SLO's windows reads of its SLI: only its kind (whether it records base rates). */
+export type SliKindOf = { readonly sli: Pick<PromSli, 'kind'> };
+
 /**
  * True when an SLO's rules sum its error ratio over a window of `windowSeconds` from the recorded
  * base rates: a window of a day or more (`isSummedWindow`) of an SLI with a separable total
  * (`recordsBaseRates`).
  */
-export function isSummedSloWindow(slo: Pick<Slo, 'sli'>, windowSeconds: number): boolean {
+export function isSummedSloWindow(slo: SliKindOf, windowSeconds: number): boolean {
   return recordsBaseRates(slo.sli) && isSummedWindow(windowSeconds);
 }
 
 /** The lag of an SLO's window of `windowSeconds` (`summedWindowLagSeconds` when it is summed, else 0). */
-export function windowLagSeconds(slo: Pick<Slo, 'sli'>, windowSeconds: number, evaluationIntervalSeconds: number): number {
+export function windowLagSeconds(slo: SliKindOf, windowSeconds: number, evaluationIntervalSeconds: number): number {
   return isSummedSloWindow(slo, windowSeconds) ? summedWindowLagSeconds(evaluationIntervalSeconds) : 0;
 }
 
@@ -69,7 +72,7 @@ export function windowLagSeconds(slo: Pick<Slo, 'sli'>, windowSeconds: number, e
  * windows over raw samples (Sloth's shape, say) its page or ticket may fire and resolve.
  */
 export function burnWindowsLagSeconds(
-  slo: Pick<Slo, 'sli'> & { readonly alerting: Pick<Slo['alerting'], 'windows'> },
+  slo: SliKindOf & { readonly alerting: Pick<Slo['alerting'], 'windows'> },
   evaluationIntervalSeconds: number,
 ): number {
   const windows = slo.alerting.windows.flatMap((w) => [w.longWindowSeconds, w.shortWindowSeconds]);
@@ -77,7 +80,11 @@ export function burnWindowsLagSeconds(
 }
 
 /** The branch of one burn-rate window pair of an SLO (`3d/6h`): both windows at its threshold, each with its lag. */
-export function burnBranch(slo: Pick<Slo, 'sli'>, w: BurnWindow, evaluationIntervalSeconds: number): Branch {
+export function burnBranch(
+  slo: SliKindOf,
+  w: Pick<BurnWindow, 'longWindow' | 'shortWindow' | 'longWindowSeconds' | 'shortWindowSeconds' | 'errorRatioThreshold'>,
+  evaluationIntervalSeconds: number,
+): Branch {
   const ratioWindow = (windowSeconds: number): RatioWindow => {
     const lagSeconds = windowLagSeconds(slo, windowSeconds, evaluationIntervalSeconds);
     return { windowSeconds, errorRatioThreshold: w.errorRatioThreshold, ...(lagSeconds > 0 ? { lagSeconds } : {}) };
@@ -292,6 +299,29 @@ export const DEFAULT_BACKGROUND_BURN_RATE = 0.1;
 export const DEFAULT_OUTAGE_SECONDS = 3600;
 
 /**
+ * The page or the ticket alert of an SLO over `windows` (its enabled windows of that kind, fast
+ * first), timed: what `sloAlertTimings` states for it, from the windows and the SLI's kind alone
+ * (the promtool scenarios time the alerts of every SLO of one shape at once).
+ */
+export function burnAlertTiming(
+  slo: SliKindOf,
+  kind: 'page' | 'ticket',
+  windows: readonly Pick<
+    BurnWindow,
+    'kind' | 'longWindow' | 'shortWindow' | 'longWindowSeconds' | 'shortWindowSeconds' | 'errorRatioThreshold'
+  >[],
+  o: TimingOptions,
+): RuleTiming & AlertTiming {
+  const rule = {
+    evaluationIntervalSeconds: o.evaluationIntervalSeconds,
+    forSeconds: 0,
+    keepFiringForSeconds: kind === 'ticket' ? ticketKeepFiringForSeconds(windows) : 0,
+  };
+  const branches = windows.map((w) => burnBranch(slo, w, o.evaluationIntervalSeconds));
+  return { ...rule, ...alertTiming(branches, rule, o) };
+}
+
+/**
  * Every alert an SLO's rules can raise, timed: the page and the ticket (a branch per window
  * pair), one budget alert per threshold (a branch over the SLO window: the remaining budget
  * falls below 1 − p when the SLO window's error ratio rises above p × the budget), and the
@@ -302,19 +332,12 @@ export function sloAlertTimings(slo: Slo, o: TimingOptions): TimedAlert[] {
   for (const kind of ['page', 'ticket'] as const) {
     const windows = slo.alerting.windows.filter((w) => w.kind === kind);
     if (windows.length === 0) continue;
-    const rule = {
-      evaluationIntervalSeconds: o.evaluationIntervalSeconds,
-      forSeconds: 0,
-      keepFiringForSeconds: kind === 'ticket' ? ticketKeepFiringForSeconds(windows) : 0,
-    };
-    const branches = windows.map((w) => burnBranch(slo, w, o.evaluationIntervalSeconds));
     out.push({
       alert: slo.alerting.name,
       kind,
       severity: windows[0]!.severity,
       labels: { [LABEL.alertKind]: kind },
-      ...rule,
-      ...alertTiming(branches, rule, o),
+      ...burnAlertTiming(slo, kind, windows, o),
     });
   }
   const budgetRule = { evaluationIntervalSeconds: o.evaluationIntervalSeconds, forSeconds: 0, keepFiringForSeconds: 0 };

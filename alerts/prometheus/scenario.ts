@@ -12,6 +12,7 @@ import { expandTemplate } from './private/template';
 import { ratioAfter, summedWindowAverage, windowedAverage, type Timeline } from './private/timeline';
 import type { AlertingRule, ExpectedAlert, InputSeries } from './rules';
 import { recordedWindows, sloSeriesLabels, summedFromBaseRates } from './sli-rules';
+import type { SliKindOf } from '../../slos/alert-timing';
 import { BASE_RATE_WINDOW_SECONDS } from '../../slos/burn-rate';
 
 export { expandingNotation, seriesSelector } from './private/series';
@@ -52,15 +53,29 @@ export function evaluationInterval(slos: readonly Slo[], maxSeconds = Infinity):
   return seconds;
 }
 
+/** One recorded error-ratio window of an SLO as its scenarios read it. */
+export interface RecordedWindow {
+  /** The window as a Prometheus duration, e.g. `1h` (it names the recorded series). */
+  readonly window: string;
+  readonly seconds: number;
+  /** True when the ratio is summed from the recorded base rates (`summedFromBaseRates`). */
+  readonly summed: boolean;
+}
+
+/** An SLO's recorded window `window`: its length and how its rules compute it (the SLI's kind decides). */
+export function recordedWindow(slo: SliKindOf, window: string): RecordedWindow {
+  return { window, seconds: parseDuration(window), summed: summedFromBaseRates(slo, window) };
+}
+
 /**
- * What an SLO's recorded error ratio over `window` reads at `t` under `tl`, evaluated every
- * `stepSeconds`: the windowed average for a window read from raw samples, the sum of recorded
- * base rates for a summed one (`summedFromBaseRates`).
+ * What a recorded error ratio over `w` reads at `t` under `tl`, evaluated every `stepSeconds`:
+ * the windowed average for a window read from raw samples, the sum of recorded base rates for a
+ * summed one.
  */
-export function recordedWindowValue(slo: Slo, window: string, tl: Timeline, t: number, stepSeconds: number): number {
-  return summedFromBaseRates(slo, window)
-    ? summedWindowAverage(tl, t, parseDuration(window) - BASE_RATE_WINDOW_SECONDS, stepSeconds, BASE_RATE_WINDOW_SECONDS)
-    : windowedAverage(tl, t, parseDuration(window));
+export function recordedWindowValue(w: RecordedWindow, tl: Timeline, t: number, stepSeconds: number): number {
+  return w.summed
+    ? summedWindowAverage(tl, t, w.seconds - BASE_RATE_WINDOW_SECONDS, stepSeconds, BASE_RATE_WINDOW_SECONDS)
+    : windowedAverage(tl, t, w.seconds);
 }
 
 /** Quantizes an error ratio to what a synthesized histogram can express, rounding `up` or down. */
@@ -70,24 +85,46 @@ export function quantize(ratio: number, up: boolean): number {
 }
 
 /**
- * Input series that make the SLI of `slo` follow `tl` from 0 s to `untilSeconds`. A latency SLI
- * with equality matchers gets a real histogram (count and the threshold bucket), so its
- * recording rules run on raw data; any other SLI's queries are opaque to the generator, so its
- * recorded error ratios are given directly, one series per recorded window and per window in
- * `alsoWindows` (the ratios a symptom alert records for itself).
+ * How scenarios feed an SLI: a latency SLI with equality matchers gets a real histogram (count and
+ * the threshold bucket), so its recording rules run on raw data; any other SLI's queries are
+ * opaque to the generator, so its recorded error ratios are given directly, one series per
+ * recorded window.
  */
-export function sliInputs(
-  slo: Slo,
-  tl: Timeline,
-  intervalSeconds: number,
-  untilSeconds: number,
-  alsoWindows: readonly string[] = [],
-): InputSeries[] {
+export type SliInputForm = { readonly kind: 'histogram' } | { readonly kind: 'recorded'; readonly windows: readonly RecordedWindow[] };
+
+/**
+ * The input form of an SLO's scenarios (`SliInputForm`); a recorded form holds every recorded
+ * window of the SLO and every window in `alsoWindows` (the ratios a symptom alert records for
+ * itself).
+ */
+export function sliInputForm(slo: Slo, alsoWindows: readonly string[] = []): SliInputForm {
+  if (slo.sli.kind === 'latency' && equalityMatchers(slo.sli.selector)) return { kind: 'histogram' };
+  return { kind: 'recorded', windows: [...new Set([...recordedWindows(slo), ...alsoWindows])].map((w) => recordedWindow(slo, w)) };
+}
+
+/** The input series of an SLO's scenarios in the form `sliInputForm` gives (their names: the values are `sliInputValues`). */
+export function sliInputSeries(slo: Slo, form: SliInputForm): string[] {
+  if (form.kind === 'recorded') {
+    const labels = sloSeriesLabels(slo);
+    return form.windows.map((w) => seriesSelector(errorRatioRecord(w.window), labels));
+  }
+  if (slo.sli.kind !== 'latency') throw new Error(`internal: ${slo.id} has no histogram to feed`);
+  const matchers = equalityMatchers(slo.sli.selector)!;
+  return [
+    seriesSelector(`${slo.sli.histogram}_count`, matchers),
+    seriesSelector(`${slo.sli.histogram}_bucket`, { ...matchers, le: formatLe(slo.sli.thresholdSeconds) }),
+  ];
+}
+
+/**
+ * The values of the input series of `form` (in `sliInputSeries` order) that make the SLI follow
+ * `tl` from 0 s to `untilSeconds`, sampled every `intervalSeconds`.
+ */
+export function sliInputValues(form: SliInputForm, tl: Timeline, intervalSeconds: number, untilSeconds: number): readonly string[] {
   const steps = Math.ceil(untilSeconds / intervalSeconds);
-  const matchers = slo.sli.kind === 'latency' ? equalityMatchers(slo.sli.selector) : undefined;
   const shape = `${timelineKey(tl)}|${intervalSeconds}|${steps}`;
-  if (slo.sli.kind === 'latency' && matchers) {
-    const [count, bucket] = sampleMemo(`histogram|${shape}`, () => {
+  if (form.kind === 'histogram')
+    return sampleMemo(`histogram|${shape}`, () => {
       let bad = 0;
       const count: number[] = [];
       const bucket: number[] = [];
@@ -98,22 +135,29 @@ export function sliInputs(
       }
       return [expandingNotation(count), expandingNotation(bucket)];
     });
-    return [
-      { series: seriesSelector(`${slo.sli.histogram}_count`, matchers), values: count },
-      {
-        series: seriesSelector(`${slo.sli.histogram}_bucket`, { ...matchers, le: formatLe(slo.sli.thresholdSeconds) }),
-        values: bucket,
-      },
-    ];
-  }
-  const labels = sloSeriesLabels(slo);
-  return [...new Set([...recordedWindows(slo), ...alsoWindows])].map((w) => {
-    // a summed window's value depends on the evaluation step too, which `shape` holds
-    const [values] = sampleMemo(`ratio|${w}|${summedFromBaseRates(slo, w)}|${shape}`, () => [
-      expandingNotation(Array.from({ length: steps + 1 }, (_, k) => recordedWindowValue(slo, w, tl, k * intervalSeconds, intervalSeconds))),
-    ]);
-    return { series: seriesSelector(errorRatioRecord(w), labels), values };
-  });
+  // a summed window's value depends on the evaluation step too, which `shape` holds
+  return form.windows.map(
+    (w) =>
+      sampleMemo(`ratio|${w.window}|${w.summed}|${shape}`, () => [
+        expandingNotation(Array.from({ length: steps + 1 }, (_, k) => recordedWindowValue(w, tl, k * intervalSeconds, intervalSeconds))),
+      ])[0]!,
+  );
+}
+
+/**
+ * Input series that make the SLI of `slo` follow `tl` from 0 s to `untilSeconds`, in the form
+ * `sliInputForm` gives (with `alsoWindows`).
+ */
+export function sliInputs(
+  slo: Slo,
+  tl: Timeline,
+  intervalSeconds: number,
+  untilSeconds: number,
+  alsoWindows: readonly string[] = [],
+): InputSeries[] {
+  const form = sliInputForm(slo, alsoWindows);
+  const values = sliInputValues(form, tl, intervalSeconds, untilSeconds);
+  return sliInputSeries(slo, form).map((series, i) => ({ series, values: values[i]! }));
 }
 
 /**

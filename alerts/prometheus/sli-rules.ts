@@ -3,7 +3,7 @@
  * ratio over every window its alerts read and over the whole SLO window, the objective and the
  * share of the error budget left.
  */
-import { isSummedSloWindow } from '../../slos/alert-timing';
+import { isSummedSloWindow, type SliKindOf } from '../../slos/alert-timing';
 import { BASE_RATE_WINDOW_SECONDS } from '../../slos/burn-rate';
 import { formatDuration, parseDuration } from '../../slos/duration';
 import {
@@ -36,7 +36,7 @@ export function recordedWindows(slo: Slo): string[] {
 }
 
 /** True when the ratio over `window` is summed from the recorded base rates (windows of a day or more). */
-export function summedFromBaseRates(slo: Slo, window: string): boolean {
+export function summedFromBaseRates(slo: SliKindOf, window: string): boolean {
   return isSummedSloWindow(slo, parseDuration(window));
 }
 

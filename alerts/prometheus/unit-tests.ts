@@ -9,13 +9,16 @@
  * their own scenarios (the platform layer: one per symptom alert and chaos case).
  *
  * Cost: promtool evaluates every rule of the file at every evaluation step, so scenarios are kept
- * as short as their windows allow (see `evaluationInterval` and the history lengths below).
+ * as short as their windows allow (see `evaluationInterval` and the history lengths below). The
+ * generator computes each scenario's numerics once per SLO shape (`ScenarioShape`: a catalog has
+ * few objectives and alert policies) and gives every SLO of the shape its own series and labels.
  */
 import { LABEL } from '../../slos/conventions';
-import { sloAlertTimings, TICKET_KEEP_FIRING_FOR_SECONDS } from '../../slos/alert-timing';
+import { burnAlertTiming, TICKET_KEEP_FIRING_FOR_SECONDS } from '../../slos/alert-timing';
 import { fullOutageDetectionSeconds, WORKBOOK_WINDOWS, type BurnWindow } from '../../slos/burn-rate';
 import { formatDuration, parseDuration } from '../../slos/duration';
-import { errorRatioQuery, totalEventsQuery, type Slo } from '../../slos/model';
+import { boundedMemo } from '../../slos/memo';
+import { errorRatioQuery, totalEventsQuery, type PromSli, type Slo } from '../../slos/model';
 import { matcherMatches, vectorSelectors, type SelectorUse } from '../../slos/promql';
 import { equalityMatchers } from './private/series';
 import type { RuleInputs } from './layer';
@@ -28,10 +31,15 @@ import {
   evaluationInterval,
   expectedAlert,
   quantize,
+  recordedWindow,
   recordedWindowValue,
-  sliInputs,
+  sliInputForm,
+  sliInputSeries,
+  sliInputValues,
+  type RecordedWindow,
   type Scenario,
   type ScenarioCase,
+  type SliInputForm,
 } from './scenario';
 import { budgetConsumedAlerts, burnRateAlerts, noDataAlerts } from './slo-alerts';
 import { sliExpressionTests } from './sli-scenarios';
@@ -51,150 +59,205 @@ function ceilTo(seconds: number, step: number): number {
   return Math.ceil(seconds / step) * step;
 }
 
-/** One burn-rate alert of an SLO (page or ticket) with the windows that can fire it. */
-interface KindAlert {
-  readonly kind: 'page' | 'ticket';
-  readonly rule: AlertingRule;
-  readonly windows: readonly BurnWindow[];
-  /** The rule's `keep_firing_for` in seconds (0 when it has none). */
-  readonly keepFiringForSeconds: number;
+/** A burn-rate window as the scenarios read it: its numbers, and how its two ratios are recorded. */
+export interface ShapeWindow extends Pick<
+  BurnWindow,
+  'kind' | 'factor' | 'longWindow' | 'shortWindow' | 'longWindowSeconds' | 'shortWindowSeconds' | 'errorRatioThreshold'
+> {
+  readonly long: RecordedWindow;
+  readonly short: RecordedWindow;
 }
 
-/** kindAlerts of each SLO and links, computed once: every assertion of every case asks again. */
-const KIND_ALERTS = new WeakMap<Slo, WeakMap<AlertLinks, KindAlert[]>>();
+/** A burn-rate alert (page or ticket) as the scenarios read it. */
+export interface ShapeAlert {
+  readonly kind: 'page' | 'ticket';
+  /** Its windows that a full outage can fire (elements of the shape's `windows`). */
+  readonly windows: readonly ShapeWindow[];
+  /** The rule's `keep_firing_for` in seconds (0 when it has none). */
+  readonly keepFiringForSeconds: number;
+  /** The decimals of every `printf "%.Nf" $value` in its annotations: values near a rounding tie of one are not asserted. */
+  readonly printfDecimals: readonly number[];
+}
 
-/** The burn-rate alerts of an SLO, policy applied, with their windows. */
-function kindAlerts(slo: Slo, links: AlertLinks): KindAlert[] {
+/**
+ * Everything the numerics of an SLO's scenarios read (input values, evaluation times, which
+ * alerts fire and at what value), and nothing else: no name, label or query. SLOs of one shape
+ * get the same numerics, computed once (`sloScenarioCases`); `key` is every other field as
+ * JSON, so a field the computation reads is always part of the key.
+ */
+export interface ScenarioShape {
+  /** The memo key: JSON of every other field. */
+  readonly key: string;
+  /** The service's evaluation interval, also the sample spacing. */
+  readonly stepSeconds: number;
+  /** The SLI's kind: whether long windows are summed from recorded base rates (`slos/alert-timing.ts`). */
+  readonly sli: { readonly kind: PromSli['kind'] };
+  readonly errorBudget: number;
+  /** Every enabled burn-rate window, in the SLO's order. */
+  readonly windows: readonly ShapeWindow[];
+  /** The burn-rate alerts, page first, each when it has windows (the order of `burnRateAlerts`). */
+  readonly alerts: readonly ShapeAlert[];
+  /** Budget-consumption thresholds in percent, ascending; empty when there is no budget alert. */
+  readonly budgetThresholdsPercent: readonly number[];
+  /** How the scenarios feed the SLI. */
+  readonly inputs: SliInputForm;
+}
+
+/** The burn-rate alerts of an SLO, policy applied, in `burnRateAlerts` order. */
+function kindAlerts(slo: Slo, links: AlertLinks): readonly AlertingRule[] {
   let bySlo = KIND_ALERTS.get(slo);
   if (!bySlo) KIND_ALERTS.set(slo, (bySlo = new WeakMap()));
   let alerts = bySlo.get(links);
-  if (!alerts) bySlo.set(links, (alerts = renderKindAlerts(slo, links)));
+  if (!alerts) bySlo.set(links, (alerts = burnRateAlerts(slo).map((r) => withAlertPolicy(r, links))));
   return alerts;
 }
 
-function renderKindAlerts(slo: Slo, links: AlertLinks): KindAlert[] {
-  return burnRateAlerts(slo).map((r) => {
-    const kind = r.labels[LABEL.alertKind] as 'page' | 'ticket';
+/** kindAlerts of each SLO and links, computed once: the shape and the expected alerts read them. */
+const KIND_ALERTS = new WeakMap<Slo, WeakMap<AlertLinks, readonly AlertingRule[]>>();
+
+/** The scenario shape of an SLO whose service is evaluated every `stepSeconds`, with `links` applied to its alerts. */
+export function scenarioShape(slo: Slo, links: AlertLinks, stepSeconds: number): ScenarioShape {
+  const windows: ShapeWindow[] = slo.alerting.windows.map((w) => ({
+    kind: w.kind,
+    factor: w.factor,
+    longWindow: w.longWindow,
+    shortWindow: w.shortWindow,
+    longWindowSeconds: w.longWindowSeconds,
+    shortWindowSeconds: w.shortWindowSeconds,
+    errorRatioThreshold: w.errorRatioThreshold,
+    long: recordedWindow(slo, w.longWindow),
+    short: recordedWindow(slo, w.shortWindow),
+  }));
+  const alerts = kindAlerts(slo, links).map((rule): ShapeAlert => {
+    const kind = rule.labels[LABEL.alertKind] as 'page' | 'ticket';
     return {
       kind,
-      rule: withAlertPolicy(r, links),
-      windows: slo.alerting.windows.filter((w) => w.kind === kind && Number.isFinite(fullOutageDetectionSeconds(w))),
-      keepFiringForSeconds: r.keepFiringFor === undefined ? 0 : parseDuration(r.keepFiringFor),
+      windows: windows.filter((w) => w.kind === kind && Number.isFinite(fullOutageDetectionSeconds(w))),
+      keepFiringForSeconds: rule.keepFiringFor === undefined ? 0 : parseDuration(rule.keepFiringFor),
+      printfDecimals: [...new Set(Object.values(rule.annotations).flatMap((a) => printfDecimals(a)))].sort((a, b) => a - b),
     };
   });
+  const fields = {
+    stepSeconds,
+    sli: { kind: slo.sli.kind },
+    errorBudget: slo.errorBudget,
+    windows,
+    alerts,
+    budgetThresholdsPercent: budgetConsumedAlerts(slo).length > 0 ? slo.alerting.budgetConsumed.thresholdsPercent : [],
+    inputs: sliInputForm(slo),
+  };
+  return { key: JSON.stringify(fields), ...fields };
 }
 
 type BurnState = { readonly state: 'firing'; readonly value: number } | { readonly state: 'inactive' | 'tie' };
 
 /**
- * Whether the condition of a burn-rate alert (the OR of its windows) holds at the evaluation `t`
- * under `tl`, evaluated every `step` (a window summed from recorded rates depends on it), with its
- * value, or is too close to call.
+ * Whether the condition of a burn-rate alert of `shape` (the OR of its `windows`) holds at the
+ * evaluation `t` under `tl`, with its value, or is too close to call.
  */
-export function burnCondition(slo: Slo, windows: readonly BurnWindow[], tl: Timeline, t: number, step: number): BurnState {
-  let byWindows = CONDITIONS.get(tl);
-  if (!byWindows) CONDITIONS.set(tl, (byWindows = new WeakMap()));
-  let bySlo = byWindows.get(windows);
-  if (!bySlo) byWindows.set(windows, (bySlo = new WeakMap()));
-  let byStep = bySlo.get(slo);
-  if (!byStep) bySlo.set(slo, (byStep = new Map()));
-  let byTime = byStep.get(step);
-  if (!byTime) byStep.set(step, (byTime = new Map()));
+export function burnCondition(shape: ScenarioShape, windows: readonly ShapeWindow[], tl: Timeline, t: number): BurnState {
+  let byShape = CONDITIONS.get(tl);
+  if (!byShape) CONDITIONS.set(tl, (byShape = new WeakMap()));
+  let byWindows = byShape.get(shape);
+  if (!byWindows) byShape.set(shape, (byWindows = new WeakMap()));
+  let byTime = byWindows.get(windows);
+  if (!byTime) byWindows.set(windows, (byTime = new Map()));
   let state = byTime.get(t);
-  if (!state) byTime.set(t, (state = evaluateBurnCondition(slo, windows, tl, t, step)));
+  if (!state) byTime.set(t, (state = evaluateBurnCondition(shape, windows, tl, t)));
   return state;
 }
 
 /**
- * burnCondition by timeline, windows, SLO, step and time: a case asks for the same evaluation
- * again and again (each assertion of an alert with `keep_firing_for` looks back at every
- * evaluation within it). Keyed by the objects themselves, so a case's entries go with its timeline.
+ * burnCondition by timeline, shape, windows and time: a case asks for the same evaluation again
+ * and again (each assertion of an alert with `keep_firing_for` looks back at every evaluation
+ * within it). Keyed by the objects themselves, so a case's entries go with its timeline.
  */
-const CONDITIONS = new WeakMap<Timeline, WeakMap<readonly BurnWindow[], WeakMap<Slo, Map<number, Map<number, BurnState>>>>>();
+const CONDITIONS = new WeakMap<Timeline, WeakMap<ScenarioShape, WeakMap<readonly ShapeWindow[], Map<number, BurnState>>>>();
 
-function evaluateBurnCondition(slo: Slo, windows: readonly BurnWindow[], tl: Timeline, t: number, step: number): BurnState {
+function evaluateBurnCondition(shape: ScenarioShape, windows: readonly ShapeWindow[], tl: Timeline, t: number): BurnState {
   for (const w of windows) {
-    const long = recordedWindowValue(slo, w.longWindow, tl, t, step);
-    const short = recordedWindowValue(slo, w.shortWindow, tl, t, step);
+    const long = recordedWindowValue(w.long, tl, t, shape.stepSeconds);
+    const short = recordedWindowValue(w.short, tl, t, shape.stepSeconds);
     if (Math.abs(long - w.errorRatioThreshold) < TIE || Math.abs(short - w.errorRatioThreshold) < TIE) return { state: 'tie' };
-    if (long > w.errorRatioThreshold && short > w.errorRatioThreshold) return { state: 'firing', value: long / slo.errorBudget };
+    if (long > w.errorRatioThreshold && short > w.errorRatioThreshold) return { state: 'firing', value: long / shape.errorBudget };
   }
   return { state: 'inactive' };
 }
 
 /**
- * What one burn-rate alert does at the evaluation `t` under `tl`, evaluated every `step`: firing
- * while its condition holds, and — with `keep_firing_for` K — until K after the first evaluation
- * that no longer matches (Prometheus keeps the last value and annotations meanwhile); inactive
- * otherwise; a tie when any evaluation that decides it is too close to call.
+ * What one burn-rate alert does at the evaluation `t` under `tl`: firing while its condition
+ * holds, and — with `keep_firing_for` K — until K after the first evaluation that no longer
+ * matches (Prometheus keeps the last value and annotations meanwhile); inactive otherwise; a tie
+ * when any evaluation that decides it is too close to call.
  */
 export function burnState(
-  slo: Slo,
-  a: Pick<KindAlert, 'windows' | 'keepFiringForSeconds'>,
+  shape: ScenarioShape,
+  a: Pick<ShapeAlert, 'windows' | 'keepFiringForSeconds'>,
   tl: Timeline,
   t: number,
-  step: number,
 ): BurnState {
-  const now = burnCondition(slo, a.windows, tl, t, step);
+  const step = shape.stepSeconds;
+  const now = burnCondition(shape, a.windows, tl, t);
   if (now.state !== 'inactive' || a.keepFiringForSeconds === 0) return now;
   // the latest evaluation before t whose condition held, within K: it keeps firing while the first clear one is less than K ago
   for (let s = t - step; s >= 0 && t - (s + step) < a.keepFiringForSeconds; s -= step) {
-    const then = burnCondition(slo, a.windows, tl, s, step);
+    const then = burnCondition(shape, a.windows, tl, s);
     if (then.state !== 'inactive') return then;
   }
   return now;
 }
 
-/** True when every `printf` of the rule's annotations is safe to predict for `value`. */
-function predictable(rule: AlertingRule, value: number): boolean {
-  return Object.values(rule.annotations).every((a) => printfDecimals(a).every((d) => !nearRoundingTie(value, d)));
+/** True when every `printf` of the alert's annotations is safe to predict for `value`. */
+function predictable(a: ShapeAlert, value: number): boolean {
+  return a.printfDecimals.every((d) => !nearRoundingTie(value, d));
+}
+
+/** A burn-rate alert firing at an assertion: its index in the shape's `alerts`, and its value. */
+interface BurnFiring {
+  readonly alert: number;
+  readonly value: number;
+}
+
+/** An assertion of a shape's case: the burn-rate alerts (page and ticket share a name) or the budget alert, and what fires. */
+type ShapeAssert =
+  | { readonly atSeconds: number; readonly alert: 'burn'; readonly firing: readonly BurnFiring[] }
+  | { readonly atSeconds: number; readonly alert: 'budget'; readonly firingPercents: readonly number[] };
+
+/** A case of a shape: what every SLO of the shape shares (its input values follow `sliInputSeries`). */
+export interface ShapeCase {
+  /** The scenario the case belongs to (cases of one name share promtool groups). */
+  readonly scenario: string;
+  readonly intervalSeconds: number;
+  readonly values: readonly string[];
+  readonly asserts: readonly ShapeAssert[];
+}
+
+/** A shape's case from its timeline, the time its inputs run to and its assertions. */
+function shapeCase(shape: ScenarioShape, scenario: string, tl: Timeline, untilSeconds: number, asserts: readonly ShapeAssert[]): ShapeCase {
+  const step = shape.stepSeconds;
+  return { scenario, intervalSeconds: step, values: sliInputValues(shape.inputs, tl, step, untilSeconds), asserts };
 }
 
 /**
- * The assertion on an SLO's burn-rate alert name at `t`: page and ticket share the name, so the
+ * The assertion on the burn-rate alert name at `t`: page and ticket share the name, so the
  * expected list holds every kind the arithmetic says is firing. `expect` is what the scenario is
  * about for `kind`; a disagreement with the arithmetic is a generator bug. Nothing is asserted
  * when any value is too close to a threshold or a rounding tie to predict.
  */
-function burnAssert(
-  slo: Slo,
-  links: AlertLinks,
-  tl: Timeline,
-  t: number,
-  step: number,
-  kind: 'page' | 'ticket',
-  expect: 'firing' | 'inactive',
-) {
-  const alerts: ExpectedAlert[] = [];
-  for (const a of kindAlerts(slo, links)) {
-    const s = burnState(slo, a, tl, t, step);
+function burnAssert(shape: ScenarioShape, tl: Timeline, t: number, kind: 'page' | 'ticket', expect: 'firing' | 'inactive'): ShapeAssert[] {
+  const firing: BurnFiring[] = [];
+  for (let i = 0; i < shape.alerts.length; i++) {
+    const a = shape.alerts[i]!;
+    const s = burnState(shape, a, tl, t);
     if (s.state === 'tie') return [];
     if (a.kind === kind && s.state !== expect)
-      throw new Error(`internal: ${slo.id} ${kind} alert expected ${expect} at ${t} s; the arithmetic says ${s.state}`);
+      throw new Error(`internal: ${kind} alert expected ${expect} at ${t} s; the arithmetic says ${s.state} (scenario shape ${shape.key})`);
     if (s.state !== 'firing') continue;
-    if (!predictable(a.rule, s.value)) return [];
-    alerts.push(burnAlert(slo, a.rule, tl, s.value));
+    if (!predictable(a, s.value)) return [];
+    firing.push({ alert: i, value: s.value });
   }
-  return [{ atSeconds: t, alertname: slo.alerting.name, alerts }];
+  return [{ atSeconds: t, alert: 'burn', firing }];
 }
-
-/**
- * The expected alert of an SLO's burn-rate rule at `value`, built once per rule and value in a
- * case (keyed by its timeline, so they go with it): a case asserts the same firing alert at many
- * evaluations (the wandering ticket at every one).
- */
-function burnAlert(slo: Slo, rule: AlertingRule, tl: Timeline, value: number): ExpectedAlert {
-  let byRule = BURN_ALERTS.get(tl);
-  if (!byRule) BURN_ALERTS.set(tl, (byRule = new WeakMap()));
-  let byValue = byRule.get(rule);
-  if (!byValue) byRule.set(rule, (byValue = new Map()));
-  let alert = byValue.get(value);
-  if (!alert) byValue.set(value, (alert = expectedAlert(rule, sloSeriesLabels(slo), value)));
-  return alert;
-}
-
-/** burnAlert by timeline, rule (one SLO's, policy applied) and value. */
-const BURN_ALERTS = new WeakMap<Timeline, WeakMap<AlertingRule, Map<number, ExpectedAlert>>>();
 
 /**
  * Reset checks that would need more steps than this after recovery are left out (cost). 460 at a
@@ -212,8 +275,9 @@ const MAX_RESET_STEPS = (Math.max(...WORKBOOK_WINDOWS.map((w) => w.shortWindowSe
  * must then resolve within its computed reset time after recovery (up to `MAX_RESET_STEPS`
  * steps after recovery: the 6 h ticket short window even at a 1 m evaluation interval).
  */
-export function fullOutageCase(slo: Slo, links: AlertLinks, step: number): ScenarioCase | undefined {
-  const alerts = kindAlerts(slo, links).filter((a) => a.windows.length > 0);
+export function fullOutageCase(shape: ScenarioShape, scenario: string): ShapeCase | undefined {
+  const step = shape.stepSeconds;
+  const alerts = shape.alerts.filter((a) => a.windows.length > 0);
   if (alerts.length === 0) return undefined;
   const all = alerts.flatMap((a) => a.windows);
   const pages = all.filter((w) => w.kind === 'page');
@@ -223,14 +287,19 @@ export function fullOutageCase(slo: Slo, links: AlertLinks, step: number): Scena
   );
   const outageOnly = timeline([start, 0], [Infinity, 1]);
   // the times `slo explain` states (a summed window's lag included), for an outage of `outageSeconds` after a healthy history
-  const stated = (outageSeconds: number) =>
-    sloAlertTimings(slo, { evaluationIntervalSeconds: step, backgroundErrorRatio: 0, outageSeconds });
-  const detections = new Map(stated(Infinity).map((t) => [t.kind, t.detection.healthySeconds ?? 0]));
-  const firstFiring = new Map<KindAlert, number>();
+  const stated = (a: ShapeAlert, outageSeconds: number) =>
+    burnAlertTiming(
+      shape,
+      a.kind,
+      shape.windows.filter((w) => w.kind === a.kind),
+      { evaluationIntervalSeconds: step, backgroundErrorRatio: 0, outageSeconds },
+    );
+  const detections = new Map(alerts.map((a) => [a, stated(a, Infinity).detection.healthySeconds ?? 0]));
+  const firstFiring = new Map<ShapeAlert, number>();
   for (const a of alerts) {
-    const deadline = start + (Math.floor(detections.get(a.kind)! / step) + 1) * step;
+    const deadline = start + (Math.floor(detections.get(a)! / step) + 1) * step;
     let t = start + step;
-    while (t < deadline && burnCondition(slo, a.windows, outageOnly, t, step).state !== 'firing') t += step;
+    while (t < deadline && burnCondition(shape, a.windows, outageOnly, t).state !== 'firing') t += step;
     firstFiring.set(a, t);
   }
   // every short window of up to 60 steps, and always the SLO's shortest (the 6 h of a ticket-only
@@ -241,31 +310,30 @@ export function fullOutageCase(slo: Slo, links: AlertLinks, step: number): Scena
   // window), so the reset it states applies: an alert whose long window outlasts the history here
   // fires earlier, but its long window only clears later, so its short window still governs
   const outage =
-    ceilTo(Math.max(...saturate, ...alerts.map((a) => detections.get(a.kind)!), ...[...firstFiring.values()].map((t) => t - start)), step) +
+    ceilTo(Math.max(...saturate, ...alerts.map((a) => detections.get(a)!), ...[...firstFiring.values()].map((t) => t - start)), step) +
     step;
   const recovery = start + outage;
   const tl = timeline([start, 0], [outage, 1], [Infinity, 0]);
-  const asserts: ScenarioCase['asserts'][number][] = [];
+  const asserts: ShapeAssert[] = [];
   let end = recovery;
-  const timings = stated(outage);
   for (const a of alerts) {
-    const timing = timings.find((t) => t.kind === a.kind)!;
+    const timing = stated(a, outage);
     const detect = timing.detection.healthySeconds!;
     const lastQuiet = start + (Math.ceil(detect / step) - 1) * step;
     if (start >= Math.max(...a.windows.map((w) => w.longWindowSeconds)) && lastQuiet > start)
-      asserts.push(...burnAssert(slo, links, tl, lastQuiet, step, a.kind, 'inactive'));
-    asserts.push(...burnAssert(slo, links, tl, firstFiring.get(a)!, step, a.kind, 'firing'));
-    asserts.push(...burnAssert(slo, links, tl, recovery, step, a.kind, 'firing'));
+      asserts.push(...burnAssert(shape, tl, lastQuiet, a.kind, 'inactive'));
+    asserts.push(...burnAssert(shape, tl, firstFiring.get(a)!, a.kind, 'firing'));
+    asserts.push(...burnAssert(shape, tl, recovery, a.kind, 'firing'));
     // resolved at the first evaluation after the stated reset time, still firing at the last one before it
     const reset = timing.reset.afterOutageSeconds!;
     const resetSteps = Math.floor(reset / step) + 1;
     if (resetSteps > MAX_RESET_STEPS) continue;
     const lastFiring = recovery + (Math.ceil(reset / step) - 1) * step;
-    if (lastFiring > recovery) asserts.push(...burnAssert(slo, links, tl, lastFiring, step, a.kind, 'firing'));
-    asserts.push(...burnAssert(slo, links, tl, recovery + resetSteps * step, step, a.kind, 'inactive'));
+    if (lastFiring > recovery) asserts.push(...burnAssert(shape, tl, lastFiring, a.kind, 'firing'));
+    asserts.push(...burnAssert(shape, tl, recovery + resetSteps * step, a.kind, 'inactive'));
     end = Math.max(end, recovery + resetSteps * step);
   }
-  return { intervalSeconds: step, inputs: sliInputs(slo, tl, step, end + step), asserts: mergeAsserts(asserts) };
+  return shapeCase(shape, scenario, tl, end + step, mergeAsserts(asserts));
 }
 
 /**
@@ -275,8 +343,9 @@ export function fullOutageCase(slo: Slo, links: AlertLinks, step: number): Scena
  * history just long enough that the sibling's ratio stays under its own threshold, so only `w`
  * decides; the arithmetic confirms it or the case is dropped.
  */
-export function thresholdCase(slo: Slo, links: AlertLinks, w: BurnWindow, above: boolean, step: number): ScenarioCase | undefined {
-  const alert = kindAlerts(slo, links).find((a) => a.windows.includes(w));
+export function thresholdCase(shape: ScenarioShape, scenario: string, w: ShapeWindow, above: boolean): ShapeCase | undefined {
+  const step = shape.stepSeconds;
+  const alert = shape.alerts.find((a) => a.windows.includes(w));
   if (!alert) return undefined;
   const ratio = quantize(w.errorRatioThreshold * (above ? 1 + THRESHOLD_MARGIN : 1 - THRESHOLD_MARGIN), above);
   if (ratio >= 1 || ratio <= 0) return undefined;
@@ -289,26 +358,25 @@ export function thresholdCase(slo: Slo, links: AlertLinks, w: BurnWindow, above:
   );
   const at = history + burn;
   const tl = timeline([history, 0], [Infinity, ratio]);
-  if (burnState(slo, alert, tl, at, step).state !== (above ? 'firing' : 'inactive')) return undefined;
-  const asserts = burnAssert(slo, links, tl, at, step, alert.kind, above ? 'firing' : 'inactive');
-  return asserts.length === 0 ? undefined : { intervalSeconds: step, inputs: sliInputs(slo, tl, step, at + step), asserts };
+  if (burnState(shape, alert, tl, at).state !== (above ? 'firing' : 'inactive')) return undefined;
+  const asserts = burnAssert(shape, tl, at, alert.kind, above ? 'firing' : 'inactive');
+  return asserts.length === 0 ? undefined : shapeCase(shape, scenario, tl, at + step, asserts);
 }
 
 /**
  * A steady burn at 1× the budget (one event in a million under it, so a 1× ticket window is not a
  * float tie): the page alert stays quiet, checked at each page short window (at most 10 steps in).
  */
-export function steadyBudgetCase(slo: Slo, links: AlertLinks, step: number): ScenarioCase | undefined {
-  const page = kindAlerts(slo, links).find((a) => a.kind === 'page' && a.windows.length > 0);
+export function steadyBudgetCase(shape: ScenarioShape, scenario: string): ShapeCase | undefined {
+  const step = shape.stepSeconds;
+  const page = shape.alerts.find((a) => a.kind === 'page' && a.windows.length > 0);
   if (!page) return undefined;
   const times = [...new Set(page.windows.map((w) => Math.min(ceilTo(w.shortWindowSeconds, step), STEADY_STEPS * step)))].sort(
     (a, b) => a - b,
   );
-  const tl = timeline([Infinity, quantize(slo.errorBudget, false) - 1 / EVENTS_PER_SAMPLE]);
-  const asserts = times.flatMap((t) => burnAssert(slo, links, tl, t, step, 'page', 'inactive'));
-  return asserts.length === 0
-    ? undefined
-    : { intervalSeconds: step, inputs: sliInputs(slo, tl, step, times[times.length - 1]! + step), asserts };
+  const tl = timeline([Infinity, quantize(shape.errorBudget, false) - 1 / EVENTS_PER_SAMPLE]);
+  const asserts = times.flatMap((t) => burnAssert(shape, tl, t, 'page', 'inactive'));
+  return asserts.length === 0 ? undefined : shapeCase(shape, scenario, tl, times[times.length - 1]! + step, asserts);
 }
 
 /**
@@ -319,8 +387,9 @@ export function steadyBudgetCase(slo: Slo, links: AlertLinks, step: number): Sce
  * case is dropped unless the dip really clears the condition, so it can only pass through
  * `keep_firing_for`. Phases are at most a quarter of the ticket's short window each.
  */
-export function wanderingTicketCase(slo: Slo, links: AlertLinks, step: number): ScenarioCase | undefined {
-  const ticket = kindAlerts(slo, links).find((a) => a.kind === 'ticket' && a.windows.length > 0);
+export function wanderingTicketCase(shape: ScenarioShape, scenario: string): ShapeCase | undefined {
+  const step = shape.stepSeconds;
+  const ticket = shape.alerts.find((a) => a.kind === 'ticket' && a.windows.length > 0);
   if (!ticket || ticket.keepFiringForSeconds === 0) return undefined;
   const w = ticket.windows.reduce((a, b) => (b.errorRatioThreshold < a.errorRatioThreshold ? b : a));
   const phase = Math.min(10, Math.floor(w.shortWindowSeconds / (4 * step))) * step;
@@ -329,36 +398,111 @@ export function wanderingTicketCase(slo: Slo, links: AlertLinks, step: number): 
   const tl = timeline([phase, high], [phase, quantize(w.errorRatioThreshold * 0.5, false)], [Infinity, high]);
   const end = 4 * phase;
   const times = Array.from({ length: end / step }, (_, i) => (i + 1) * step);
-  const first = times.find((t) => burnCondition(slo, ticket.windows, tl, t, step).state === 'firing');
-  const cleared = times.some(
-    (t) => first !== undefined && t > first && burnCondition(slo, ticket.windows, tl, t, step).state === 'inactive',
-  );
+  const first = times.find((t) => burnCondition(shape, ticket.windows, tl, t).state === 'firing');
+  const cleared = times.some((t) => first !== undefined && t > first && burnCondition(shape, ticket.windows, tl, t).state === 'inactive');
   if (first === undefined || !cleared) return undefined;
-  const asserts = times.filter((t) => t >= first).flatMap((t) => burnAssert(slo, links, tl, t, step, 'ticket', 'firing'));
-  return { intervalSeconds: step, inputs: sliInputs(slo, tl, step, end + step), asserts };
+  const asserts = times.filter((t) => t >= first).flatMap((t) => burnAssert(shape, tl, t, 'ticket', 'firing'));
+  return shapeCase(shape, scenario, tl, end + step, asserts);
 }
 
 /** Budget consumption: a steady error ratio that spends a share of the budget over the data so far. */
-export function budgetCase(slo: Slo, links: AlertLinks, above: boolean, step: number): ScenarioCase | undefined {
-  const rule = budgetConsumedAlerts(slo).map((r) => withAlertPolicy(r, links))[0];
-  const thresholds = slo.alerting.budgetConsumed.thresholdsPercent;
-  if (!rule) return undefined;
+export function budgetCase(shape: ScenarioShape, scenario: string, above: boolean): ShapeCase | undefined {
+  const step = shape.stepSeconds;
+  const thresholds = shape.budgetThresholdsPercent;
+  if (thresholds.length === 0) return undefined;
   const percent = above ? (thresholds[thresholds.length - 1]! + 100) / 2 : thresholds[0]! / 2;
-  const tl = timeline([Infinity, quantize((slo.errorBudget * percent) / 100, above)]);
+  const tl = timeline([Infinity, quantize((shape.errorBudget * percent) / 100, above)]);
   const at = STEADY_STEPS * step;
-  const alerts = above ? thresholds.map((p) => expectedAlert(rule, { ...sloSeriesLabels(slo), [LABEL.budgetPercent]: String(p) })) : [];
-  return {
-    intervalSeconds: step,
-    inputs: sliInputs(slo, tl, step, at + step),
-    asserts: [{ atSeconds: at, alertname: rule.alert, alerts }],
-  };
+  return shapeCase(shape, scenario, tl, at + step, [{ atSeconds: at, alert: 'budget', firingPercents: above ? thresholds : [] }]);
 }
 
-/** Drops duplicate assertions (same time and alert name). */
-function mergeAsserts(asserts: ScenarioCase['asserts']): ScenarioCase['asserts'] {
-  const seen = new Map<string, ScenarioCase['asserts'][number]>();
-  for (const a of asserts) seen.set(`${a.atSeconds}/${a.alertname}`, a);
+/** Drops duplicate assertions (same time: every assertion of a full outage is on the burn-rate alert name). */
+function mergeAsserts(asserts: readonly ShapeAssert[]): ShapeAssert[] {
+  const seen = new Map<number, ShapeAssert>();
+  for (const a of asserts) seen.set(a.atSeconds, a);
   return [...seen.values()];
+}
+
+/**
+ * The cases of a shape, by kind of check in the order the test file lists them (full outage,
+ * threshold burns, steady burn, wandering ticket, budget), each kind's in the order of its
+ * windows; cases without an assertion are left out.
+ */
+export function shapeCases(shape: ScenarioShape): readonly (readonly ShapeCase[])[] {
+  const kept = (cases: readonly (ShapeCase | undefined)[]) => cases.filter((c): c is ShapeCase => c !== undefined && c.asserts.length > 0);
+  const thresholds: (ShapeCase | undefined)[] = [];
+  for (const w of shape.windows) {
+    for (const above of [true, false]) {
+      const verb = above ? 'above' : 'below';
+      const outcome = above ? 'fires' : 'does not fire';
+      const name = `a burn just ${verb} the ${w.factor}x factor of the ${w.longWindow}/${w.shortWindow} ${w.kind} window ${outcome}`;
+      thresholds.push(thresholdCase(shape, name, w, above));
+    }
+  }
+  return [
+    kept([fullOutageCase(shape, 'full outage alerts within the detection time and resolves within the reset time')]),
+    kept(thresholds),
+    kept([steadyBudgetCase(shape, 'a steady burn of 1x never pages')]),
+    kept([
+      wanderingTicketCase(shape, 'a burn wandering around the ticket factor fires the ticket once and keeps it firing through the dips'),
+    ]),
+    kept([
+      budgetCase(shape, 'spending more than the highest budget threshold fires every budget alert', true),
+      budgetCase(shape, 'spending less than the lowest budget threshold fires no budget alert', false),
+    ]),
+  ];
+}
+
+/**
+ * shapeCases by shape key: SLOs sharing a shape (a catalog has few objectives and alert policies)
+ * share their numerics. Bounded, so a catalog of all-distinct shapes does not hold every one.
+ */
+const SHAPE_CASES = boundedMemo<readonly (readonly ShapeCase[])[]>(256);
+
+/** A case of one SLO and the scenario it belongs to. */
+export interface SloCase {
+  readonly scenario: string;
+  readonly case: ScenarioCase;
+}
+
+/**
+ * The scenario cases of one SLO whose service is evaluated every `step`, by kind of check (see
+ * `shapeCases`): the numerics of its shape, computed once per shape, with its own series, alert
+ * names, labels and annotations.
+ */
+export function sloScenarioCases(slo: Slo, links: AlertLinks, step: number): readonly (readonly SloCase[])[] {
+  const shape = scenarioShape(slo, links, step);
+  const cases = SHAPE_CASES(shape.key, () => shapeCases(shape));
+  const rules = kindAlerts(slo, links);
+  const labels = sloSeriesLabels(slo);
+  const series = sliInputSeries(slo, shape.inputs);
+  // one object per alert and value: the YAML emitter writes an object it meets again once
+  const burnAlerts = new Map<AlertingRule, Map<number, ExpectedAlert>>();
+  const burnAlert = ({ alert, value }: BurnFiring) => {
+    const rule = rules[alert]!;
+    let byValue = burnAlerts.get(rule);
+    if (!byValue) burnAlerts.set(rule, (byValue = new Map()));
+    let expected = byValue.get(value);
+    if (!expected) byValue.set(value, (expected = expectedAlert(rule, labels, value)));
+    return expected;
+  };
+  let budget: AlertingRule | undefined;
+  const budgetRule = () => (budget ??= withAlertPolicy(budgetConsumedAlerts(slo)[0]!, links));
+  const budgetAlert = (percent: number) => expectedAlert(budgetRule(), { ...labels, [LABEL.budgetPercent]: String(percent) });
+  return cases.map((kind) =>
+    kind.map((c) => ({
+      scenario: c.scenario,
+      case: {
+        intervalSeconds: c.intervalSeconds,
+        inputs: series.map((s, i) => ({ series: s, values: c.values[i]! })),
+        asserts: c.asserts.map((a) =>
+          a.alert === 'burn'
+            ? { atSeconds: a.atSeconds, alertname: slo.alerting.name, alerts: a.firing.map(burnAlert) }
+            : { atSeconds: a.atSeconds, alertname: budgetRule().alert, alerts: a.firingPercents.map(budgetAlert) },
+        ),
+      },
+    })),
+  );
 }
 
 /** Packs a scenario's cases into as few promtool groups as possible without colliding series or alert names. */
@@ -394,39 +538,21 @@ export function packScenario(s: Scenario): TestGroup[] {
   });
 }
 
-/** The SLO scenarios of a service, one named scenario per kind of check. */
+/**
+ * The SLO scenarios of a service, one named scenario per kind of check: every SLO's cases of the
+ * first kind, then of the next (`sloScenarioCases`).
+ */
 function sloScenarios(slos: readonly Slo[], links: AlertLinks, step: number): Scenario[] {
   const byName = new Map<string, ScenarioCase[]>();
-  const add = (name: string, c: ScenarioCase | undefined) => {
-    if (!c || c.asserts.length === 0) return;
-    const cases = byName.get(name);
-    if (cases) cases.push(c);
-    else byName.set(name, [c]);
-  };
-  for (const slo of slos)
-    add('full outage alerts within the detection time and resolves within the reset time', fullOutageCase(slo, links, step));
-  for (const slo of slos) {
-    for (const w of slo.alerting.windows) {
-      for (const above of [true, false]) {
-        const verb = above ? 'above' : 'below';
-        const outcome = above ? 'fires' : 'does not fire';
-        add(
-          `a burn just ${verb} the ${w.factor}x factor of the ${w.longWindow}/${w.shortWindow} ${w.kind} window ${outcome}`,
-          thresholdCase(slo, links, w, above, step),
-        );
+  const perSlo = slos.map((slo) => sloScenarioCases(slo, links, step));
+  const kinds = Math.max(0, ...perSlo.map((kinds) => kinds.length));
+  for (let k = 0; k < kinds; k++)
+    for (const kinds of perSlo)
+      for (const { scenario, case: c } of kinds[k] ?? []) {
+        const cases = byName.get(scenario);
+        if (cases) cases.push(c);
+        else byName.set(scenario, [c]);
       }
-    }
-  }
-  for (const slo of slos) add('a steady burn of 1x never pages', steadyBudgetCase(slo, links, step));
-  for (const slo of slos)
-    add(
-      'a burn wandering around the ticket factor fires the ticket once and keeps it firing through the dips',
-      wanderingTicketCase(slo, links, step),
-    );
-  for (const slo of slos) {
-    add('spending more than the highest budget threshold fires every budget alert', budgetCase(slo, links, true, step));
-    add('spending less than the lowest budget threshold fires no budget alert', budgetCase(slo, links, false, step));
-  }
   return [...byName].map(([name, cases]) => ({ name, cases }));
 }
 

@@ -115,10 +115,11 @@ describe('alert timing', () => {
   });
 
   test('windows of a day or more are summed for ratio and latency SLIs, never for a raw error ratio', () => {
-    // when / then
-    expect(isSummedSloWindow({ sli: { kind: 'ratio', errorQuery: 'e', totalQuery: 't' } }, 86400)).toBe(true);
-    expect(isSummedSloWindow({ sli: { kind: 'ratio', errorQuery: 'e', totalQuery: 't' } }, 21600)).toBe(false);
-    expect(isSummedSloWindow({ sli: { kind: 'raw', errorRatioQuery: 'r' } }, 259200)).toBe(false);
+    // when / then: only the SLI's kind decides
+    expect(isSummedSloWindow({ sli: { kind: 'ratio' } }, 86400)).toBe(true);
+    expect(isSummedSloWindow({ sli: { kind: 'latency' } }, 86400)).toBe(true);
+    expect(isSummedSloWindow({ sli: { kind: 'ratio' } }, 21600)).toBe(false);
+    expect(isSummedSloWindow({ sli: { kind: 'raw' } }, 259200)).toBe(false);
   });
 
   test("a summed window's lag moves its detection and its reset, and the branch's, by the lag", () => {
