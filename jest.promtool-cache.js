@@ -84,10 +84,7 @@ function inputsOf(args, cwd) {
     const text = readFileSync(path, 'utf8');
     inputs.push([file, text]);
     if (command !== 'test') continue;
-    // js-yaml: about 8 times faster than the `yaml` library on a generated test file of 0.5 MB,
-    // which every run read whole only for this list (its names must parse as plain strings, else
-    // the run is not cached)
-    const ruleFiles = require('js-yaml').load(text)?.rule_files ?? [];
+    const ruleFiles = ruleFilesOf(text);
     if (!Array.isArray(ruleFiles)) return undefined;
     for (const rule of ruleFiles) {
       if (typeof rule !== 'string' || /[*?[]/.test(rule)) return undefined;
@@ -95,6 +92,28 @@ function inputsOf(args, cwd) {
     }
   }
   return inputs;
+}
+
+/**
+ * The `rule_files` list of a test file's text. The generated files state it near the top as a
+ * block list of plain names, read here without parsing the rest (most of a run's CPU went to
+ * loading the whole file for this list). Anything else, including a second mention of
+ * `rule_files` or more than one document, is parsed whole with js-yaml (its names must parse as
+ * plain strings, else the run is not cached).
+ */
+function ruleFilesOf(text) {
+  const at = text.search(/^rule_files:\n/m);
+  if (at >= 0 && text.indexOf('rule_files', at + 1) === -1 && !/^(---|\.\.\.)/m.test(text)) {
+    // the list, then the next top-level key or the end
+    const list = /^rule_files:\n((?:- [\w./-]+\n)+)(?=[A-Za-z_]|$)/.exec(text.slice(at));
+    if (list)
+      return list[1]
+        .split('\n')
+        .slice(0, -1)
+        .map((line) => line.slice(2));
+  }
+  // js-yaml: about 8 times faster than the `yaml` library on a generated test file of 0.5 MB
+  return require('js-yaml').load(text)?.rule_files ?? [];
 }
 
 /**

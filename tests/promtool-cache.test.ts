@@ -96,6 +96,25 @@ describe('the promtool result cache', () => {
   });
 
   test.each([
+    ['a block list, as generated', '# generated\nrule_files:\n- a.rules.yaml\n- b.rules.yaml\ntests: []\n'],
+    ['a block list that ends the file', 'tests: []\nrule_files:\n- a.rules.yaml\n- b.rules.yaml\n'],
+    ['a block list with a quoted name', 'rule_files:\n- a.rules.yaml\n- "b.rules.yaml"\ntests: []\n'],
+    ['a block list with a comment', 'rule_files:\n- a.rules.yaml # first\n- b.rules.yaml\ntests: []\n'],
+    ['a block list with a comment line', 'rule_files:\n- a.rules.yaml\n# then\n- b.rules.yaml\ntests: []\n'],
+    ['a flow list', 'rule_files: [a.rules.yaml, b.rules.yaml]\ntests: []\n'],
+  ])('runs promtool again when the second rule file of %s changes', (_, testFile) => {
+    // given a test file listing two rule files
+    writeFileSync(join(tmp, 'b.rules.yaml'), 'groups: []\n');
+    writeFileSync(join(tmp, 'two.test.yaml'), testFile);
+    promtool('test', 'rules', 'two.test.yaml');
+    // when the second one changes
+    writeFileSync(join(tmp, 'b.rules.yaml'), 'groups: [] # changed\n');
+    promtool('test', 'rules', 'two.test.yaml');
+    // then
+    expect(runs()).toBe(2);
+  });
+
+  test.each([
     ['check config', ['check', 'config', 'prometheus.yml']],
     ['a run with a flag', ['test', 'rules', '--junit=x.xml', 'a.test.yaml']],
     ['a test file whose rule files are a glob', ['test', 'rules', 'glob.test.yaml']],
