@@ -103,7 +103,7 @@ function inputsOf(args, cwd) {
  */
 function ruleFilesOf(text) {
   const at = text.search(/^rule_files:\n/m);
-  if (at >= 0 && text.indexOf('rule_files', at + 1) === -1 && !/^(---|\.\.\.)/m.test(text)) {
+  if (at >= 0 && text.indexOf('rule_files') === at && text.indexOf('rule_files', at + 1) === -1 && !/^(---|\.\.\.)/m.test(text)) {
     // the list, then the next top-level key or the end
     const list = /^rule_files:\n((?:- [\w./-]+\n)+)(?=[A-Za-z_]|$)/.exec(text.slice(at));
     if (list)
