@@ -295,28 +295,46 @@ export interface ShadowCheck {
  * Cross-stack references are checked against the producing stack's outputs here.
  */
 export async function checkStacks(stacks: ReadonlyMap<string, TfJson>, workDir: string): Promise<ShadowCheck> {
+  return (await checkStackSets([stacks], workDir))[0]!;
+}
+
+/**
+ * {@link checkStacks} for several sets of stacks (environments) at once, with one `terraform init`
+ * and one `terraform validate` for all (each pair costs about 0.4 CPU-s beyond the stacks' own
+ * checking): a stack's cross-stack references resolve within its own set, and its diagnostics are
+ * reported with its set. Stack names must differ across the sets; one check per set each.
+ */
+export async function checkStackSets(sets: readonly ReadonlyMap<string, TfJson>[], workDir: string): Promise<ShadowCheck[]> {
   const bin = terraformBinary();
-  const diagnostics: ShadowDiagnostic[] = [];
-  const shadows = new Map([...stacks].map(([name, json]) => [name, shadowStack(json)]));
+  const diagnostics = sets.map((): ShadowDiagnostic[] => []);
+  const setOf = new Map<string, number>();
+  const shadows = new Map<string, Shadow>();
   const root: TfJson = { module: {} };
-  for (const [name, shadow] of shadows) {
-    for (const p of shadow.problems) diagnostics.push({ stack: name, address: '', summary: 'shadow', detail: p });
-    for (const { stack, output } of shadow.remoteOutputs) {
-      const producer = stacks.get(stack);
-      if (!producer?.output?.[output]) {
-        diagnostics.push({
-          stack: name,
-          address: '',
-          summary: 'Reference to undeclared cross-stack output',
-          detail: producer ? `stack ${stack} declares no output "${output}"` : `no stack named ${stack} in this environment`,
-        });
+  sets.forEach((stacks, set) => {
+    for (const [name, json] of stacks) {
+      if (!IDENTIFIER.test(name)) throw new Error(`stack name ${JSON.stringify(name)} is not a terraform module name`);
+      if (setOf.has(name)) throw new Error(`stack name ${JSON.stringify(name)} is in more than one set checked together`);
+      setOf.set(name, set);
+      const shadow = shadowStack(json);
+      shadows.set(name, shadow);
+      for (const p of shadow.problems) diagnostics[set]!.push({ stack: name, address: '', summary: 'shadow', detail: p });
+      for (const { stack, output } of shadow.remoteOutputs) {
+        const producer = stacks.get(stack);
+        if (!producer?.output?.[output]) {
+          diagnostics[set]!.push({
+            stack: name,
+            address: '',
+            summary: 'Reference to undeclared cross-stack output',
+            detail: producer ? `stack ${stack} declares no output "${output}"` : `no stack named ${stack} in this environment`,
+          });
+        }
       }
+      mkdirSync(join(workDir, 'stacks', name), { recursive: true });
+      writeFileSync(join(workDir, 'stacks', name, 'main.tf.json'), JSON.stringify(shadow.config, null, 1));
+      root.module[name] = { source: `./stacks/${name}` };
     }
-    if (!IDENTIFIER.test(name)) throw new Error(`stack name ${JSON.stringify(name)} is not a terraform module name`);
-    mkdirSync(join(workDir, 'stacks', name), { recursive: true });
-    writeFileSync(join(workDir, 'stacks', name, 'main.tf.json'), JSON.stringify(shadow.config, null, 1));
-    root.module[name] = { source: `./stacks/${name}` };
-  }
+  });
+  mkdirSync(workDir, { recursive: true });
   writeFileSync(join(workDir, 'main.tf.json'), JSON.stringify(root, null, 1));
   const env = offlineEnv(workDir);
   const started = Date.now();
@@ -325,8 +343,13 @@ export async function checkStacks(stacks: ReadonlyMap<string, TfJson>, workDir: 
   const validate = await run(bin, ['validate', '-json', '-no-color'], workDir, env);
   const terraformMs = Date.now() - started;
   const report = JSON.parse(validate.stdout) as { diagnostics: TfValidateDiagnostic[] };
-  for (const d of report.diagnostics) diagnostics.push(fromTerraform(d, shadows));
-  return { stacks: [...stacks.keys()], diagnostics, terraformMs };
+  for (const d of report.diagnostics) {
+    const diagnostic = fromTerraform(d, shadows);
+    // a diagnostic outside every stack's module (the root) belongs to every set
+    const set = setOf.get(diagnostic.stack);
+    for (const [i, list] of diagnostics.entries()) if (set === undefined || set === i) list.push(diagnostic);
+  }
+  return sets.map((stacks, i) => ({ stacks: [...stacks.keys()], diagnostics: diagnostics[i]!, terraformMs }));
 }
 
 interface TfValidateDiagnostic {

@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEnvironmentOrThrow } from '../../environments/load';
 import {
-  checkStacks,
+  checkStackSets,
   formatDiagnostic,
-  mapConcurrent,
   rewriteTemplate,
   type ShadowCheck,
   shadowStack,
@@ -64,10 +63,11 @@ describe('terraform validate on the shadow of every stack', () => {
   const checks = new Map<string, ShadowCheck>();
 
   beforeAll(async () => {
-    // given every environment synthesized; when each one's stacks are checked, two at a time
+    // given every environment synthesized; when their stacks are checked, in one terraform run
     for (const file of ENV_FILES) synthesized.set(file, synthesizeEnvironment(file, join(work, file.replace(/\W/g, '_'))));
-    const results = await mapConcurrent(ENV_FILES, 2, (file) =>
-      checkStacks(synthesized.get(file)!, join(work, `shadow-${file.replace(/\W/g, '_')}`)),
+    const results = await checkStackSets(
+      ENV_FILES.map((file) => synthesized.get(file)!),
+      join(work, 'shadow'),
     );
     ENV_FILES.forEach((file, i) => checks.set(file, results[i]!));
   }, 120_000);
@@ -79,61 +79,101 @@ describe('terraform validate on the shadow of every stack', () => {
     expect(check.diagnostics.map(formatDiagnostic)).toEqual([]);
   });
 
-  test('fails with "Invalid reference" when one dashboard string holds an unescaped ${datasource}', async () => {
+  describe('on broken stacks, each checked as its own environment in one terraform run', () => {
+    /** The example environment's stack whose name ends with `suffix`, copied. */
+    const exampleStack = (suffix: string): [string, TfJson] => {
+      const stacks = synthesized.get('environments/example.yaml')!;
+      const name = [...stacks.keys()].find((s) => s.endsWith(suffix))!;
+      return [name, structuredClone(stacks.get(name)!)];
+    };
     // given the example observability stack with the escaping of one dashboard undone
-    const stacks = synthesized.get('environments/example.yaml')!;
-    const name = [...stacks.keys()].find((s) => s.endsWith('-observability'))!;
-    const stack = structuredClone(stacks.get(name)!);
-    const [id, dashboard] = Object.entries(stack.resource.grafana_dashboard as TfJson)[0]!;
-    expect(dashboard.config_json).toContain('$${datasource}');
-    dashboard.config_json = dashboard.config_json.replaceAll('$${datasource}', '${datasource}');
-    // when terraform checks it
-    const check = await checkStacks(new Map([[name, stack]]), join(work, 'unescaped'));
-    // then every diagnostic is an invalid reference in that dashboard, one per occurrence
-    const occurrences = dashboard.config_json.split('${datasource}').length - 1;
-    expect(check.diagnostics).toHaveLength(occurrences);
-    for (const d of check.diagnostics)
-      expect(formatDiagnostic(d)).toMatch(new RegExp(`^${name}: grafana_dashboard\\.${id}: Invalid reference: `));
-  });
-
-  test('fails when a reference names a resource the stack does not declare', async () => {
+    const unescaped = () => {
+      const [name, stack] = exampleStack('-observability');
+      const [id, dashboard] = Object.entries(stack.resource.grafana_dashboard as TfJson)[0]!;
+      expect(dashboard.config_json).toContain('$${datasource}');
+      dashboard.config_json = dashboard.config_json.replaceAll('$${datasource}', '${datasource}');
+      const occurrences = dashboard.config_json.split('${datasource}').length - 1;
+      return { name, id, occurrences, stacks: new Map([[name, stack]]) };
+    };
     // given the example network stack with a subnet pointing at a network that is not there
-    const stacks = synthesized.get('environments/example.yaml')!;
-    const name = [...stacks.keys()].find((s) => s.endsWith('-network'))!;
-    const stack = structuredClone(stacks.get(name)!);
-    const [id, subnet] = Object.entries(stack.resource.google_compute_subnetwork as TfJson)[0]!;
-    expect(subnet.network).toMatch(/^\$\{google_compute_network\.[\w-]+\.id\}$/);
-    subnet.network = '${google_compute_network.missing.id}';
-    // when
-    const check = await checkStacks(new Map([[name, stack]]), join(work, 'undeclared'));
-    // then
-    expect(check.diagnostics.map(formatDiagnostic)).toEqual([
-      `${name}: google_compute_subnetwork.${id}: Reference to undeclared resource: A managed resource "google_compute_network" "missing" has not been declared in module.${name}.`,
-    ]);
-  });
-
-  test('fails when a cross-stack reference reads an output its producer does not declare', async () => {
-    // given a consumer stack reading output "gone" of a producer stack that declares none
-    const consumer: TfJson = {
+    const undeclared = () => {
+      const [name, stack] = exampleStack('-network');
+      const [id, subnet] = Object.entries(stack.resource.google_compute_subnetwork as TfJson)[0]!;
+      expect(subnet.network).toMatch(/^\$\{google_compute_network\.[\w-]+\.id\}$/);
+      subnet.network = '${google_compute_network.missing.id}';
+      return { name, id, stacks: new Map([[name, stack]]) };
+    };
+    /** A stack whose output `o` reads output `output` of stack `producer`, as cdktf writes it. */
+    const consumerOf = (producer: string, output: string): TfJson => ({
       data: {
         terraform_remote_state: {
-          'cross-stack-reference-input-producer': { backend: 'local', config: { path: 'x' }, workspace: '${terraform.workspace}' },
+          [`cross-stack-reference-input-${producer}`]: { backend: 'local', config: { path: 'x' }, workspace: '${terraform.workspace}' },
         },
       },
-      output: { o: { value: '${data.terraform_remote_state.cross-stack-reference-input-producer.outputs.gone}' } },
-    };
-    // when
-    const check = await checkStacks(
+      output: { o: { value: `\${data.terraform_remote_state.cross-stack-reference-input-${producer}.outputs.${output}}` } },
+    });
+    // given a consumer stack reading output "gone" of a producer stack that declares none
+    const crossStack = () =>
       new Map([
         ['producer', {}],
-        ['consumer', consumer],
-      ]),
-      join(work, 'cross-stack'),
-    );
-    // then
-    expect(check.diagnostics.map(formatDiagnostic)).toEqual([
-      'consumer: Reference to undeclared cross-stack output: stack producer declares no output "gone"',
-    ]);
+        ['consumer', consumerOf('producer', 'gone')],
+      ]);
+    // given a stack reading an output of a stack of another environment checked in the same run
+    const otherEnvironment = () =>
+      new Map([
+        ['producer-elsewhere', { output: { here: { value: 'x' } } }],
+        ['consumer-elsewhere', consumerOf('producer', 'gone')],
+        ['consumer-here', consumerOf('producer-elsewhere', 'here')],
+      ]);
+    let cases: { unescaped: ReturnType<typeof unescaped>; undeclared: ReturnType<typeof undeclared> };
+    let found: ShadowCheck[];
+    beforeAll(async () => {
+      cases = { unescaped: unescaped(), undeclared: undeclared() };
+      // when terraform checks them
+      found = await checkStackSets(
+        [cases.unescaped.stacks, cases.undeclared.stacks, crossStack(), otherEnvironment()],
+        join(work, 'broken'),
+      );
+    }, 120_000);
+
+    test('fails with "Invalid reference" when one dashboard string holds an unescaped ${datasource}', () => {
+      // then every diagnostic is an invalid reference in that dashboard, one per occurrence
+      const { name, id, occurrences } = cases.unescaped;
+      expect(found[0]!.diagnostics).toHaveLength(occurrences);
+      for (const d of found[0]!.diagnostics)
+        expect(formatDiagnostic(d)).toMatch(new RegExp(`^${name}: grafana_dashboard\\.${id}: Invalid reference: `));
+    });
+
+    test('fails when a reference names a resource the stack does not declare', () => {
+      // then
+      const { name, id } = cases.undeclared;
+      expect(found[1]!.diagnostics.map(formatDiagnostic)).toEqual([
+        `${name}: google_compute_subnetwork.${id}: Reference to undeclared resource: A managed resource "google_compute_network" "missing" has not been declared in module.${name}.`,
+      ]);
+    });
+
+    test('fails when a cross-stack reference reads an output its producer does not declare', () => {
+      // then
+      expect(found[2]!.diagnostics.map(formatDiagnostic)).toEqual([
+        'consumer: Reference to undeclared cross-stack output: stack producer declares no output "gone"',
+      ]);
+    });
+
+    test('resolves a cross-stack reference within its own environment only', () => {
+      // then the stack of another environment is not found; one of its own is
+      expect(found[3]!.diagnostics.map(formatDiagnostic)).toEqual([
+        'consumer-elsewhere: Reference to undeclared cross-stack output: no stack named producer in this environment',
+      ]);
+    });
+
+    test('refuses environments that share a stack name, before running terraform', async () => {
+      // given two environments with a stack of the same name
+      const stacks = crossStack();
+      // when / then
+      await expect(checkStackSets([stacks, stacks], join(work, 'shared-name'))).rejects.toThrow(
+        'stack name "producer" is in more than one set checked together',
+      );
+    });
   });
 });
 
