@@ -7,10 +7,11 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      // The CLI loads command modules lazily with require() so start-up stays fast.
+      // The CLI loads command modules lazily with require() so start-up stays fast (and the peers
+      // script its checks, so a usage error answers at once).
       '@typescript-eslint/no-require-imports': [
         'error',
-        { allow: ['^\\./commands/', '^tsx/cjs$', '^\\./slo\\.ts$', '^@prometheus-io/lezer-promql$'] },
+        { allow: ['^\\./commands/', '^\\./compare-peers-checks$', '^tsx/cjs$', '^\\./slo\\.ts$', '^@prometheus-io/lezer-promql$'] },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
