@@ -115,6 +115,17 @@ function kindAlerts(slo: Slo, links: AlertLinks): readonly AlertingRule[] {
 /** kindAlerts of each SLO and links, computed once: the shape and the expected alerts read them. */
 const KIND_ALERTS = new WeakMap<Slo, WeakMap<AlertLinks, readonly AlertingRule[]>>();
 
+/** The budget-consumption alert of an SLO, policy applied; undefined when it has none. */
+function budgetAlert(slo: Slo, links: AlertLinks): AlertingRule | undefined {
+  let bySlo = BUDGET_ALERTS.get(slo);
+  if (!bySlo) BUDGET_ALERTS.set(slo, (bySlo = new WeakMap()));
+  if (!bySlo.has(links)) bySlo.set(links, budgetConsumedAlerts(slo).map((r) => withAlertPolicy(r, links))[0]);
+  return bySlo.get(links);
+}
+
+/** budgetAlert of each SLO and links, computed once: the shape and the expected alerts read it. */
+const BUDGET_ALERTS = new WeakMap<Slo, WeakMap<AlertLinks, AlertingRule | undefined>>();
+
 /** The scenario shape of an SLO whose service is evaluated every `stepSeconds`, with `links` applied to its alerts. */
 export function scenarioShape(slo: Slo, links: AlertLinks, stepSeconds: number): ScenarioShape {
   const windows: ShapeWindow[] = slo.alerting.windows.map((w) => ({
@@ -143,7 +154,7 @@ export function scenarioShape(slo: Slo, links: AlertLinks, stepSeconds: number):
     errorBudget: slo.errorBudget,
     windows,
     alerts,
-    budgetThresholdsPercent: budgetConsumedAlerts(slo).length > 0 ? slo.alerting.budgetConsumed.thresholdsPercent : [],
+    budgetThresholdsPercent: budgetAlert(slo, links) ? slo.alerting.budgetConsumed.thresholdsPercent : [],
     inputs: sliInputForm(slo),
   };
   return { key: JSON.stringify(fields), ...fields };
@@ -486,9 +497,12 @@ export function sloScenarioCases(slo: Slo, links: AlertLinks, step: number): rea
     if (!expected) byValue.set(value, (expected = expectedAlert(rule, labels, value)));
     return expected;
   };
-  let budget: AlertingRule | undefined;
-  const budgetRule = () => (budget ??= withAlertPolicy(budgetConsumedAlerts(slo)[0]!, links));
-  const budgetAlert = (percent: number) => expectedAlert(budgetRule(), { ...labels, [LABEL.budgetPercent]: String(percent) });
+  const budget = budgetAlert(slo, links);
+  const budgetRule = () => {
+    if (!budget) throw new Error(`internal: ${slo.id} has budget scenarios but no budget alert`);
+    return budget;
+  };
+  const budgetExpected = (percent: number) => expectedAlert(budgetRule(), { ...labels, [LABEL.budgetPercent]: String(percent) });
   return cases.map((kind) =>
     kind.map((c) => ({
       scenario: c.scenario,
@@ -498,7 +512,7 @@ export function sloScenarioCases(slo: Slo, links: AlertLinks, step: number): rea
         asserts: c.asserts.map((a) =>
           a.alert === 'burn'
             ? { atSeconds: a.atSeconds, alertname: slo.alerting.name, alerts: a.firing.map(burnAlert) }
-            : { atSeconds: a.atSeconds, alertname: budgetRule().alert, alerts: a.firingPercents.map(budgetAlert) },
+            : { atSeconds: a.atSeconds, alertname: budgetRule().alert, alerts: a.firingPercents.map(budgetExpected) },
         ),
       },
     })),

@@ -7,6 +7,9 @@ import { boundedMemo } from '../../../slos/memo';
 
 /** `{{ $labels.x }}`, `{{ $value }}` and `{{ printf "%.Nf" $value }}`. */
 export function expandTemplate(text: string, labels: Readonly<Record<string, string>>, value: number | undefined): string {
+  // most annotations (summaries, links) hold no template, and are new strings for every SLO: they
+  // would only miss and evict in the memo of compiled templates
+  if (!text.includes('{{')) return text;
   let out = '';
   for (const part of compiled(text, () => compile(text))) {
     if (typeof part === 'string') out += part;
@@ -54,8 +57,12 @@ export function nearRoundingTie(value: number, decimals: number): boolean {
 
 /** The decimals of every `printf "%.Nf" $value` in `text`. */
 export function printfDecimals(text: string): readonly number[] {
+  // as in expandTemplate: most annotations have no printf, and are new strings for every SLO
+  if (!text.includes('printf')) return NO_DECIMALS;
   return decimalsOf(text, () => [...text.matchAll(/printf "%\.(\d)f" \$value/g)].map((m) => Number(m[1])));
 }
+
+const NO_DECIMALS: readonly number[] = Object.freeze([]);
 
 /** printfDecimals by text: asked again for every predicted alert value. */
 const decimalsOf = boundedMemo<readonly number[]>(4096);
