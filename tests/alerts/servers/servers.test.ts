@@ -11,7 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { prometheusArtifacts } from '../../../alerts/prometheus/artifacts';
+import { ruleFilePath, serviceRuleFile } from '../../../alerts/prometheus/artifacts';
+import { ruleFileParts } from '../../../alerts/prometheus/serialize';
 import {
   alertmanagerConfig,
   literalTemplate,
@@ -50,16 +51,17 @@ function amtool(): string {
   return found;
 }
 
-/** Every artifact of `env`, written under a fresh directory; returns it and the artifacts. */
+/**
+ * The rule files and server configurations of `env` (not the promtool test files, which no server
+ * reads), written under a fresh directory; returns it and the artifacts.
+ */
 function writeAll(name: string, env: EnvironmentConfig): { dir: string; artifacts: Artifact[] } {
-  const rules = prometheusArtifacts(catalog!, platformInputs(catalog!, env));
-  const artifacts = [
-    ...rules,
-    ...serverArtifacts(
-      serverInputs(env, catalog!),
-      rules.filter((a) => a.path.endsWith('.rules.yaml')),
-    ),
-  ];
+  const inputs = platformInputs(catalog!, env);
+  const rules = catalog!.services.map((service) => ({
+    path: ruleFilePath(service),
+    content: ruleFileParts(serviceRuleFile(catalog!, service, inputs)),
+  }));
+  const artifacts = [...rules, ...serverArtifacts(serverInputs(env, catalog!), rules)];
   const dir = join(tmp, name);
   for (const a of artifacts) {
     mkdirSync(dirname(join(dir, a.path)), { recursive: true });
