@@ -4,7 +4,7 @@
  */
 import { GENERATED_HEADER } from '../../slos/conventions';
 import { boundedMemo } from '../../slos/memo';
-import { toYaml } from './private/yaml';
+import { Alias, Anchored, toYaml } from './private/yaml';
 import { isAlertingRule, type ExpectedAlert, type Rule, type RuleFile, type TestFile } from './rules';
 
 /**
@@ -74,8 +74,48 @@ export function testFileYaml(file: TestFile): string {
   return testFileParts(file).join('');
 }
 
+/**
+ * The `exp_alerts` of each alert test of a file, in file order: a non-empty list that the file
+ * holds again (the same alerts with the same labels and annotations, so the same text) is written
+ * once with an anchor and then as aliases of it (`exp_alerts: &a1` and `exp_alerts: *a1`), its
+ * anchors numbered in the order they first occur. A scenario expects the same alerts at many
+ * evaluations: with 1,000 SLOs these repeats were half of a test file's bytes. Empty lists stay
+ * `[]`. promtool (go-yaml) resolves aliases when it loads the file.
+ */
+function expectedAlertLists(file: TestFile): (object[] | Anchored | Alias)[] {
+  const lists = file.tests.flatMap((t) => t.alert_rule_test.map((a) => a.exp_alerts.map(expectedAlertData)));
+  // each distinct expected alert (by the text it is written as) gets a number, each list the numbers of its alerts
+  const alertIds = new Map<object, number>();
+  const idsByText = new Map<string, number>();
+  const alertId = (data: object): number => {
+    let id = alertIds.get(data);
+    if (id === undefined) {
+      const text = JSON.stringify(data);
+      id = idsByText.get(text);
+      if (id === undefined) idsByText.set(text, (id = idsByText.size));
+      alertIds.set(data, id);
+    }
+    return id;
+  };
+  const keys = lists.map((list) => (list.length === 0 ? '' : list.map(alertId).join(',')));
+  const counts = new Map<string, number>();
+  for (const k of keys) if (k !== '') counts.set(k, (counts.get(k) ?? 0) + 1);
+  const anchors = new Map<string, string>();
+  return lists.map((list, i) => {
+    const k = keys[i]!;
+    if (k === '' || counts.get(k)! < 2) return list;
+    const name = anchors.get(k);
+    if (name !== undefined) return new Alias(name);
+    const anchor = `a${anchors.size + 1}`;
+    anchors.set(k, anchor);
+    return new Anchored(anchor, list);
+  });
+}
+
 /** testFileYaml as the header line and the rest, apart (see `Artifact.content`). */
 export function testFileParts(file: TestFile): readonly [string, string] {
+  const expected = expectedAlertLists(file);
+  let next = 0;
   const data = {
     rule_files: file.rule_files,
     evaluation_interval: file.evaluation_interval,
@@ -87,7 +127,7 @@ export function testFileParts(file: TestFile): readonly [string, string] {
       alert_rule_test: t.alert_rule_test.map((a) => ({
         eval_time: a.eval_time,
         alertname: a.alertname,
-        exp_alerts: a.exp_alerts.map(expectedAlertData),
+        exp_alerts: expected[next++],
       })),
       ...(t.promql_expr_test
         ? {

@@ -18,6 +18,7 @@ import { goldenSignalsUid } from '../../slos/conventions';
 import { loadCatalog } from '../../slos/load';
 import type { SloCatalog } from '../../slos/model';
 import { artifactText } from '../../slos/artifact';
+import { TEST_FILE_PARSE } from '../alerts/prometheus/test-file-parse';
 
 /** A canary alert per service: fires when the service's synthetic canary reports down. */
 function canaryRule(service: string): AlertingRule {
@@ -104,12 +105,13 @@ describe('a third layer', () => {
     // given the auth specs (no evaluationInterval: 1 m)
     const auth = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
     const only = { slos: auth.slos.filter((s) => s.service === 'auth'), services: ['auth'] };
-    const alone = parse(artifactText(engineArtifacts(only).find((a) => a.path === 'prometheus/auth.test.yaml')!)) as {
+    const alone = parse(artifactText(engineArtifacts(only).find((a) => a.path === 'prometheus/auth.test.yaml')!), TEST_FILE_PARSE) as {
       evaluation_interval: string;
     };
     // when
     const layered = parse(
       artifactText(engineArtifacts(only, { links: {}, layers: [canaryLayer] }).find((a) => a.path === 'prometheus/auth.test.yaml')!),
+      TEST_FILE_PARSE,
     ) as { evaluation_interval: string; tests: { name: string }[] };
     // then
     expect([alone.evaluation_interval, layered.evaluation_interval]).toEqual(['1m', '1m']);

@@ -124,6 +124,22 @@ class Lines {
   }
 }
 
+/**
+ * A mapping member's value written with an anchor: `key: &name`, then the value. The value is a
+ * non-empty sequence or mapping; `name` is a YAML anchor name the caller keeps unique in the file.
+ */
+export class Anchored {
+  constructor(
+    readonly name: string,
+    readonly value: object,
+  ) {}
+}
+
+/** A mapping member's value written as an alias of an anchor written earlier in the file: `key: *name`. */
+export class Alias {
+  constructor(readonly name: string) {}
+}
+
 /** A JSON-like value (as a JSON round trip would leave it): undefined members dropped, undefined items and non-finite numbers null. */
 function isObject(value: unknown): value is object {
   return value !== null && typeof value === 'object';
@@ -156,6 +172,10 @@ function emit(value: object, indent: string, out: Lines): void {
     if (isBlock(v)) {
       out.line(indent, `${key(k)}: |-`);
       for (const l of v.split('\n')) out.line(l === '' ? '' : `${indent}  `, l);
+    } else if (v instanceof Alias) out.line(indent, `${key(k)}: *${v.name}`);
+    else if (v instanceof Anchored) {
+      out.line(indent, `${key(k)}: &${v.name}`);
+      emit(v.value, Array.isArray(v.value) ? indent : `${indent}  `, out);
     } else if (isObject(v)) {
       const empty = Array.isArray(v) ? v.length === 0 : !hasMembers(v);
       if (empty) out.line(indent, `${key(k)}: ${Array.isArray(v) ? '[]' : '{}'}`);

@@ -38,6 +38,7 @@ import { loadEnvironmentOrThrow } from '../../../environments/load';
 import { loadCatalog } from '../../../slos/load';
 import type { SloCatalog } from '../../../slos/model';
 import { artifactText } from '../../../slos/artifact';
+import { TEST_FILE_PARSE } from './test-file-parse';
 
 const GOLDEN = join(__dirname, '__golden__', 'api.rules.yaml');
 const env = loadEnvironmentOrThrow('example');
@@ -176,7 +177,7 @@ function echoMutant(): { rules: string; tests: string } {
   }
   const rules = stringify(file);
   expect(rules).not.toBe(stringify(parse(content('prometheus/api.rules.yaml'))));
-  const data = parse(content('prometheus/api.test.yaml')) as { tests: { name: string }[] };
+  const data = parse(content('prometheus/api.test.yaml'), TEST_FILE_PARSE) as { tests: { name: string }[] };
   const tests = data.tests.filter((t) => t.name.startsWith('no echoes'));
   expect(tests.length).toBeGreaterThan(0);
   return { rules, tests: stringify({ ...data, tests }) };
@@ -184,7 +185,7 @@ function echoMutant(): { rules: string; tests: string } {
 
 /** A promtool test file with only its wandering-burn groups. */
 function wanderingOnly(testFile: string): string {
-  const data = parse(testFile) as { tests: { name: string }[] };
+  const data = parse(testFile, TEST_FILE_PARSE) as { tests: { name: string }[] };
   return stringify({ ...data, tests: data.tests.filter((t) => t.name.startsWith('a burn wandering')) });
 }
 
@@ -199,12 +200,12 @@ beforeAll(async () => {
   // a burn-rate alert: the others (SLI expressions, budget alerts, no data) pass on the mutants
   // as on the generated file and only cost promtool time.
   const burnAlerts = new Set(catalog.slos.filter((s) => s.service === 'reports').map((s) => s.alerting.name));
-  const reportsTests = parse(content('prometheus/reports.test.yaml')) as TestFile;
+  const reportsTests = parse(content('prometheus/reports.test.yaml'), TEST_FILE_PARSE) as TestFile;
   const tests = testFileYaml({
     ...reportsTests,
     tests: reportsTests.tests.filter((t) => t.alert_rule_test.some((a) => burnAlerts.has(a.alertname))),
   });
-  expect(parse(tests).tests.length).toBeGreaterThan(0);
+  expect(parse(tests, TEST_FILE_PARSE).tests.length).toBeGreaterThan(0);
   const factorMutant = reports.replace(
     /(slo:sli_error:ratio_rate3d\{[^}]*\} > )([0-9.]+)/g,
     (_, a: string, x: string) => `${a}${Number(x) * 2}`,
@@ -303,6 +304,46 @@ describe('availability symptom on raw uptime probes', () => {
   });
 });
 
+/**
+ * A test file's text with every aliased `exp_alerts` list written out: each `exp_alerts: &aN`
+ * loses its anchor and each `exp_alerts: *aN` becomes the lines of the list anchored as `aN`.
+ */
+function expandAliases(text: string): string {
+  const lists = new Map<string, string>();
+  return text.replace(
+    /^( *)exp_alerts: ([&*])(a\d+)\n((?:\1(?:- | {2}).*\n)*)/gm,
+    (_, indent: string, sigil: string, name: string, body: string) => {
+      if (sigil === '&') lists.set(name, body);
+      else if (!lists.has(name)) throw new Error(`alias *${name} before its anchor`);
+      return `${indent}exp_alerts:\n${lists.get(name)!}${body}`;
+    },
+  );
+}
+
+describe('repeated expected alerts', () => {
+  test('a generated test file writes each repeated list of expected alerts once, aliases it after, and reads back as written out', () => {
+    // given the shipped api test file, which expects the same alerts at many evaluations
+    const text = content('prometheus/api.test.yaml');
+    // when its aliases are written out
+    const expanded = expandAliases(text);
+    // then it holds aliases, none is left in the written-out form, and both read as the same data
+    expect(text).toContain('    exp_alerts: &a1\n    - exp_labels:\n');
+    expect(text).toContain('    exp_alerts: *a1\n');
+    expect(expanded).not.toMatch(/exp_alerts: [&*]/);
+    const data = parse(expanded) as TestFile;
+    expect(parse(text, TEST_FILE_PARSE)).toEqual(data);
+    // each anchor has an alias, and each distinct non-empty list is written in full exactly once
+    const anchors = [...text.matchAll(/exp_alerts: &(a\d+)\n/g)].map((m) => m[1]!);
+    expect(anchors).toEqual(anchors.map((_, i) => `a${i + 1}`));
+    for (const a of anchors) expect(text).toContain(`exp_alerts: *${a}\n`);
+    const lists = data.tests.flatMap((t) => t.alert_rule_test.map((a) => a.exp_alerts)).filter((l) => l.length > 0);
+    expect(text.match(/^ *exp_alerts:( &a\d+)?\n/gm)!.length).toBe(new Set(lists.map((l) => JSON.stringify(l))).size);
+    // and promtool runs it: every scenario passes
+    const run = runs.find((r) => r.args[0] === 'test' && r.args[2] === 'api.test.yaml')!;
+    expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
+  });
+});
+
 describe('error ratio without errors or without traffic', () => {
   test('a service without any 5xx records ratio 0 and a whole budget, and an idle service pages nothing', () => {
     expect({ code: traffic.code, output: traffic.code === 0 ? '' : traffic.output }).toEqual({ code: 0, output: '' });
@@ -310,7 +351,7 @@ describe('error ratio without errors or without traffic', () => {
 });
 
 describe('generated scenarios', () => {
-  const files = catalog.services.map((s) => parse(content(`prometheus/${s}.test.yaml`)) as TestFile);
+  const files = catalog.services.map((s) => parse(content(`prometheus/${s}.test.yaml`), TEST_FILE_PARSE) as TestFile);
   const asserted = files.flatMap((f) => f.tests.flatMap((t) => t.alert_rule_test.map((a) => ({ group: t.name, ...a }))));
 
   test.each(catalog.slos.map((s) => [s.id, s.alerting.name] as const))('%s has a full outage that fires %s', (_, alert) => {

@@ -22,6 +22,7 @@ import { formatDuration, parseDuration } from '../../../slos/duration';
 import { loadCatalog } from '../../../slos/load';
 import type { Slo, SloCatalog } from '../../../slos/model';
 import { artifactText } from '../../../slos/artifact';
+import { TEST_FILE_PARSE } from './test-file-parse';
 
 const env = loadEnvironmentOrThrow('example');
 const catalog = loadCatalog({ slosDir: 'slos' }).catalog as SloCatalog;
@@ -396,7 +397,9 @@ describe('evaluation interval', () => {
       const rules = parse(artifactText(artifacts.find((a) => a.path === 'prometheus/api.rules.yaml')!)) as {
         groups: { name: string; interval: string }[];
       };
-      const tests = parse(artifactText(artifacts.find((a) => a.path === 'prometheus/api.test.yaml')!)) as { evaluation_interval: string };
+      const tests = parse(artifactText(artifacts.find((a) => a.path === 'prometheus/api.test.yaml')!), TEST_FILE_PARSE) as {
+        evaluation_interval: string;
+      };
       // then
       expect(rules.groups.map((g) => g.name)).toContain('symptoms-api');
       expect(new Set(rules.groups.map((g) => g.interval))).toEqual(new Set([interval]));
