@@ -315,7 +315,7 @@ function expandAliases(text: string): string {
     (_, indent: string, sigil: string, name: string, body: string) => {
       if (sigil === '&') lists.set(name, body);
       else if (!lists.has(name)) throw new Error(`alias *${name} before its anchor`);
-      return `${indent}exp_alerts:\n${lists.get(name)!}${body}`;
+      return `${indent}exp_alerts:\n${sigil === '&' ? body : lists.get(name)! + body}`;
     },
   );
 }
