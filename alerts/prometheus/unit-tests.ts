@@ -559,10 +559,10 @@ export function packScenario(s: Scenario): TestGroup[] {
 function sloScenarios(slos: readonly Slo[], links: AlertLinks, step: number): Scenario[] {
   const byName = new Map<string, ScenarioCase[]>();
   const perSlo = slos.map((slo) => sloScenarioCases(slo, links, step));
-  const kinds = Math.max(0, ...perSlo.map((kinds) => kinds.length));
-  for (let k = 0; k < kinds; k++)
-    for (const kinds of perSlo)
-      for (const { scenario, case: c } of kinds[k] ?? []) {
+  const kindCount = Math.max(0, ...perSlo.map((byKind) => byKind.length));
+  for (let k = 0; k < kindCount; k++)
+    for (const byKind of perSlo)
+      for (const { scenario, case: c } of byKind[k] ?? []) {
         const cases = byName.get(scenario);
         if (cases) cases.push(c);
         else byName.set(scenario, [c]);
