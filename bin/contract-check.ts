@@ -6,9 +6,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { SERVER_CONFIG_PATHS } from '../alerts/servers/artifacts';
 import { METRICS_CONTRACT_PATH } from '../layers/layer';
+import { parseGeneratedYaml } from '../slos/artifact';
 import { parseDuration } from '../slos/duration';
 import { contractProblems, recordedSeries, type ContractRead, type MetricsContract } from '../slos/metrics-contract';
 
@@ -57,7 +57,7 @@ export function metricsContractProblems(outDir: string): string[] {
   for (const f of readdirSync(promDir)
     .filter((n) => n.endsWith('.rules.yaml'))
     .sort()) {
-    const data = parse(readFileSync(join(promDir, f), 'utf8')) as { groups?: { name: string; rules: RuleData[] }[] };
+    const data = parseGeneratedYaml(readFileSync(join(promDir, f), 'utf8')) as { groups?: { name: string; rules: RuleData[] }[] };
     for (const g of data.groups ?? [])
       for (const r of g.rules) {
         rules.push(r);
@@ -80,7 +80,7 @@ export function metricsContractProblems(outDir: string): string[] {
 function intervalProblems(outDir: string, contract: MetricsContract): string[] {
   const file = join(outDir, SERVER_CONFIG_PATHS.prometheus);
   if (!existsSync(file)) return [];
-  const config = parse(readFileSync(file, 'utf8')) as {
+  const config = parseGeneratedYaml(readFileSync(file, 'utf8')) as {
     global?: { scrape_interval?: string };
     scrape_configs?: { job_name: string; scrape_interval?: string }[];
   };

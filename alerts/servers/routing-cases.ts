@@ -3,7 +3,7 @@
  * it carries and the receiver its severity must reach. `slo test` checks each with
  * `amtool config routes test`, so a routing mistake fails before Alertmanager is deployed.
  */
-import { parse } from 'yaml';
+import { parseGeneratedYaml } from '../../slos/artifact';
 import { LABEL } from '../../slos/conventions';
 import { expectedReceiver } from './alertmanager';
 import type { ServerInputs } from './inputs';
@@ -41,7 +41,7 @@ export function seriesLabels(expr: string): Record<string, string> {
 export function routingCases(inputs: ServerInputs, ruleFileTexts: readonly string[]): RoutingCase[] {
   const seen = new Map<string, RoutingCase>();
   for (const text of ruleFileTexts) {
-    const data = (parse(text) ?? {}) as RuleFileData;
+    const data = (parseGeneratedYaml(text) ?? {}) as RuleFileData;
     for (const rule of (data.groups ?? []).flatMap((g) => g.rules ?? [])) {
       if (!rule.alert) continue;
       const labels: Record<string, string> = { alertname: rule.alert, ...seriesLabels(rule.expr ?? '') };
