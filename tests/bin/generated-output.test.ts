@@ -78,6 +78,8 @@ describe('the output directory of slo generate', () => {
       { path: 'parts.txt', content: ['# \u2014 header\n', long, 'tail \u00d7\n'] },
       { path: 'empty-part.txt', content: ['', 'x\n'] },
       { path: 'bytes.txt', content: ['# \u2014 header\n', Buffer.from('body \u00d7\n', 'utf8'), new Uint8Array(0), 'tail\n'] },
+      { path: 'many-parts.txt', content: Array.from({ length: 5000 }, (_, i) => (i % 2 === 0 ? `${i} \u00d7\n` : Buffer.from(`${i}\n`))) },
+      { path: 'mixed.txt', content: ['a\u00d7', long, Buffer.from('\u2014'), 'b', long, ''] },
     ];
     // when
     write(dir, artifacts);
