@@ -151,6 +151,13 @@ class Output {
     const buffer = this.buffer;
     let at = this.length;
     buffer[at++] = 0x22;
+    if (s.length > ASCII_LOOP_CHARS && PRINTABLE_ASCII_UNESCAPED.test(s)) {
+      // a long string with nothing to escape (sample values): one call copies it
+      at += buffer.write(s, at);
+      buffer[at++] = 0x22;
+      this.length = at;
+      return;
+    }
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (c < 0x20 || c > 0x7e) return this.text(quoted(s));

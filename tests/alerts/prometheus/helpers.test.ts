@@ -200,6 +200,8 @@ describe('YAML emitter', () => {
   const repeated = { v: 'a × b' };
   test.each<[string, unknown, string]>([
     ['printable ASCII with quotes and backslashes', { s: 'a "b" \\ c' }, 's: "a \\"b\\" \\\\ c"\n'],
+    ['a long string with nothing to escape', { v: `0x360 ${'0.5+0.1x4 '.repeat(10)}` }, `v: "0x360 ${'0.5+0.1x4 '.repeat(10)}"\n`],
+    ['a long string with quotes', { series: `m{a="${'b'.repeat(70)}"}` }, `series: "m{a=\\"${'b'.repeat(70)}\\"}"\n`],
     ['a short string beyond ASCII', { d: '16.7× as fast' }, 'd: "16.7× as fast"\n'],
     ['a long string beyond ASCII', { d: `${'x'.repeat(70)}×` }, `d: "${'x'.repeat(70)}×"\n`],
     ['a key beyond Latin-1', { 'x—y': 1 }, '"x—y": 1\n'],
