@@ -411,11 +411,11 @@ function stage(dir: string, outDir: string, old: Readonly<Record<string, string>
         mkdirSync(parent, { recursive: true });
         for (let d = parent; d !== staging; d = dirname(d)) dirs.add(d);
       }
-      const hash =
+      const { hash, size } =
         'bytes' in a
           ? writeBytes(file, a.bytes, a.hash)
           : writeFile(file, a.content, (buffer ??= Buffer.allocUnsafe(WRITE_CHUNK_CHARS * 3)));
-      syncer.add(file);
+      syncer.add(file, size);
       const conflict = conflictOf(dir, outDir, old, a.path, hash, adopt);
       if (conflict) conflicts.push(conflict);
       files.set(a.path, hash);
@@ -559,13 +559,15 @@ const WRITE_CHUNK_CHARS = 1 << 20;
  * times the cost of the encoding: a 1.2 MB text, 4.7 ms against 0.2 ms), and at 10,000 SLOs held
  * the 94 MB SLO dashboard a second time. Parts given as bytes are hashed and written as they are.
  */
-function writeFile(file: string, content: Artifact['content'], buffer: Buffer): string {
+function writeFile(file: string, content: Artifact['content'], buffer: Buffer): Written {
   const hash = createHash('sha256');
   const fd = openSync(file, 'wx');
+  let size = 0;
   let used = 0;
   const flush = () => {
     hash.update(buffer.subarray(0, used));
     writeAll(fd, buffer.subarray(0, used));
+    size += used;
     used = 0;
   };
   try {
@@ -574,6 +576,7 @@ function writeFile(file: string, content: Artifact['content'], buffer: Buffer): 
         flush();
         hash.update(part);
         writeAll(fd, part);
+        size += part.byteLength;
         continue;
       }
       for (let from = 0; from < part.length;) {
@@ -589,18 +592,24 @@ function writeFile(file: string, content: Artifact['content'], buffer: Buffer): 
   } finally {
     closeSync(fd);
   }
-  return manifestHash(hash);
+  return { hash: manifestHash(hash), size };
 }
 
-/** Writes a new file of bytes already encoded and hashed (durable only once fsynced); returns the hash. */
-function writeBytes(file: string, bytes: Uint8Array, hash: string): string {
+/** A file written: its hash as the manifest records it, and its size in bytes. */
+interface Written {
+  readonly hash: string;
+  readonly size: number;
+}
+
+/** Writes a new file of bytes already encoded and hashed (durable only once fsynced). */
+function writeBytes(file: string, bytes: Uint8Array, hash: string): Written {
   const fd = openSync(file, 'wx');
   try {
     writeAll(fd, bytes);
   } finally {
     closeSync(fd);
   }
-  return hash;
+  return { hash, size: bytes.byteLength };
 }
 
 /** Writes all of `bytes` at the file's position (a write may take fewer bytes than it is given). */
