@@ -125,7 +125,8 @@ class Output {
 
   /**
    * Appends a string (the UTF-8 encoding of it). Most pieces are short and ASCII (keys, indents,
-   * `: `): copied a character at a time, they cost a fifth of a call to `Buffer#write`.
+   * `: `), and copied a character at a time they cost less than a call to `Buffer#write` each (the
+   * test files of 1,000 SLOs: about 0.3 s against 0.45 s).
    */
   text(s: string): void {
     this.reserve(s.length * 3);
@@ -144,7 +145,8 @@ class Output {
 
   /**
    * Appends `quoted(s)`. Printable ASCII, the common case (series selectors, sample values), is
-   * copied with `"` and `\` escaped as JSON escapes them; anything else goes through `quoted`.
+   * copied with `"` and `\` escaped as JSON escapes them (a long string with nothing to escape in
+   * one call); anything else goes through `quoted`.
    */
   quoted(s: string): void {
     this.reserve(2 * s.length + 2);
