@@ -411,11 +411,11 @@ function stage(dir: string, outDir: string, old: Readonly<Record<string, string>
         mkdirSync(parent, { recursive: true });
         for (let d = parent; d !== staging; d = dirname(d)) dirs.add(d);
       }
-      const hash =
+      const { hash, size } =
         'bytes' in a
           ? writeBytes(file, a.bytes, a.hash)
           : writeFile(file, a.content, (buffer ??= Buffer.allocUnsafe(WRITE_CHUNK_CHARS * 3)));
-      syncer.add(file);
+      syncer.add(file, size);
       const conflict = conflictOf(dir, outDir, old, a.path, hash, adopt);
       if (conflict) conflicts.push(conflict);
       files.set(a.path, hash);
@@ -522,10 +522,16 @@ function readManifestFile(path: string): OutputManifest | undefined {
 export function encodeArtifact(a: Artifact): EncodedArtifact {
   const parts = typeof a.content === 'string' ? [a.content] : a.content;
   let size = 0;
-  for (const part of parts) size += Buffer.byteLength(part, 'utf8');
+  for (const part of parts) size += typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.byteLength;
   const bytes = Buffer.allocUnsafeSlow(size);
   let at = 0;
-  for (const part of parts) at += bytes.write(part, at, 'utf8');
+  for (const part of parts) {
+    if (typeof part === 'string') at += bytes.write(part, at, 'utf8');
+    else {
+      bytes.set(part, at);
+      at += part.byteLength;
+    }
+  }
   return { path: a.path, bytes, hash: hashOf(bytes) };
 }
 
@@ -539,49 +545,76 @@ function manifestHash(hash: Hash): string {
 }
 
 /**
- * Characters of a file's text encoded, hashed and written at a time (at most three bytes each in
- * UTF-8, so a buffer of three times as many bytes holds any piece).
+ * Characters of a file's text encoded at a time (at most three bytes each in UTF-8, so a buffer of
+ * three times as many bytes holds any piece).
  */
 const WRITE_CHUNK_CHARS = 1 << 20;
 
 /**
  * Writes a new file (durable only once fsynced) and returns its hash. The text is encoded to UTF-8
- * a piece at a time into `buffer`, reused for every file, and each piece is hashed and written
- * from there. `Buffer.from` of each whole text allocated a new buffer outside the heap per file,
- * whose pages were faulted in and returned each time (twenty times the cost of the encoding: a
- * 1.2 MB text, 4.7 ms against 0.2 ms), and at 10,000 SLOs held the 94 MB SLO dashboard a second
- * time.
+ * into `buffer`, reused for every file, and hashed and written from there whenever the next piece
+ * might not fit (a file of many small parts, such as a dashboard given a panel at a time, is
+ * still written a few megabytes at a time). `Buffer.from` of each whole text allocated a new
+ * buffer outside the heap per file, whose pages were faulted in and returned each time (twenty
+ * times the cost of the encoding: a 1.2 MB text, 4.7 ms against 0.2 ms), and at 10,000 SLOs held
+ * the 94 MB SLO dashboard a second time. Parts given as bytes are hashed and written as they are.
  */
-function writeFile(file: string, content: Artifact['content'], buffer: Buffer): string {
+function writeFile(file: string, content: Artifact['content'], buffer: Buffer): Written {
   const hash = createHash('sha256');
   const fd = openSync(file, 'wx');
+  let size = 0;
+  let used = 0;
+  const flush = () => {
+    hash.update(buffer.subarray(0, used));
+    writeAll(fd, buffer.subarray(0, used));
+    size += used;
+    used = 0;
+  };
   try {
     for (const part of typeof content === 'string' ? [content] : content) {
+      if (typeof part !== 'string') {
+        flush();
+        hash.update(part);
+        writeAll(fd, part);
+        size += part.byteLength;
+        continue;
+      }
       for (let from = 0; from < part.length;) {
         let to = Math.min(part.length, from + WRITE_CHUNK_CHARS);
         // a piece never ends between the two halves of a surrogate pair, which would encode as two U+FFFD
         if (to < part.length && isHighSurrogate(part.charCodeAt(to - 1))) to--;
-        const size = buffer.write(part.slice(from, to), 0, 'utf8');
-        hash.update(buffer.subarray(0, size));
-        for (let written = 0; written < size;) written += writeSync(fd, buffer, written, size - written);
+        if (used + 3 * (to - from) > buffer.length) flush();
+        used += buffer.write(from === 0 && to === part.length ? part : part.slice(from, to), used, 'utf8');
         from = to;
       }
     }
+    flush();
   } finally {
     closeSync(fd);
   }
-  return manifestHash(hash);
+  return { hash: manifestHash(hash), size };
 }
 
-/** Writes a new file of bytes already encoded and hashed (durable only once fsynced); returns the hash. */
-function writeBytes(file: string, bytes: Uint8Array, hash: string): string {
+/** A file written: its hash as the manifest records it, and its size in bytes. */
+interface Written {
+  readonly hash: string;
+  readonly size: number;
+}
+
+/** Writes a new file of bytes already encoded and hashed (durable only once fsynced). */
+function writeBytes(file: string, bytes: Uint8Array, hash: string): Written {
   const fd = openSync(file, 'wx');
   try {
-    for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written, bytes.length - written);
+    writeAll(fd, bytes);
   } finally {
     closeSync(fd);
   }
-  return hash;
+  return { hash, size: bytes.byteLength };
+}
+
+/** Writes all of `bytes` at the file's position (a write may take fewer bytes than it is given). */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written, bytes.length - written);
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -74,21 +74,36 @@ function dashboardArtifact(d: BuiltDashboard): Artifact {
 
 /**
  * `JSON.stringify(value, null, 2)` and a newline, as parts: one per member of the top-level
- * object. A dashboard's description holds the generated-file notice, whose em dash is beyond
- * Latin-1: one string holding it is UTF-16 throughout (the SLO dashboard of 10,000 SLOs: 188 MB
- * instead of 94), where apart only the description's part is.
+ * object, and one per element of a member that is an array. A dashboard's description holds the
+ * generated-file notice, whose em dash is beyond Latin-1: one string holding it is UTF-16
+ * throughout (the SLO dashboard of 10,000 SLOs: 188 MB instead of 94), where apart only the
+ * description's part is. The panels of the SLO dashboard of 10,000 SLOs took 1.7 to 2.3 s as one
+ * string and 0.9 to 1.1 s a panel at a time.
  */
-function jsonParts(value: object): string[] {
+export function jsonParts(value: object): string[] {
   if (Array.isArray(value)) return [`${JSON.stringify(value, null, 2)}\n`];
   const parts = ['{\n'];
   for (const [k, v] of Object.entries(value)) {
     // `{\n  "k": …\n}` with the braces cut off is the member as it is written inside the whole
-    const member = JSON.stringify({ [k]: v }, null, 2).slice(2, -2);
-    if (member === '') continue;
+    const member = Array.isArray(v) && v.length > 0 ? arrayMemberParts(k, v) : [JSON.stringify({ [k]: v }, null, 2).slice(2, -2)];
+    if (member[0] === '') continue;
     if (parts.length > 1) parts.push(',\n');
-    parts.push(member);
+    for (const part of member) parts.push(part);
   }
   if (parts.length === 1) return ['{}\n'];
   parts.push('\n}\n');
+  return parts;
+}
+
+/** A top-level member holding a non-empty array, as `jsonParts` writes it inside the whole: the opening, each element, the closing. */
+function arrayMemberParts(k: string, elements: readonly unknown[]): string[] {
+  const open = `  ${JSON.stringify(k)}: [\n`;
+  const parts = [open];
+  elements.forEach((element, i) => {
+    if (i > 0) parts.push(',\n');
+    // `{\n  "k": [\n    …\n  ]\n}` cut down to the element, indented as it is inside the whole
+    parts.push(JSON.stringify({ [k]: [element] }, null, 2).slice(2 + open.length, -6));
+  });
+  parts.push('\n  ]');
   return parts;
 }

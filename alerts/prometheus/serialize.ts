@@ -4,7 +4,8 @@
  */
 import { GENERATED_HEADER } from '../../slos/conventions';
 import { boundedMemo } from '../../slos/memo';
-import { Alias, Anchored, toYaml } from './private/yaml';
+import { artifactText } from '../../slos/artifact';
+import { Alias, Anchored, toYamlBytes } from './private/yaml';
 import { isAlertingRule, type ExpectedAlert, type Rule, type RuleFile, type TestFile } from './rules';
 
 /**
@@ -58,20 +59,20 @@ const HEADER = `# ${GENERATED_HEADER}\n`;
 
 /** A rule file as Prometheus reads it. */
 export function ruleFileYaml(file: RuleFile): string {
-  return ruleFileParts(file).join('');
+  return artifactText({ path: '', content: ruleFileParts(file) });
 }
 
-/** ruleFileYaml as the header line and the rest, apart (see `Artifact.content`). */
-export function ruleFileParts(file: RuleFile): readonly [string, string] {
+/** ruleFileYaml as the header line and the rest's UTF-8 bytes, apart (see `Artifact.content`). */
+export function ruleFileParts(file: RuleFile): readonly [string, Uint8Array] {
   const data = {
     groups: file.groups.map((g) => ({ name: g.name, ...(g.interval ? { interval: g.interval } : {}), rules: g.rules.map(ruleData) })),
   };
-  return [HEADER, toYaml(data)];
+  return [HEADER, toYamlBytes(data)];
 }
 
 /** A promtool test file. */
 export function testFileYaml(file: TestFile): string {
-  return testFileParts(file).join('');
+  return artifactText({ path: '', content: testFileParts(file) });
 }
 
 /**
@@ -112,8 +113,8 @@ function expectedAlertLists(file: TestFile): (object[] | Anchored | Alias)[] {
   });
 }
 
-/** testFileYaml as the header line and the rest, apart (see `Artifact.content`). */
-export function testFileParts(file: TestFile): readonly [string, string] {
+/** testFileYaml as the header line and the rest's UTF-8 bytes, apart (see `Artifact.content`). */
+export function testFileParts(file: TestFile): readonly [string, Uint8Array] {
   const expected = expectedAlertLists(file);
   let next = 0;
   const data = {
@@ -140,5 +141,5 @@ export function testFileParts(file: TestFile): readonly [string, string] {
         : {}),
     })),
   };
-  return [HEADER, toYaml(data)];
+  return [HEADER, toYamlBytes(data)];
 }

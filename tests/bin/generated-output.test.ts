@@ -8,7 +8,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { checkOutputDir, MANIFEST_FILE, OutputBusyError, recoverOutput, writeGeneratedOutput } from '../../bin/generated-output';
+import {
+  checkOutputDir,
+  encodeArtifact,
+  MANIFEST_FILE,
+  OutputBusyError,
+  recoverOutput,
+  writeGeneratedOutput,
+} from '../../bin/generated-output';
 import { UsageError } from '../../bin/io';
 import { acquireLock } from '../../bin/private/output-lock';
 import { artifactText, type Artifact } from '../../slos/artifact';
@@ -63,20 +70,27 @@ const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, MANIFEST_F
 
 describe('the output directory of slo generate', () => {
   test('writes texts of any length and in parts as their UTF-8 bytes, a surrogate pair at a piece boundary included', () => {
-    // given: texts around the writer's piece of 2^20 characters, with a non-ASCII header apart
+    // given: texts around the writer's piece of 2^20 characters, with a non-ASCII header apart, and parts given as bytes
     const dir = freshDir();
     const long = `${'a'.repeat(2 ** 20 - 1)}\u{1f600}b\n`;
     const artifacts: Artifact[] = [
       { path: 'long.txt', content: long },
       { path: 'parts.txt', content: ['# \u2014 header\n', long, 'tail \u00d7\n'] },
       { path: 'empty-part.txt', content: ['', 'x\n'] },
+      { path: 'bytes.txt', content: ['# \u2014 header\n', Buffer.from('body \u00d7\n', 'utf8'), new Uint8Array(0), 'tail\n'] },
+      { path: 'many-parts.txt', content: Array.from({ length: 5000 }, (_, i) => (i % 2 === 0 ? `${i} \u00d7\n` : Buffer.from(`${i}\n`))) },
+      { path: 'mixed.txt', content: ['a\u00d7', long, Buffer.from('\u2014'), 'b', long, ''] },
     ];
     // when
     write(dir, artifacts);
-    // then
+    // then: the files, their hashes, and what a worker thread encodes for them
+    expect(readFileSync(join(dir, 'bytes.txt'), 'utf8')).toBe('# \u2014 header\nbody \u00d7\ntail\n');
     for (const a of artifacts) {
       expect(readFileSync(join(dir, a.path)).equals(Buffer.from(artifactText(a), 'utf8'))).toBe(true);
       expect(manifestOf(dir).files[a.path]).toBe(sha256(artifactText(a)));
+      const encoded = encodeArtifact(a);
+      expect(Buffer.from(encoded.bytes).equals(readFileSync(join(dir, a.path)))).toBe(true);
+      expect(encoded.hash).toBe(manifestOf(dir).files[a.path]);
     }
   });
 

@@ -1,4 +1,4 @@
-import { grafanaArtifacts, stableJson } from '../../dashboards/artifacts';
+import { grafanaArtifacts, jsonParts, stableJson } from '../../dashboards/artifacts';
 import { renderDashboards } from '../../dashboards/render';
 import { GENERATED_HEADER } from '../../slos/conventions';
 import { loadBundled } from './dashboard-json';
@@ -24,6 +24,20 @@ describe('grafana artifacts', () => {
       expect(artifactText(a).split('\n')[1]).toMatch(/^ {2}"/);
       expect(parsed.description).toContain(GENERATED_HEADER);
     }
+  });
+
+  test.each<[string, object]>([
+    ['an object with array members', { panels: [{ a: 1, b: [] }, [], {}, null, 'x \u00d7', [1, [2]]], empty: [], n: 1 }],
+    ['array elements JSON writes as null', { list: [undefined, () => 1, { u: undefined }] }],
+    ['a key JSON escapes', { 'k"\u2014y': [1, 2], 'a\\b': { c: [3] } }],
+    ['members JSON leaves out', { u: undefined, f: () => 1, list: [1] }],
+    ['an empty object', {}],
+    ['a top-level array', [{ a: [1] }]],
+  ])('dashboard JSON in parts joins to JSON.stringify of %s', (_, value) => {
+    // when
+    const parts = jsonParts(value);
+    // then
+    expect(parts.join('')).toBe(`${JSON.stringify(value, null, 2)}\n`);
   });
 
   test('stable JSON orders keys at every level and keeps array order', () => {

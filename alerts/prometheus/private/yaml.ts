@@ -41,13 +41,9 @@ export function quoted(value: string): string {
   return JSON.stringify(value).replace(NOT_RAW_BEYOND_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function scalar(value: string | number | boolean): string {
-  if (typeof value !== 'string') return String(value);
-  return PLAIN.test(value) && !RESERVED.test(value) ? value : quoted(value);
-}
-
-function key(k: string): string {
-  return PLAIN_KEY.test(k) ? k : quoted(k);
+/** True when a string is written plain (unquoted). */
+function isPlain(value: string): boolean {
+  return PLAIN.test(value) && !RESERVED.test(value);
 }
 
 /** A string that can be a block scalar: several lines of printable text, no leading or trailing blanks. */
@@ -61,24 +57,42 @@ function isBlock(value: unknown): value is string {
   );
 }
 
+/** Capacity of the first output buffer; it doubles as needed and is reused by the next document. */
+const INITIAL_CAPACITY = 1 << 16;
+
+/** Strings up to this long are copied into the output a character at a time while they are ASCII. */
+const ASCII_LOOP_CHARS = 64;
+
+/** The buffer a finished document left, taken by the next one (documents are written one at a time). */
+let spare: Buffer | undefined;
+
 /**
- * Appends YAML lines to one string. `lead` replaces the leading columns of the next line written:
- * a sequence item that is a mapping (or a sequence) starts with `- ` on its first line, written in
- * place rather than by copying the nested lines at every level.
+ * Appends YAML lines, as UTF-8, to one growing buffer. A promtool test file of 1,000 SLOs' catalog
+ * is 300 kB of text built from tens of thousands of short pieces: concatenated into a string, the
+ * pieces were garbage and the string had to be flattened and encoded again for the write.
+ *
+ * `lead` replaces the leading columns of the next line written: a sequence item that is a mapping
+ * (or a sequence) starts with `- ` on its first line, written in place rather than by copying the
+ * nested lines at every level. Each string is written whole (never split between the halves of a
+ * surrogate pair), so the bytes are those of the text the pieces join to.
  */
-class Lines {
-  text = '';
+class Output {
+  /** Bytes written so far. */
+  length = 0;
+  private buffer: Buffer = spare ?? Buffer.allocUnsafeSlow(INITIAL_CAPACITY);
   private lead: string | undefined;
 
   /**
-   * @param items the sequence items met in this document: null once, their text from the second
+   * @param items the sequence items met in this document: null once, their bytes from the second
    *   time on (see `item`)
    */
-  constructor(private readonly items: WeakMap<object, { indent: string; text: string } | null> = new WeakMap()) {}
+  constructor(private readonly items = new WeakMap<object, { indent: string; bytes: Uint8Array } | null>()) {
+    spare = undefined;
+  }
 
   /**
    * Writes a sequence item that is a mapping or a sequence. An item object met again at the same
-   * indent, not inside another item's first line, is written once and its text reused: a test
+   * indent, not inside another item's first line, is written once and its bytes reused: a test
    * file asserts the same expected alert at many evaluations (1,000 SLOs: 551 alerts per file, 160
    * distinct), and writing them was half of the file's cost.
    */
@@ -90,21 +104,83 @@ class Lines {
       return emitItem(item, indent, this);
     }
     if (seen === null) {
-      const first = new Lines(this.items);
-      emitItem(item, indent, first);
-      this.items.set(item, { indent, text: first.text });
-      this.text += first.text;
-    } else if (seen.indent === indent) this.text += seen.text;
+      const from = this.length;
+      emitItem(item, indent, this);
+      this.items.set(item, { indent, bytes: new Uint8Array(this.buffer.subarray(from, this.length)) });
+    } else if (seen.indent === indent) this.bytes(seen.bytes);
     else emitItem(item, indent, this);
   }
 
-  line(indent: string, body: string): void {
-    if (this.lead === undefined) this.text += `${indent}${body}\n`;
-    else {
-      const full = `${indent}${body}`;
-      this.text += `${this.lead}${full.slice(this.lead.length)}\n`;
-      this.lead = undefined;
+  /** Starts a line at `indent` (spaces), or at the pending lead of a sequence item. */
+  begin(indent: string): void {
+    const lead = this.lead;
+    if (lead === undefined) return this.text(indent);
+    // a lead stands for the first columns of the item's first line, which are that deep
+    if (lead.length > indent.length)
+      throw new Error(`internal: a sequence item's lead (${lead.length}) is deeper than its line (${indent.length})`);
+    this.text(lead);
+    this.text(indent.slice(lead.length));
+    this.lead = undefined;
+  }
+
+  /**
+   * Appends a string (the UTF-8 encoding of it). Most pieces are short and ASCII (keys, indents,
+   * `: `), and copied a character at a time they cost less than a call to `Buffer#write` each (the
+   * test files of 1,000 SLOs: about 0.3 s against 0.45 s).
+   */
+  text(s: string): void {
+    this.reserve(s.length * 3);
+    if (s.length <= ASCII_LOOP_CHARS) {
+      const buffer = this.buffer;
+      let at = this.length;
+      let i = 0;
+      for (let c = 0; i < s.length && (c = s.charCodeAt(i)) < 0x80; i++) buffer[at++] = c;
+      if (i === s.length) {
+        this.length = at;
+        return;
+      }
     }
+    this.length += this.buffer.write(s, this.length);
+  }
+
+  /**
+   * Appends `quoted(s)`. Printable ASCII, the common case (series selectors, sample values), is
+   * copied with `"` and `\` escaped as JSON escapes them (a long string with nothing to escape in
+   * one call); anything else goes through `quoted`.
+   */
+  quoted(s: string): void {
+    this.reserve(2 * s.length + 2);
+    const buffer = this.buffer;
+    let at = this.length;
+    buffer[at++] = 0x22;
+    if (s.length > ASCII_LOOP_CHARS && PRINTABLE_ASCII_UNESCAPED.test(s)) {
+      // a long string with nothing to escape (sample values): one call copies it
+      at += buffer.write(s, at);
+      buffer[at++] = 0x22;
+      this.length = at;
+      return;
+    }
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e) return this.text(quoted(s));
+      if (c === 0x22 || c === 0x5c) buffer[at++] = 0x5c;
+      buffer[at++] = c;
+    }
+    buffer[at++] = 0x22;
+    this.length = at;
+  }
+
+  /** Ends the line. */
+  end(): void {
+    this.reserve(1);
+    this.buffer[this.length++] = 0x0a;
+  }
+
+  /** A whole line: `indent` and `body`. */
+  line(indent: string, body: string): void {
+    this.begin(indent);
+    this.text(body);
+    this.end();
   }
 
   /** Starts a sequence item at `indent`: the next line (written deeper) begins with `indent- `. Returns the lead to restore when the item writes nothing. */
@@ -121,6 +197,28 @@ class Lines {
     if (this.lead !== (outer === undefined ? own : outer + own.slice(outer.length))) return false;
     this.lead = outer;
     return true;
+  }
+
+  /** The document's bytes, in a buffer of their own; this output's buffer goes to the next document. */
+  finish(): Uint8Array {
+    const bytes = new Uint8Array(this.buffer.subarray(0, this.length));
+    spare = this.buffer;
+    this.length = 0;
+    return bytes;
+  }
+
+  private bytes(b: Uint8Array): void {
+    this.reserve(b.length);
+    this.buffer.set(b, this.length);
+    this.length += b.length;
+  }
+
+  /** Makes room for `size` more bytes. */
+  private reserve(size: number): void {
+    if (this.length + size <= this.buffer.length) return;
+    const larger = Buffer.allocUnsafeSlow(Math.max(2 * this.buffer.length, this.length + size));
+    this.buffer.copy(larger, 0, 0, this.length);
+    this.buffer = larger;
   }
 }
 
@@ -145,45 +243,75 @@ function isObject(value: unknown): value is object {
   return value !== null && typeof value === 'object';
 }
 
+/** Writes a scalar as `plainScalar` spells it, a string's quotes and text without joining them first. */
+function writeScalar(value: unknown, out: Output): void {
+  if (typeof value !== 'string') return out.text(plainScalar(value));
+  if (isPlain(value)) out.text(value);
+  else out.quoted(value);
+}
+
+/** Writes a mapping key: plain when it is an identifier, else quoted. */
+function writeKey(k: string, out: Output): void {
+  if (PLAIN_KEY.test(k)) out.text(k);
+  else out.quoted(k);
+}
+
 function plainScalar(value: unknown): string {
-  if (typeof value === 'string') return scalar(value);
+  if (typeof value === 'string') return isPlain(value) ? value : quoted(value);
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
   if (typeof value === 'boolean') return String(value);
   return 'null';
 }
 
-function emitItem(item: object, indent: string, out: Lines): void {
+function emitItem(item: object, indent: string, out: Output): void {
   const outer = out.startItem(indent);
   emit(item, `${indent}  `, out);
   if (out.itemWasEmpty(outer, indent)) out.line(indent, `- ${Array.isArray(item) ? '[]' : '{}'}`);
 }
 
-function emit(value: object, indent: string, out: Lines): void {
+function emit(value: object, indent: string, out: Output): void {
   if (Array.isArray(value)) {
     for (const item of value as readonly unknown[]) {
       if (isObject(item)) out.item(item, indent);
-      else out.line(indent, `- ${plainScalar(item)}`);
+      else {
+        out.begin(indent);
+        out.text('- ');
+        writeScalar(item, out);
+        out.end();
+      }
     }
     return;
   }
   for (const k of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[k];
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    out.begin(indent);
+    writeKey(k, out);
     if (isBlock(v)) {
-      out.line(indent, `${key(k)}: |-`);
-      for (const l of v.split('\n')) out.line(l === '' ? '' : `${indent}  `, l);
-    } else if (v instanceof Alias) out.line(indent, `${key(k)}: *${v.name}`);
-    else if (v instanceof Anchored) {
-      out.line(indent, `${key(k)}: &${v.name}`);
+      out.text(': |-');
+      out.end();
+      const deeper = `${indent}  `;
+      for (const l of v.split('\n')) out.line(l === '' ? '' : deeper, l);
+    } else if (v instanceof Alias) {
+      out.text(': *');
+      out.text(v.name);
+      out.end();
+    } else if (v instanceof Anchored) {
+      out.text(': &');
+      out.text(v.name);
+      out.end();
       emit(v.value, Array.isArray(v.value) ? indent : `${indent}  `, out);
     } else if (isObject(v)) {
       const empty = Array.isArray(v) ? v.length === 0 : !hasMembers(v);
-      if (empty) out.line(indent, `${key(k)}: ${Array.isArray(v) ? '[]' : '{}'}`);
-      else {
-        out.line(indent, `${key(k)}:`);
-        emit(v, Array.isArray(v) ? indent : `${indent}  `, out);
-      }
-    } else out.line(indent, `${key(k)}: ${plainScalar(v)}`);
+      if (empty) out.text(Array.isArray(v) ? ': []' : ': {}');
+      else out.text(':');
+      out.end();
+      if (!empty) emit(v, Array.isArray(v) ? indent : `${indent}  `, out);
+    } else {
+      out.text(': ');
+      writeScalar(v, out);
+      out.end();
+    }
   }
 }
 
@@ -196,10 +324,20 @@ function hasMembers(value: object): boolean {
   return false;
 }
 
+/**
+ * YAML of `data` (plain mappings, sequences and scalars; undefined members left out) as UTF-8
+ * bytes, ending in a newline: the bytes of `toYaml(data)`, written without building the text.
+ */
+export function toYamlBytes(data: unknown): Uint8Array {
+  const out = new Output();
+  if (isObject(data)) emit(data, '', out);
+  else out.line('', plainScalar(data));
+  if (out.length === 0) out.end();
+  return out.finish();
+}
+
 /** YAML text of `data` (plain mappings, sequences and scalars; undefined members left out), ending in a newline. */
 export function toYaml(data: unknown): string {
-  if (!isObject(data)) return `${plainScalar(data)}\n`;
-  const out = new Lines();
-  emit(data, '', out);
-  return out.text === '' ? '\n' : out.text;
+  const bytes = toYamlBytes(data);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }

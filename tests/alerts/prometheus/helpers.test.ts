@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { equalityMatchers, expandingNotation, formatSample, seriesSelector } from '../../../alerts/prometheus/private/series';
 import { expandTemplate, nearRoundingTie } from '../../../alerts/prometheus/private/template';
 import { ratioAfter, summedWindowAverage, timeline, windowedAverage, type Timeline } from '../../../alerts/prometheus/private/timeline';
-import { toYaml } from '../../../alerts/prometheus/private/yaml';
+import { toYaml, toYamlBytes } from '../../../alerts/prometheus/private/yaml';
 import { evaluationInterval } from '../../../alerts/prometheus/scenario';
 import { SYMPTOM_EVALUATION_INTERVAL_SECONDS } from '../../../layers/platform/symptom-scenarios';
 import { loadCatalog } from '../../../slos/load';
@@ -195,6 +195,40 @@ describe('YAML emitter', () => {
     expect(parse(text)).toEqual(data);
     expect(text).toContain('    expr: |-\n      a > 1\n      and\n      b > 1\n');
     expect(text).toContain('tier: "1"');
+  });
+
+  const repeated = { v: 'a × b' };
+  test.each<[string, unknown, string]>([
+    ['printable ASCII with quotes and backslashes', { s: 'a "b" \\ c' }, 's: "a \\"b\\" \\\\ c"\n'],
+    ['a long string with nothing to escape', { v: `0x360 ${'0.5+0.1x4 '.repeat(10)}` }, `v: "0x360 ${'0.5+0.1x4 '.repeat(10)}"\n`],
+    ['a long string with quotes', { series: `m{a="${'b'.repeat(70)}"}` }, `series: "m{a=\\"${'b'.repeat(70)}\\"}"\n`],
+    ['a short string beyond ASCII', { d: '16.7× as fast' }, 'd: "16.7× as fast"\n'],
+    ['a long string beyond ASCII', { d: `${'x'.repeat(70)}×` }, `d: "${'x'.repeat(70)}×"\n`],
+    ['a key beyond Latin-1', { 'x—y': 1 }, '"x—y": 1\n'],
+    ['a surrogate pair', { e: 'a 😀' }, 'e: "a 😀"\n'],
+    ['line breaks and controls YAML may not hold raw', { c: 'a\u2028b\u0085c\td' }, 'c: "a\\u2028b\\u0085c\\td"\n'],
+    ['an unpaired surrogate', { l: '\ud800' }, 'l: "\\ud800"\n'],
+    ['a block scalar beyond ASCII', { expr: 'a × b\nand c' }, 'expr: |-\n  a × b\n  and c\n'],
+    ['an item written again from its bytes', { list: [repeated, repeated, repeated] }, 'list:\n- v: "a × b"\n- v: "a × b"\n- v: "a × b"\n'],
+    ['a scalar document', '×', '"×"\n'],
+  ])('writes %s as the UTF-8 bytes of its text', (_, data, text) => {
+    // when
+    const bytes = toYamlBytes(data);
+    // then
+    expect(Buffer.from(bytes).equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(toYaml(data)).toBe(text);
+  });
+
+  test('keeps a document whole when it outgrows its buffer and when the next document reuses that buffer', () => {
+    // given a document of about 400 kB (the buffer starts at 64 KiB), beyond ASCII throughout
+    const items = Array.from({ length: 5000 }, (_, i) => ({ name: `s${i}`, note: `${i}×${'y'.repeat(i % 80)}` }));
+    const text = `items:\n${items.map((i) => `- name: ${i.name}\n  note: "${i.note}"\n`).join('')}`;
+    // when
+    const first = toYamlBytes({ items });
+    const second = toYamlBytes({ other: 'x' });
+    // then
+    expect(Buffer.from(first).equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(Buffer.from(second).toString('utf8')).toBe('other: x\n');
   });
 
   test('writes an object met again in sequences as it writes a copy of it, at any depth and place', () => {
