@@ -4,6 +4,12 @@
  * surfacing as that error. Here the workers run the TypeScript sources (through tsx); the built
  * CLI's workers run dist/slo-generate-worker.js (spawned below, and in the installed package:
  * tests/package/consumer-repository.test.ts).
+ *
+ * With the shipped specs the main thread renders every unit before a worker has loaded (a worker
+ * through tsx takes about 1.5 CPU-s to load), so the in-process runs prove the threaded writing
+ * path; the spawned runs set `SLO_TEST_WORKERS_RENDER`, which leaves every per-service unit to the
+ * workers, so their files are the workers' own; the worker-error case takes units from a worker
+ * through tsx.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -33,6 +39,9 @@ async function generateWith(threads: string, ...args: string[]) {
     else process.env.SLO_GENERATE_THREADS = before;
   }
 }
+
+/** The environment of a spawned run whose two worker threads render every per-service unit. */
+const WORKERS_RENDER = { SLO_GENERATE_THREADS: '2', SLO_TEST_WORKERS_RENDER: '1' };
 
 /** The manifest a run wrote. */
 const manifestOf = (dir: string) => readFileSync(join(dir, '.slo-manifest.json'), 'utf8');
@@ -97,7 +106,7 @@ describe('slo generate in worker threads', () => {
     const main = await inMainThread('--env', 'example');
     const workers = join(tmp, 'built-workers');
     // when
-    const inWorkers = await spawnCli(['generate', '--env', 'example', '--out', workers], { SLO_GENERATE_THREADS: '2' }).done;
+    const inWorkers = await spawnCli(['generate', '--env', 'example', '--out', workers], WORKERS_RENDER).done;
     // then
     expect([inWorkers.code, inWorkers.err]).toEqual([0, '']);
     expect(outputFiles(workers)).toEqual(main.files);
@@ -130,8 +139,7 @@ describe('slo generate in worker threads', () => {
       const dir = await previousOutput(`killed-${killAt}`);
       const old = outputFiles(dir);
       // when
-      const killed = await spawnCli(['generate', '--env', 'example', '--out', dir], { SLO_TEST_KILL_AT: killAt, SLO_GENERATE_THREADS: '2' })
-        .done;
+      const killed = await spawnCli(['generate', '--env', 'example', '--out', dir], { ...WORKERS_RENDER, SLO_TEST_KILL_AT: killAt }).done;
       // then
       expect(killed.signal).toBe('SIGKILL');
       if (!committed) expect(outputFiles(dir)).toEqual(old);
