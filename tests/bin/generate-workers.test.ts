@@ -40,8 +40,8 @@ async function generateWith(threads: string, ...args: string[]) {
   }
 }
 
-/** The environment of a spawned run whose two worker threads render every per-service unit. */
-const WORKERS_RENDER = { SLO_GENERATE_THREADS: '2', SLO_TEST_WORKERS_RENDER: '1' };
+/** The environment of a spawned run whose `threads` worker threads render every per-service unit. */
+const workersRender = (threads: number) => ({ SLO_GENERATE_THREADS: String(threads), SLO_TEST_WORKERS_RENDER: '1' });
 
 /** The manifest a run wrote. */
 const manifestOf = (dir: string) => readFileSync(join(dir, '.slo-manifest.json'), 'utf8');
@@ -106,7 +106,7 @@ describe('slo generate in worker threads', () => {
     const main = await inMainThread('--env', 'example');
     const workers = join(tmp, 'built-workers');
     // when
-    const inWorkers = await spawnCli(['generate', '--env', 'example', '--out', workers], WORKERS_RENDER).done;
+    const inWorkers = await spawnCli(['generate', '--env', 'example', '--out', workers], workersRender(2)).done;
     // then
     expect([inWorkers.code, inWorkers.err]).toEqual([0, '']);
     expect(outputFiles(workers)).toEqual(main.files);
@@ -135,11 +135,11 @@ describe('slo generate in worker threads', () => {
   ])(
     'killed %s, leaves a complete output that the next run finishes',
     async (_when, killAt, committed) => {
-      // given an output of the specs alone, then a generation with the platform layer, in workers
+      // given an output of the specs alone, then a generation with the platform layer, in a worker
       const dir = await previousOutput(`killed-${killAt}`);
       const old = outputFiles(dir);
       // when
-      const killed = await spawnCli(['generate', '--env', 'example', '--out', dir], { ...WORKERS_RENDER, SLO_TEST_KILL_AT: killAt }).done;
+      const killed = await spawnCli(['generate', '--env', 'example', '--out', dir], { ...workersRender(1), SLO_TEST_KILL_AT: killAt }).done;
       // then
       expect(killed.signal).toBe('SIGKILL');
       if (!committed) expect(outputFiles(dir)).toEqual(old);
