@@ -65,7 +65,7 @@ function parsePositioned(text: string): { doc: Document.Parsed; lines: LineCount
  * any problem, so problems and their positions are always the exact parser's.
  */
 export function parseYamlFast(file: string, text: string): YamlSource | undefined {
-  if (MAYBE_NOT_PLAIN.test(text)) return undefined;
+  if (MAYBE_NOT_PLAIN.test(text) || hasFlowKeyInFlow(text)) return undefined;
   let value: unknown;
   try {
     value = loadValue(text, { schema: CORE_SCHEMA, filename: file });
@@ -91,19 +91,40 @@ export function parseYamlFast(file: string, text: string): YamlSource | undefine
  * Where the two parsers may differ, so the fast pass declines: an anchor (`&`), alias (`*`), tag
  * (`!`) or directive (`%`) where a node may start (at the start of a line, after a key's colon, a
  * sequence dash, an explicit key or a flow indicator), and a key that may be a collection (an
- * explicit `?` key, a flow collection at the start of a line or as a key inside another). It may
- * decline plain text that only looks like these (then the exact parser reads it, only slower);
- * PromQL's `!=`, `*` and `%` inside a value do not.
+ * explicit `?` key, a flow collection at the start of a line or as a key inside another: the
+ * last is {@link hasFlowKeyInFlow}). It may decline plain text that only looks like these (then
+ * the exact parser reads it, only slower); PromQL's `!=`, `*` and `%` inside a value do not.
  */
 const MAYBE_NOT_PLAIN = new RegExp(
-  [
-    /^[ \t]*(?:-[ \t]+)*[&*!%?[{]/.source,
-    /[:\-?,[{][ \t]*[&*!%]/.source,
-    /[,[{][ \t]*\?(?:[ \t]|$)/.source,
-    /[,[{][ \t]*[[{][^:\n]*?[\]}][ \t]*:/.source,
-  ].join('|'),
+  [/^[ \t]*(?:-[ \t]+)*[&*!%?[{]/.source, /[:\-?,[{][ \t]*[&*!%]/.source, /[,[{][ \t]*\?(?:[ \t]|$)/.source].join('|'),
   'm',
 );
+
+/**
+ * Whether a flow collection may be a key inside another flow collection (`{[a]: b}`): a `[` or `{`
+ * after a `,`, `[` or `{` (blanks between), then, before the next colon and on the same line, a
+ * `]` or `}` right before that colon (blanks between). What the regex
+ * `/[,[{][ \t]*[[{][^:\n]*?[\]}][ \t]*:/` matches, in one pass: that regex, tried again from
+ * every bracket, reads the rest of a colon-free line each time, quadratic in its length (a line of
+ * 80,000 brackets took 2.4 CPU-s; a 16 MiB one would take hours).
+ */
+function hasFlowKeyInFlow(text: string): boolean {
+  // since the last colon or line break: whether such a `[` or `{` opened, and the last non-blank
+  let opened = false;
+  let last = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === ':' || c === '\n') {
+      if (c === ':' && opened && (last === ']' || last === '}')) return true;
+      opened = false;
+      last = '';
+    } else if (c !== ' ' && c !== '\t') {
+      if ((c === '[' || c === '{') && (last === ',' || last === '[' || last === '{')) opened = true;
+      last = c;
+    }
+  }
+  return false;
+}
 
 function hasUnsafeKey(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasUnsafeKey);

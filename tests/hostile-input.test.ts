@@ -3,7 +3,7 @@
  * here and every case a row, and each case runs through the stages its row names (`slo validate`,
  * `slo generate`, `promtool check rules`, the loaders and stacks of `npm run synth`, git).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -50,8 +50,17 @@ interface RefusedSpec {
   readonly message: RegExp;
   /** Text that must never appear in any output. */
   readonly secret?: string;
-  /** Runs the CLI in a child process with a time limit (a hang must fail the test, not block it). */
+  /**
+   * Runs the CLI and the cdktf app in child processes with a time limit (a hang must fail the
+   * test, not block it).
+   */
   readonly spawn?: boolean;
+  /**
+   * A named pipe, which a read waits on until something writes: the CLI runs in this process
+   * while {@link feedPipe} holds a writer on it, so a read, against the rule, ends instead of
+   * blocking jest itself; the cdktf app runs in a child process with a time limit.
+   */
+  readonly pipe?: boolean;
   /** Runs the CLI without the right to bypass file modes (root reads any file). */
   readonly unprivileged?: boolean;
 }
@@ -62,6 +71,7 @@ interface RefusedEnvironment {
   readonly message: RegExp;
   readonly secret?: string;
   readonly spawn?: boolean;
+  readonly pipe?: boolean;
 }
 /** Paths git must ignore. */
 interface Ignored {
@@ -198,7 +208,7 @@ const CASES: Readonly<Record<string, Case>> = {
       return 'x.yaml';
     },
     message: /x\.yaml:1:1: .*x\.yaml is a named pipe \(fifo\); only regular files are read/,
-    spawn: true,
+    pipe: true,
   },
   socket: {
     kind: 'refused-spec',
@@ -332,7 +342,7 @@ const CASES: Readonly<Record<string, Case>> = {
       return 'hostile-env.yaml';
     },
     message: /hostile-env\.yaml:1:1: .*hostile-env\.yaml is a named pipe \(fifo\); only regular files are read/,
-    spawn: true,
+    pipe: true,
   },
   'tfstate-ignored': {
     kind: 'git-ignored',
@@ -425,6 +435,18 @@ function command(c: { unprivileged?: boolean }, args: string[]): [string, string
   return ['setpriv', ['--bounding-set', '-dac_override,-dac_read_search', process.execPath, ...args]];
 }
 
+/**
+ * Holds a writer on the named pipe at `path` until the returned function is called: a shell opens
+ * it for writing, which waits for a reader, writes a line, closes it and, a second later, opens it
+ * again. A read of the pipe, which the loaders must never start, then gets that line and an end of
+ * file (the pause lets the reader see it before the next writer comes), so the run fails on its
+ * message instead of waiting forever.
+ */
+function feedPipe(path: string): () => void {
+  const feeder = spawn('sh', ['-c', 'trap "" PIPE; while :; do echo "x: 1" > "$0"; sleep 1; done', path], { stdio: 'ignore' });
+  return () => feeder.kill('SIGKILL');
+}
+
 /** `slo <args>`: in-process, or in a child process with a time limit (optionally unprivileged). */
 async function slo(c: { spawn?: boolean; unprivileged?: boolean }, ...args: string[]): Promise<{ code: number | null; output: string }> {
   if (!c.spawn) {
@@ -454,10 +476,13 @@ const ignored = rows.filter((r) => CASES[r.id]?.kind === 'git-ignored').map((r) 
 
 describe.each(refusedSpecs)('%s', (id, c) => {
   let dir: string;
+  let stopFeeding: (() => void) | undefined;
   beforeAll(() => {
     dir = specDir(id);
-    c.make(dir);
+    const name = c.make(dir);
+    if (c.pipe) stopFeeding = feedPipe(join(dir, name));
   });
+  afterAll(() => stopFeeding?.());
 
   test('validate: exit 1, a file:line:col message naming the field, no stack trace', async () => {
     expectRefusal(await slo(c, 'validate', '--slos', dir, '--no-docs'), c);
@@ -473,7 +498,7 @@ describe.each(refusedSpecs)('%s', (id, c) => {
     expect(existsSync(out)).toBe(false);
   });
 
-  if (!c.spawn) {
+  if (!c.spawn && !c.pipe) {
     test('synth: the spec loader refuses it with the same message', () => {
       const { catalog, problems } = loadCatalog({ slosDir: dir });
       expect(catalog).toBeUndefined();
@@ -488,11 +513,14 @@ describe.each(refusedSpecs)('%s', (id, c) => {
 
 describe.each(refusedEnvironments)('%s', (id, c) => {
   let path: string;
+  let stopFeeding: (() => void) | undefined;
   beforeAll(() => {
     const dir = join(tmp, id);
     mkdirSync(dir);
     path = join(dir, c.make(dir));
+    if (c.pipe) stopFeeding = feedPipe(path);
   });
+  afterAll(() => stopFeeding?.());
 
   test('generate: exit 1, a file:line:col message naming the field, nothing written', async () => {
     // given
@@ -504,7 +532,7 @@ describe.each(refusedEnvironments)('%s', (id, c) => {
     expect(existsSync(out)).toBe(false);
   });
 
-  if (!c.spawn) {
+  if (!c.spawn && !c.pipe) {
     test('synth: the environment loader refuses it with the same message', () => {
       const { env, problems } = loadEnvironment(path);
       expect(env).toBeUndefined();

@@ -39,7 +39,8 @@ beforeEach(() => {
   );
   chmodSync(launcher, 0o755);
   writeFileSync(join(tmp, 'a.rules.yaml'), 'groups: []\n');
-  writeFileSync(join(tmp, 'a.test.yaml'), 'rule_files: [a.rules.yaml]\ntests: []\n');
+  // the rule files as a block list, as generated: a launcher that reads it needs no YAML parser
+  writeFileSync(join(tmp, 'a.test.yaml'), 'rule_files:\n- a.rules.yaml\ntests: []\n');
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -73,7 +74,7 @@ describe('the promtool result cache', () => {
 
   test('replays a failed run with its exit code', () => {
     // given
-    writeFileSync(join(tmp, 'a.test.yaml'), 'rule_files: [a.rules.yaml]\n# FAIL\n');
+    writeFileSync(join(tmp, 'a.test.yaml'), 'rule_files:\n- a.rules.yaml\ntests: [] # FAIL\n');
     promtool('test', 'rules', 'a.test.yaml');
     // when
     const second = promtool('test', 'rules', 'a.test.yaml');
@@ -83,7 +84,7 @@ describe('the promtool result cache', () => {
   });
 
   test.each([
-    ['the test file', 'a.test.yaml', 'rule_files: [a.rules.yaml]\ntests: [] # changed\n'],
+    ['the test file', 'a.test.yaml', 'rule_files:\n- a.rules.yaml\ntests: [] # changed\n'],
     ['a rule file it lists', 'a.rules.yaml', 'groups: [] # changed\n'],
   ])('runs promtool again when %s changes', (_, file, text) => {
     // given
@@ -180,7 +181,7 @@ describe('the recorded promtool verdicts', () => {
   });
 
   test.each([
-    ['the test file', 'a.test.yaml', 'rule_files: [a.rules.yaml]\n# FAIL\n'],
+    ['the test file', 'a.test.yaml', 'rule_files:\n- a.rules.yaml\ntests: [] # FAIL\n'],
     ['a rule file it lists', 'a.rules.yaml', 'groups: [] # changed\n'],
   ])('misses the recorded verdict and runs promtool when %s changes', (_, file, text) => {
     // given

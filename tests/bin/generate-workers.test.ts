@@ -4,8 +4,14 @@
  * surfacing as that error. Here the workers run the TypeScript sources (through tsx); the built
  * CLI's workers run dist/slo-generate-worker.js (spawned below, and in the installed package:
  * tests/package/consumer-repository.test.ts).
+ *
+ * With the shipped specs the main thread renders every unit before a worker has loaded (a worker
+ * through tsx takes about 1.5 CPU-s to load), so the in-process runs prove the threaded writing
+ * path; the spawned runs set `SLO_TEST_WORKERS_RENDER`, which leaves every per-service unit to the
+ * workers, so their files are the workers' own; the worker-error case takes units from a worker
+ * through tsx.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engineArtifactUnits } from '../../layers/layer';
@@ -14,7 +20,7 @@ import { UsageError } from '../../bin/io';
 import { readSpecDir } from '../../slos/load';
 import { buildCatalog } from '../../slos/catalog';
 import { outputFiles, spawnCli } from './output-files';
-import { runCli } from './run-cli';
+import { runCli, type CliRun } from './run-cli';
 
 let tmp: string;
 beforeAll(() => {
@@ -34,18 +40,45 @@ async function generateWith(threads: string, ...args: string[]) {
   }
 }
 
-/** What `slo generate --env example` writes in the main thread; generated once, for the tests that compare with it. */
-let exampleFiles: Promise<ReturnType<typeof outputFiles>> | undefined;
-function exampleInMainThread(): Promise<ReturnType<typeof outputFiles>> {
-  exampleFiles ??= generateWith('0', '--env', 'example', '--out', join(tmp, 'example-main')).then((r) => {
-    expect(r.code).toBe(0);
-    return outputFiles(join(tmp, 'example-main'));
-  });
-  return exampleFiles;
-}
+/** The environment of a spawned run whose `threads` worker threads render every per-service unit. */
+const workersRender = (threads: number) => ({ SLO_GENERATE_THREADS: String(threads), SLO_TEST_WORKERS_RENDER: '1' });
 
 /** The manifest a run wrote. */
 const manifestOf = (dir: string) => readFileSync(join(dir, '.slo-manifest.json'), 'utf8');
+
+/** A main-thread run of `slo generate` (SLO_GENERATE_THREADS=0) into its own folder, and what it wrote. */
+interface MainThreadRun {
+  readonly dir: string;
+  readonly run: CliRun;
+  readonly files: ReturnType<typeof outputFiles>;
+  readonly manifest: string;
+}
+
+/**
+ * `slo generate <args>` in the main thread, run once per argument list for every test that compares
+ * with it or starts from its output (which they copy: the manifest holds no path of the folder).
+ */
+const mainThreadRuns = new Map<string, Promise<MainThreadRun>>();
+function inMainThread(...args: string[]): Promise<MainThreadRun> {
+  const key = args.join(' ');
+  let run = mainThreadRuns.get(key);
+  if (!run) {
+    const dir = join(tmp, `main-${mainThreadRuns.size}`);
+    run = generateWith('0', '--out', dir, ...args).then((r) => {
+      expect(r.code).toBe(0);
+      return { dir, run: r, files: outputFiles(dir), manifest: manifestOf(dir) };
+    });
+    mainThreadRuns.set(key, run);
+  }
+  return run;
+}
+
+/** A copy of what `slo generate <args>` writes in the main thread, in `name`, as a previous output. */
+async function previousOutput(name: string, ...args: string[]): Promise<string> {
+  const dir = join(tmp, name);
+  cpSync((await inMainThread(...args)).dir, dir, { recursive: true });
+  return dir;
+}
 
 describe('slo generate in worker threads', () => {
   test.each([
@@ -54,38 +87,35 @@ describe('slo generate in worker threads', () => {
   ])(
     'writes the same files and manifest as the main thread for %s',
     async (_what, extra) => {
-      // given
-      const main = join(tmp, `main${extra.length}`);
+      // given what the main thread writes
+      const main = await inMainThread(...extra);
       const workers = join(tmp, `workers${extra.length}`);
       // when
-      const inMain = await generateWith('0', '--out', main, ...extra);
       const inWorkers = await generateWith('3', '--out', workers, ...extra);
       // then
-      expect([inMain.code, inWorkers.code]).toEqual([0, 0]);
-      expect(inWorkers.out).toBe(inMain.out.replace(main, workers));
-      expect(outputFiles(workers)).toEqual(outputFiles(main));
-      expect(manifestOf(workers)).toBe(manifestOf(main));
+      expect(inWorkers.code).toBe(0);
+      expect(inWorkers.out).toBe(main.run.out.replace(main.dir, workers));
+      expect(outputFiles(workers)).toEqual(main.files);
+      expect(manifestOf(workers)).toBe(main.manifest);
     },
     120_000,
   );
 
   test('writes the same files from the built CLI, whose workers run their own bundle', async () => {
-    // given
-    const main = join(tmp, 'built-main');
+    // given what the main thread writes (from the sources: the bundle must write the same)
+    const main = await inMainThread('--env', 'example');
     const workers = join(tmp, 'built-workers');
     // when
-    const inMain = await spawnCli(['generate', '--env', 'example', '--out', main], { SLO_GENERATE_THREADS: '0' }).done;
-    const inWorkers = await spawnCli(['generate', '--env', 'example', '--out', workers], { SLO_GENERATE_THREADS: '2' }).done;
+    const inWorkers = await spawnCli(['generate', '--env', 'example', '--out', workers], workersRender(2)).done;
     // then
-    expect([inMain.code, inWorkers.code, inWorkers.err]).toEqual([0, 0, '']);
-    expect(outputFiles(workers)).toEqual(outputFiles(main));
-    expect(manifestOf(workers)).toBe(manifestOf(main));
+    expect([inWorkers.code, inWorkers.err]).toEqual([0, '']);
+    expect(outputFiles(workers)).toEqual(main.files);
+    expect(manifestOf(workers)).toBe(main.manifest);
   }, 120_000);
 
   test('refuses to overwrite a file it did not write, as the main thread does, and writes nothing', async () => {
     // given an output whose manifest does not list a generated path that someone else's file holds
-    const out = join(tmp, 'conflict');
-    expect((await generateWith('0', '--out', out)).code).toBe(0);
+    const out = await previousOutput('conflict');
     writeFileSync(join(out, 'prometheus', 'api.test.yaml'), 'mine\n');
     writeFileSync(join(out, '.slo-manifest.json'), manifestOf(out).replace(/"prometheus\/api\.test\.yaml": "[^"]*",\n/, ''));
     const before = outputFiles(out);
@@ -105,24 +135,23 @@ describe('slo generate in worker threads', () => {
   ])(
     'killed %s, leaves a complete output that the next run finishes',
     async (_when, killAt, committed) => {
-      // given an output of the specs alone, then a generation with the platform layer, in workers
-      const dir = join(tmp, `killed-${killAt}`);
-      expect((await generateWith('0', '--out', dir)).code).toBe(0);
+      // given an output of the specs alone, then a generation with the platform layer, in a worker
+      const dir = await previousOutput(`killed-${killAt}`);
       const old = outputFiles(dir);
       // when
-      const killed = await spawnCli(['generate', '--env', 'example', '--out', dir], { SLO_TEST_KILL_AT: killAt, SLO_GENERATE_THREADS: '2' })
-        .done;
+      const killed = await spawnCli(['generate', '--env', 'example', '--out', dir], { ...workersRender(1), SLO_TEST_KILL_AT: killAt }).done;
       // then
       expect(killed.signal).toBe('SIGKILL');
       if (!committed) expect(outputFiles(dir)).toEqual(old);
-      const next = await spawnCli(['generate', '--env', 'example', '--out', dir], { SLO_GENERATE_THREADS: '2' }).done;
+      // the next run in this process and its main thread: it recovers the killed run's output whatever renders
+      const next = await generateWith('0', '--env', 'example', '--out', dir);
       expect([next.code, next.err]).toEqual([
         0,
         committed
           ? `slo generate: finished the swap of an interrupted slo generate run in ${dir}\n`
           : `slo generate: discarded the unfinished output of an interrupted slo generate run in ${dir}\n`,
       ]);
-      expect(outputFiles(dir)).toEqual(await exampleInMainThread());
+      expect(outputFiles(dir)).toEqual((await inMainThread('--env', 'example')).files);
     },
     120_000,
   );

@@ -40,12 +40,25 @@ describe('parseYamlFast', () => {
     ['a directive', '%YAML 1.1\n---\na: yes\n'],
     ['an explicit collection key', '? [a]\n: b\n'],
     ['a collection key in a flow mapping', 'm: {[a]: b}\n'],
+    ['a collection key after a comma, blanks before its colon', 'm: {x: 1, [a, b] \t: c}\n'],
     ['a null key', 'labels:\n  ~: x\n'],
     ['a __proto__ key', '__proto__: {a: 1}\n'],
     ['a tab as indentation', 'a: b\n\tc: d\n'],
   ])('declines %s', (_, text) => {
     // then
     expect(parseYamlFast('t.yaml', text)).toBeUndefined();
+  });
+
+  test('reads a line of 200,000 brackets in linear time', () => {
+    // given a colon-free line: a pattern retried from every bracket would read the rest each time
+    // (quadratic: about 9 CPU-s; one pass takes milliseconds)
+    const text = `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    const before = process.cpuUsage();
+    // when
+    parseYamlFast('t.yaml', text);
+    // then
+    const used = process.cpuUsage(before);
+    expect((used.user + used.system) / 1e6).toBeLessThan(1);
   });
 
   test('builds the positioned document only when it is asked for', () => {
