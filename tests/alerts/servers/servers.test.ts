@@ -51,17 +51,30 @@ function amtool(): string {
   return found;
 }
 
+/** Generated artifacts by environment: several cases read the same environment's output. */
+const generatedByEnv = new Map<EnvironmentConfig, Artifact[]>();
+
 /**
  * The rule files and server configurations of `env` (not the promtool test files, which no server
- * reads), written under a fresh directory; returns it and the artifacts.
+ * reads), generated once per environment object.
  */
+function generated(env: EnvironmentConfig): Artifact[] {
+  let artifacts = generatedByEnv.get(env);
+  if (!artifacts) {
+    const inputs = platformInputs(catalog!, env);
+    const rules = catalog!.services.map((service) => ({
+      path: ruleFilePath(service),
+      content: ruleFileParts(serviceRuleFile(catalog!, service, inputs)),
+    }));
+    artifacts = [...rules, ...serverArtifacts(serverInputs(env, catalog!), rules)];
+    generatedByEnv.set(env, artifacts);
+  }
+  return artifacts;
+}
+
+/** The artifacts of `env` written under a fresh directory, for the tools to check; returns it and them. */
 function writeAll(name: string, env: EnvironmentConfig): { dir: string; artifacts: Artifact[] } {
-  const inputs = platformInputs(catalog!, env);
-  const rules = catalog!.services.map((service) => ({
-    path: ruleFilePath(service),
-    content: ruleFileParts(serviceRuleFile(catalog!, service, inputs)),
-  }));
-  const artifacts = [...rules, ...serverArtifacts(serverInputs(env, catalog!), rules)];
+  const artifacts = generated(env);
   const dir = join(tmp, name);
   for (const a of artifacts) {
     mkdirSync(dirname(join(dir, a.path)), { recursive: true });
@@ -182,7 +195,7 @@ describe('Alertmanager configuration', () => {
 
   test('reads every credential from a file mounted from its secret, never the reference or a value inline', () => {
     // when
-    const text = content(writeAll('secrets', example).artifacts, SERVER_CONFIG_PATHS.alertmanager);
+    const text = content(generated(example), SERVER_CONFIG_PATHS.alertmanager);
     // then
     expect(text).not.toMatch(/projects\//);
     const config = parse(text);
@@ -250,7 +263,7 @@ describe('Prometheus and blackbox exporter configuration', () => {
 
   test('probes every region health endpoint with the labels the availability SLI selects, every uptime period', () => {
     // given
-    const config = parse(content(writeAll('uptime', example).artifacts, SERVER_CONFIG_PATHS.prometheus));
+    const config = parse(content(generated(example), SERVER_CONFIG_PATHS.prometheus));
     const availability = catalog!.slos.find((s) => s.id === 'api/availability')!;
     const sli = JSON.stringify(availability.sli);
     // when
@@ -278,7 +291,7 @@ describe('Prometheus and blackbox exporter configuration', () => {
     test("probes each region through the load balancer with that host's own token file, in a module of the region's own", () => {
       // given the production example, whose edge is iap
       expect(iapEnv.edge.access).toBe('iap');
-      const { artifacts } = writeAll('iap-uptime', iapEnv);
+      const artifacts = generated(iapEnv);
       // when
       const prometheus = parse(content(artifacts, SERVER_CONFIG_PATHS.prometheus));
       const blackbox = parse(content(artifacts, SERVER_CONFIG_PATHS.blackbox));
@@ -364,7 +377,7 @@ describe('Prometheus and blackbox exporter configuration', () => {
   test('with a public edge, probes every region with the one unauthenticated module', () => {
     // given the example, whose edge is public
     expect(example.edge.access).toBe('public');
-    const { artifacts } = writeAll('public-uptime', example);
+    const artifacts = generated(example);
     // when
     const blackbox = parse(content(artifacts, SERVER_CONFIG_PATHS.blackbox));
     const uptime = parse(content(artifacts, SERVER_CONFIG_PATHS.prometheus)).scrape_configs.find(
@@ -380,7 +393,7 @@ describe('Prometheus and blackbox exporter configuration', () => {
     // given
     const longest = Math.max(...catalog!.slos.map((s) => s.windowSeconds));
     // when
-    const flags = content(writeAll('flags', example).artifacts, SERVER_CONFIG_PATHS.prometheusFlags)
+    const flags = content(generated(example), SERVER_CONFIG_PATHS.prometheusFlags)
       .split('\n')
       .filter((l) => l !== '' && !l.startsWith('#'));
     // then
@@ -391,14 +404,14 @@ describe('Prometheus and blackbox exporter configuration', () => {
     // given
     const env: EnvironmentConfig = { ...example, prometheusServers: { ...example.prometheusServers, retention: '90d' } };
     // when
-    const flags = content(writeAll('flags-90d', env).artifacts, SERVER_CONFIG_PATHS.prometheusFlags);
+    const flags = content(generated(env), SERVER_CONFIG_PATHS.prometheusFlags);
     // then
     expect(flags).toContain('\n--storage.tsdb.retention.time=90d\n');
   });
 
   test('scrapes the API metrics of every region under the job the rules select', () => {
     // when
-    const config = parse(content(writeAll('metrics', example).artifacts, SERVER_CONFIG_PATHS.prometheus));
+    const config = parse(content(generated(example), SERVER_CONFIG_PATHS.prometheus));
     // then
     const api = config.scrape_configs.find((j: { job_name: string }) => j.job_name === example.service.name);
     expect(api.static_configs).toEqual(
