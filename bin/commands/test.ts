@@ -5,9 +5,9 @@
  * promtool is required: when it is missing the command fails with an install hint, never skips.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { basename, delimiter, dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseCommandArgs } from '../args';
 import { ENGINE_HELP, ENGINE_OPTIONS, engineArgs, engineInputs, type EngineOptionValues } from '../engine-inputs';
 import { alertPathProblems } from '../../layers/platform/managed-evaluation';
@@ -19,6 +19,9 @@ import { generate } from './generate';
 import { AMTOOL_INSTALL_HINT, checkAlertmanager, findAmtool } from '../alertmanager-check';
 import { SERVER_CONFIG_PATHS } from '../../alerts/servers/artifacts';
 import { metricsContractProblems } from '../contract-check';
+import { findPromtool, PROMTOOL_INSTALL_HINT } from '../promtool';
+
+export { findPromtool, PROMTOOL_INSTALL_HINT };
 
 const HELP = `usage: slo test [--out DIR] [--slos DIR] [--env NAME|FILE] [--grafana-url URL] [--runbook-base-url URL]
 
@@ -39,32 +42,6 @@ amtool when there is an Alertmanager configuration to test (--env); a missing on
 install hint, never skips.
 exit: 0 all passed, 1 a check or test failed (or promtool or a needed amtool is missing),
       2 usage error`;
-
-/** What to tell a user without promtool. */
-export const PROMTOOL_INSTALL_HINT =
-  'promtool not found: set PROMTOOL to its path or put it on PATH. Install it with `apt-get install prometheus` ' +
-  '(Debian/Ubuntu; promtool 2.42 or later) or from https://prometheus.io/download/.';
-
-/** The promtool executable: `$PROMTOOL` when set (it must be executable), else the first on PATH. */
-export function findPromtool(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const explicit = env.PROMTOOL;
-  if (explicit) return isExecutable(explicit) ? explicit : undefined;
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, 'promtool');
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Result of one promtool run. */
 export interface PromtoolRun {

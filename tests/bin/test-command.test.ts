@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findPromtool } from '../../bin/commands/test';
+import { findPromtool } from '../../bin/promtool';
 import { METRICS_CONTRACT_PATH } from '../../layers/layer';
 import { runCli as run } from './run-cli';
 

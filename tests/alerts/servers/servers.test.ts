@@ -25,7 +25,7 @@ import {
   type RoutingTestFile,
 } from '../../../alerts/servers';
 import { AMTOOL_INSTALL_HINT, checkAlertmanager, findAmtool, routingLabelNames } from '../../../bin/alertmanager-check';
-import { findPromtool, PROMTOOL_INSTALL_HINT } from '../../../bin/commands/test';
+import { findPromtool, PROMTOOL_INSTALL_HINT } from '../../../bin/promtool';
 import { findTool, startBlackboxExporter } from '../../../e2e/harness';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
 import { names } from '../../../environments/naming';
