@@ -18,12 +18,17 @@ export interface Artifact {
 
 /** The full text of an artifact. */
 export function artifactText(a: Artifact): string {
-  if (typeof a.content === 'string') return a.content;
-  return a.content.map((part) => (typeof part === 'string' ? part : utf8Text(part))).join('');
+  return contentText(a.content);
+}
+
+/** The full text of an artifact's content. */
+export function contentText(content: Artifact['content']): string {
+  if (typeof content === 'string') return content;
+  return content.map((part) => (typeof part === 'string' ? part : utf8Text(part))).join('');
 }
 
 /** The text of UTF-8 bytes. */
-function utf8Text(bytes: Uint8Array): string {
+export function utf8Text(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 

@@ -4,7 +4,7 @@
  */
 import { GENERATED_HEADER } from '../../slos/conventions';
 import { boundedMemo } from '../../slos/memo';
-import { artifactText } from '../../slos/artifact';
+import { contentText } from '../../slos/artifact';
 import { Alias, Anchored, toYamlBytes } from './private/yaml';
 import { isAlertingRule, type ExpectedAlert, type Rule, type RuleFile, type TestFile } from './rules';
 
@@ -59,7 +59,7 @@ const HEADER = `# ${GENERATED_HEADER}\n`;
 
 /** A rule file as Prometheus reads it. */
 export function ruleFileYaml(file: RuleFile): string {
-  return artifactText({ path: '', content: ruleFileParts(file) });
+  return contentText(ruleFileParts(file));
 }
 
 /** ruleFileYaml as the header line and the rest's UTF-8 bytes, apart (see `Artifact.content`). */
@@ -72,7 +72,7 @@ export function ruleFileParts(file: RuleFile): readonly [string, Uint8Array] {
 
 /** A promtool test file. */
 export function testFileYaml(file: TestFile): string {
-  return artifactText({ path: '', content: testFileParts(file) });
+  return contentText(testFileParts(file));
 }
 
 /**

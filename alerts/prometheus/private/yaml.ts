@@ -9,6 +9,8 @@
  * break or a control escaped. YAML breaks lines not only on `\n` but on `\r`, U+0085, U+2028 and
  * U+2029 (YAML 1.2.2 §5.4); a raw one in a label value would end the scalar and start new rules.
  */
+import { utf8Text } from '../../../slos/artifact';
+
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Strings YAML reads back as the same string when unquoted (no numbers, booleans, nulls, `: ` or ` #`). */
@@ -338,6 +340,5 @@ export function toYamlBytes(data: unknown): Uint8Array {
 
 /** YAML text of `data` (plain mappings, sequences and scalars; undefined members left out), ending in a newline. */
 export function toYaml(data: unknown): string {
-  const bytes = toYamlBytes(data);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return utf8Text(toYamlBytes(data));
 }
