@@ -10,8 +10,22 @@ export const processIo: CliIo = {
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
 };
 
-/** A usage error: exit code 2. */
-export class UsageError extends Error {}
+/**
+ * Marks a usage error. The built CLI is one file per command beside the dispatcher, each with its
+ * own copy of this module, so the dispatcher recognizes a usage error by this registered symbol
+ * rather than by which copy of the class made it.
+ */
+const USAGE_ERROR = Symbol.for('slo-platform.UsageError');
+
+/** A usage error: exit code 2. `instanceof` holds for one thrown by any copy of the class. */
+export class UsageError extends Error {
+  readonly [USAGE_ERROR] = true;
+  override readonly name = 'UsageError';
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [USAGE_ERROR]?: unknown })[USAGE_ERROR] === true;
+  }
+}
 
 /** Exit codes of the CLI contract. */
 export const EXIT = Object.freeze({ ok: 0, invalid: 1, usage: 2 });

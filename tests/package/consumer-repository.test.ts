@@ -154,6 +154,19 @@ describe('a repository that installs the packed package', () => {
     expect({ status: same.status, stdout: same.stdout }).toEqual({ status: 0, stdout: '' });
   });
 
+  test('answers a usage error of every command with one line on stderr and exit 2, no stack trace', () => {
+    // given every command the installed CLI lists, each with an option it does not have
+    const listed = sh(`${SLO} --help`);
+    const commands = [...listed.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]!);
+    expect(commands).toEqual(expect.arrayContaining(['validate', 'generate', 'explain', 'test', 'schema']));
+    // when each runs (one shell, one line of results per command)
+    const r = sh(commands.map((c) => `${SLO} ${c} --no-such-option 2>&1 && echo "exit 0" || echo "exit $?"`).join('; '));
+    // then (each command is its own file of the bundle, with its own copy of the error class)
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual(
+      commands.flatMap((c) => [`slo ${c}: Unknown option '--no-such-option'`, 'exit 2']),
+    );
+  });
+
   test('annotates a broken spec with its file and line in the GitHub format', () => {
     // given one spec with an objective out of range
     const broken = SEARCH.replace('objective: 99\n', 'objective: 120\n');
