@@ -11,7 +11,8 @@
  *   home directory or a folder holding it, a git repository root (a folder with `.git`), the
  *   repository root of the current directory or any folder holding it, the spec directory, any
  *   folder holding it and any folder inside it (its `*.yaml` would be read back as specs), a
- *   non-directory, and a non-empty directory without a manifest unless `adopt` is set.
+ *   non-directory, a path below one or through a symbolic link to nothing (no directory can be
+ *   made there), and a non-empty directory without a manifest unless `adopt` is set.
  * - **A kill at any moment loses nothing.** The new generation is written and fsynced into
  *   `DIR/.slo-staging/`, then committed by one rename to `DIR/.slo-commit/`. Before that rename
  *   DIR holds the complete old output; after it, the complete new output is on disk and the swap
@@ -48,6 +49,7 @@ import { dirname, join, parse, resolve, sep } from 'node:path';
 import { version } from '../package.json';
 import type { Artifact } from '../slos/artifact';
 import { UsageError } from './io';
+import { blockedPath } from './private/blocked-path';
 import { fileSyncer } from './private/file-syncer';
 import { acquireLock, isLeftoverLockTemp, LOCK_FILE, LOCK_TEMP_PREFIX, LockBusyError } from './private/output-lock';
 
@@ -128,10 +130,12 @@ export class OutputBusyError extends Error {}
  * Cheap and without side effects, so the CLI calls it before rendering; the writer calls it again.
  */
 export function checkOutputDir(outDir: string, options: OutputOptions): void {
-  const out = realPath(outDir);
   const refuse = (why: string, advice = 'choose a folder of its own, e.g. --out out') => {
     throw new UsageError(`--out ${outDir}: refusing to write into ${why}; ${advice}`);
   };
+  const blocked = blockedPath(outDir);
+  if (blocked) refuse(blocked, 'name a directory');
+  const out = realPath(outDir);
   if (parse(out).root === out) refuse('the filesystem root');
   const home = realPath(options.home ?? homedir());
   if (isInside(home, out)) refuse(out === home ? 'the home directory' : `a folder holding the home directory ${home}`);

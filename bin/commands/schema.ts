@@ -5,12 +5,13 @@
  * $schema=./schema.json` names. The text is the committed schema of this package, so it always
  * matches the validator that runs.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import environmentSchema from '../../environments/schema.json';
 import specSchema from '../../slos/schema.json';
 import { oneOf, parseCommandArgs } from '../args';
-import { EXIT, type CliIo } from '../io';
+import { blockedPath } from '../private/blocked-path';
+import { EXIT, UsageError, type CliIo } from '../io';
 
 const HELP = `usage: slo schema [--kind spec|environment] [--out DIR]
 
@@ -39,6 +40,10 @@ export function schema(args: string[], io: CliIo): number {
     io.out(json);
     return EXIT.ok;
   }
+  const blocked = blockedPath(values.out);
+  if (blocked) throw new UsageError(`--out ${values.out}: cannot write into ${blocked}; name a directory`);
+  if (existsSync(values.out) && !statSync(values.out).isDirectory())
+    throw new UsageError(`--out ${values.out}: cannot write into a file; name a directory`);
   mkdirSync(values.out, { recursive: true });
   const path = join(values.out, SCHEMA_FILE);
   // Written beside and renamed, so an editor never reads half a schema.

@@ -3,7 +3,7 @@
  * input (exit 1), usage errors and refused output directories exit 2. The output policy itself is
  * tested in generated-output.test.ts, crashes and concurrent runs in generate-crash.test.ts.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli as run } from './run-cli';
@@ -75,6 +75,20 @@ describe('slo generate', () => {
     ],
     ['a non-empty directory it did not create', () => ['--out', 'docs'], 'a non-empty directory that slo generate did not create'],
     ['the repository root even with --adopt', () => ['--out', '.', '--adopt'], 'the root of a git repository'],
+    [
+      'a folder below a file',
+      () => (writeFileSync(join(tmp, 'a-file'), 'kept\n'), ['--out', join(tmp, 'a-file', 'out')]),
+      'a path below /\\S+/a-file, which is not a directory; name a directory',
+    ],
+    [
+      'a symbolic link to nothing',
+      () => (
+        rmSync(join(tmp, 'dangling'), { force: true }),
+        symlinkSync(join(tmp, 'nowhere'), join(tmp, 'dangling')),
+        ['--out', join(tmp, 'dangling')]
+      ),
+      'a path through the symbolic link /\\S+/dangling, whose target does not exist; name a directory',
+    ],
   ])('rejects %s with exit 2 and one line, deleting nothing', async (_name, args, why) => {
     // given
     mkdirSync(join(tmp, 'team', 'slos'), { recursive: true });

@@ -2,7 +2,7 @@
  * `slo schema`: the committed JSON Schemas, for editors in a repository that installs the
  * package (its specs' modeline names `./schema.json`).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './run-cli';
@@ -42,6 +42,20 @@ describe('slo schema', () => {
     // then
     expect(r.code).toBe(0);
     expect(readFileSync(join(tmp, 'schema.json'), 'utf8')).toBe(committed('environments/schema.json'));
+  });
+
+  test.each([
+    ['a file', (file: string) => file, 'cannot write into a file'],
+    ['a folder below a file', (file: string) => join(file, 'slos'), 'cannot write into a path below <file>, which is not a directory'],
+  ])('rejects an --out that is %s with a usage error, keeping the file', async (_name, out, why) => {
+    // given
+    const file = join(tmp, 'notes.txt');
+    writeFileSync(file, 'kept\n');
+    // when
+    const r = await runCli('schema', '--out', out(file));
+    // then
+    expect(r).toEqual({ code: 2, out: '', err: `slo schema: --out ${out(file)}: ${why.replace('<file>', file)}; name a directory\n` });
+    expect(readFileSync(file, 'utf8')).toBe('kept\n');
   });
 
   test('rejects an unknown kind with a usage error and writes nothing', async () => {

@@ -167,6 +167,33 @@ describe('a repository that installs the packed package', () => {
     );
   });
 
+  test('refuses an --out it cannot write into with one line and exit 2, never a stack trace', () => {
+    // given a file where a folder would go, and a symbolic link to nothing
+    const runs = ['schema --out a-file', 'schema --out a-file/slos', 'generate --out a-file/out', 'generate --out dangling'];
+    // when each runs (one shell, one line of results per command)
+    const r = sh(
+      [
+        'echo kept > a-file',
+        'ln -sfn "$PWD/nowhere" dangling',
+        ...runs.map((args) => `${SLO} ${args} 2>&1 && echo "exit 0" || echo "exit $?"`),
+      ].join('; '),
+    );
+    // then
+    const file = join(consumer, 'a-file');
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      'slo schema: --out a-file: cannot write into a file; name a directory',
+      'exit 2',
+      `slo schema: --out a-file/slos: cannot write into a path below ${file}, which is not a directory; name a directory`,
+      'exit 2',
+      `slo generate: --out a-file/out: refusing to write into a path below ${file}, which is not a directory; name a directory`,
+      'exit 2',
+      `slo generate: --out dangling: refusing to write into a path through the symbolic link ${join(consumer, 'dangling')}, whose target does not exist; name a directory`,
+      'exit 2',
+    ]);
+    rmSync(join(consumer, 'a-file'));
+    rmSync(join(consumer, 'dangling'));
+  });
+
   test('annotates a broken spec with its file and line in the GitHub format', () => {
     // given one spec with an objective out of range
     const broken = SEARCH.replace('objective: 99\n', 'objective: 120\n');
