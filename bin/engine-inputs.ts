@@ -10,6 +10,7 @@ import { ENGINE_ALONE, type EngineInputs } from '../layers/layer';
 import { platformEngineInputs } from '../layers/platform/layer';
 import type { SloCatalog } from '../slos/model';
 import type { Problem } from '../slos/problems';
+import { hasTemplateDelimiter, hasUserInfo, NO_TEMPLATE_MESSAGE, NO_USER_INFO_MESSAGE, shownValue } from '../slos/text-policy';
 import { UsageError } from './io';
 
 /** The options every command that renders takes, for `parseCommandArgs`. */
@@ -35,7 +36,12 @@ export interface EngineOptionValues {
   readonly 'runbook-base-url'?: string;
 }
 
-/** The links the flags give; a flag that is not an http(s) URL is a usage error. */
+/**
+ * The links the flags give. A flag is held to the policy of the same link in an environment file
+ * (slos/text-policy.ts): an http(s) URL, without user info (it would be copied into every rule
+ * file and dashboard, and a message never shows it) and without Go template delimiters (the
+ * servers would run them in every alert). Anything else is a usage error.
+ */
 export function flagLinks(values: EngineOptionValues): AlertLinks {
   const url = (flag: 'grafana-url' | 'runbook-base-url') => {
     const v = values[flag];
@@ -46,7 +52,9 @@ export function flagLinks(values: EngineOptionValues): AlertLinks {
     } catch {
       parsed = undefined;
     }
-    if (!parsed || !/^https?:$/.test(parsed.protocol)) throw new UsageError(`--${flag} must be an http or https url; got "${v}"`);
+    if (!parsed || !/^https?:$/.test(parsed.protocol)) throw new UsageError(`--${flag} must be an http or https url; got ${shownValue(v)}`);
+    if (hasUserInfo(v)) throw new UsageError(`--${flag} ${NO_USER_INFO_MESSAGE}; got ${shownValue(v)}`);
+    if (hasTemplateDelimiter(v)) throw new UsageError(`--${flag} ${NO_TEMPLATE_MESSAGE}; got ${shownValue(v)}`);
     return v;
   };
   const grafanaUrl = url('grafana-url');

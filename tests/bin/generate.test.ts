@@ -183,6 +183,37 @@ describe('slo generate', () => {
     expect(existsSync(join(tmp, 'never-written'))).toBe(false);
   });
 
+  test.each([
+    [
+      '--grafana-url',
+      'https://admin:hunter2@grafana.example.org',
+      'holds a user name or password',
+      'https://<13 characters hidden>@grafana.example.org',
+    ],
+    [
+      '--grafana-url',
+      'ftp://admin:hunter2@grafana.example.org',
+      'must be an http or https url',
+      'ftp://<13 characters hidden>@grafana.example.org',
+    ],
+    [
+      '--runbook-base-url',
+      'https://wiki.example.org/{{ with query "up" }}',
+      'must not contain {{ or }}',
+      'https://wiki.example.org/{{ with query "up" }}',
+    ],
+  ])('rejects %s %s as a usage error, as an environment file would, never showing credentials', async (flag, value, why, shown) => {
+    // when
+    const result = await run('generate', flag, value, '--out', join(tmp, 'never-written'));
+    // then one line, naming the flag and the reason, the value with its credentials hidden
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n')).toEqual([expect.stringMatching(/^slo generate: --[a-z-]+ /), '']);
+    expect(result.err.startsWith(`slo generate: ${flag} ${why}`)).toBe(true);
+    expect(result.err.endsWith(`; got ${JSON.stringify(shown)}\n`)).toBe(true);
+    expect(result.err).not.toContain('hunter2');
+    expect(existsSync(join(tmp, 'never-written'))).toBe(false);
+  });
+
   test('rejects a call without --out as a usage error', async () => {
     const result = await run('generate');
     expect(result.code).toBe(2);

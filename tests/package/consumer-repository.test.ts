@@ -167,9 +167,16 @@ describe('a repository that installs the packed package', () => {
     );
   });
 
-  test('refuses an --out it cannot write into with one line and exit 2, never a stack trace', () => {
-    // given a file where a folder would go, and a symbolic link to nothing
-    const runs = ['schema --out a-file', 'schema --out a-file/slos', 'generate --out a-file/out', 'generate --out dangling'];
+  test('refuses an --out it cannot write into and a link flag with credentials or a template with one line and exit 2, never a stack trace or the credentials', () => {
+    // given a file where a folder would go, a symbolic link to nothing, and refused link flags
+    const runs = [
+      'schema --out a-file',
+      'schema --out a-file/slos',
+      'generate --out a-file/out',
+      'generate --out dangling',
+      'generate --grafana-url https://admin:hunter2@grafana.example.org --out refused',
+      'generate --runbook-base-url https://wiki.example.org/{{.Labels.slo}} --out refused',
+    ];
     // when each runs (one shell, one line of results per command)
     const r = sh(
       [
@@ -189,7 +196,16 @@ describe('a repository that installs the packed package', () => {
       'exit 2',
       `slo generate: --out dangling: refusing to write into a path through the symbolic link ${join(consumer, 'dangling')}, whose target does not exist; name a directory`,
       'exit 2',
+      expect.stringMatching(
+        /^slo generate: --grafana-url holds a user name or password; .*; got "https:\/\/<13 characters hidden>@grafana\.example\.org"$/,
+      ),
+      'exit 2',
+      expect.stringMatching(
+        /^slo generate: --runbook-base-url must not contain \{\{ or \}\}: .*; got "https:\/\/wiki\.example\.org\/\{\{\.Labels\.slo\}\}"$/,
+      ),
+      'exit 2',
     ]);
+    expect(readdirSync(consumer)).not.toContain('refused');
     rmSync(join(consumer, 'a-file'));
     rmSync(join(consumer, 'dangling'));
   });
