@@ -210,6 +210,24 @@ describe('a repository that installs the packed package', () => {
     rmSync(join(consumer, 'dangling'));
   });
 
+  test('removes the temporary output of slo test when interrupted (Ctrl-C), and exits as interrupted', () => {
+    // given slo test running with a temporary folder of its own, and its generated output there
+    // (the output folder is made after the interrupt handling is in place)
+    const r = sh(
+      [
+        'export TMPDIR="$(mktemp -d "$PWD/tmp.XXXXXX")"',
+        `${SLO} test >/dev/null 2>&1 & pid=$!`,
+        'for i in $(seq 600); do compgen -G "$TMPDIR/slo-test-*/out" >/dev/null && break; sleep 0.05; done',
+        // when it is interrupted
+        'kill -INT $pid',
+        'wait $pid && echo "exit 0" || echo "exit $?"',
+        'ls -A "$TMPDIR"; rmdir "$TMPDIR"',
+      ].join('; '),
+    );
+    // then nothing is left in the temporary folder
+    expect({ stdout: r.stdout, stderr: r.stderr }).toEqual({ stdout: 'exit 130\n', stderr: '' });
+  });
+
   test('annotates a broken spec with its file and line in the GitHub format', () => {
     // given one spec with an objective out of range
     const broken = SEARCH.replace('objective: 99\n', 'objective: 120\n');
