@@ -27,5 +27,29 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * What the machine refused, by system error code: a file the user may not write, a full disk. The
+ * user's to fix, and a stack trace would only hide which path it was.
+ */
+const REFUSALS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+};
+
+/**
+ * One line for a system error the machine raised against the user's paths (see `REFUSALS`), such
+ * as `cannot mkdir /srv/out: permission denied`; undefined for any other error, which stays a
+ * crash with its stack trace.
+ */
+export function refusedBySystem(e: unknown): string | undefined {
+  const { code, syscall, path } = (e ?? {}) as NodeJS.ErrnoException;
+  const why = code === undefined ? undefined : REFUSALS[code];
+  if (why === undefined || syscall === undefined) return undefined;
+  return `cannot ${syscall}${path === undefined ? '' : ` ${path}`}: ${why}`;
+}
+
 /** Exit codes of the CLI contract. */
 export const EXIT = Object.freeze({ ok: 0, invalid: 1, usage: 2 });

@@ -1,8 +1,9 @@
 /**
  * The `slo` CLI: validate | generate | explain | test. Exit codes are a contract (0 ok,
- * 1 invalid input or failed check, 2 usage error). Each command's module is loaded only when run.
+ * 1 invalid input, a failed check or a path the system refused, 2 usage error). Each command's
+ * module is loaded only when run.
  */
-import { EXIT, processIo, UsageError, type CliIo } from './io';
+import { EXIT, processIo, refusedBySystem, UsageError, type CliIo } from './io';
 
 /** A command: parses its own arguments and returns the exit code. */
 export type Command = (args: string[], io: CliIo) => Promise<number> | number;
@@ -51,6 +52,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (e instanceof UsageError) {
       io.err(`slo ${name}: ${e.message}`);
       return EXIT.usage;
+    }
+    const refused = refusedBySystem(e);
+    if (refused !== undefined) {
+      io.err(`slo ${name}: ${refused}`);
+      return EXIT.invalid;
     }
     throw e;
   }

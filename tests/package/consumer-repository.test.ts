@@ -210,6 +210,23 @@ describe('a repository that installs the packed package', () => {
     rmSync(join(consumer, 'dangling'));
   });
 
+  test('answers a path the system refuses to write with one line naming it and exit 1, never a stack trace', () => {
+    // given paths under /sys, where no one may make a folder (EPERM as root, else EACCES)
+    const runs = ['generate --out /sys/slo-out', 'schema --out /sys/slo-schema', 'test'];
+    // when each runs (one shell, one line of results per command; slo test's temporary folder under /sys)
+    const r = sh(runs.map((args) => `TMPDIR=/sys ${SLO} ${args} 2>&1 && echo "exit 0" || echo "exit $?"`).join('; '));
+    // then
+    const refused = '(permission denied|operation not permitted)';
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(new RegExp(`^slo generate: cannot mkdir /sys/slo-out: ${refused}$`)),
+      'exit 1',
+      expect.stringMatching(new RegExp(`^slo schema: cannot mkdir /sys/slo-schema: ${refused}$`)),
+      'exit 1',
+      expect.stringMatching(new RegExp(`^slo test: cannot mkdtemp /sys/slo-test-XXXXXX: ${refused}$`)),
+      'exit 1',
+    ]);
+  });
+
   test('removes the temporary output of slo test when interrupted (Ctrl-C), and exits as interrupted', () => {
     // given slo test running with a temporary folder of its own, and its generated output there
     // (the output folder is made after the interrupt handling is in place)
