@@ -466,7 +466,9 @@ function rollForward(dir: string, step: (name: string) => void): void {
       touched.add(pruneEmptyParents(dir, dirname(join(dir, path))));
       step(`deleted-${path}`);
     }
-    for (const d of touched) fsyncDir(d);
+    // A folder kept by one deletion may be pruned by a later one (its last stale file): its
+    // removal is made durable with the folder that holds it, touched too.
+    for (const d of touched) if (existsSync(d)) fsyncDir(d);
     renameSync(join(commit, MANIFEST_FILE), join(dir, MANIFEST_FILE));
     fsyncDir(dir);
     step('manifest');

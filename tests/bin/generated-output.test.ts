@@ -128,6 +128,23 @@ describe('the output directory of slo generate', () => {
     expect(result.notes).toEqual([]);
   });
 
+  test('removes a folder of several stale files it wrote, as a run without --env does after one with it (alertmanager/)', () => {
+    // given a generation with a folder of two files, then one without that folder
+    const dir = freshDir();
+    const alertmanager: Artifact[] = [
+      { path: 'alertmanager/alertmanager.yml', content: 'route: {}\n' },
+      { path: 'alertmanager/template.tmpl', content: 'text\n' },
+    ];
+    write(dir, [...NEW, ...alertmanager]);
+    // when
+    const result = write(dir, NEW);
+    // then the swap completes: no folder left, no swap left half done
+    expect(outputFiles(dir)).toEqual(asFiles(NEW));
+    expect(existsSync(join(dir, 'alertmanager'))).toBe(false);
+    expect(existsSync(join(dir, '.slo-commit'))).toBe(false);
+    expect(result.summary).toBe(`wrote ${NEW.length} files to ${dir}; removed 2 it wrote before and no longer generates`);
+  });
+
   test('keeps a stale file edited since it wrote it, reports it and drops it from the manifest', () => {
     // given
     const dir = freshDir();
