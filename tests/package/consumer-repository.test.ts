@@ -167,60 +167,42 @@ describe('a repository that installs the packed package', () => {
     );
   });
 
-  test('refuses an --out it cannot write into and a link flag with credentials or a template with one line and exit 2, never a stack trace or the credentials', () => {
-    // given a file where a folder would go, a symbolic link to nothing, and refused link flags
+  test('refuses an --out it cannot write into and a link flag with credentials with one line and exit 2, never a stack trace or the credentials', () => {
+    // given a file where a folder would go, and a Grafana URL with a password (one case per fix:
+    // the generate and schema suites hold the others)
     const runs = [
-      'schema --out a-file',
       'schema --out a-file/slos',
       'generate --out a-file/out',
-      'generate --out dangling',
       'generate --grafana-url https://admin:hunter2@grafana.example.org --out refused',
-      'generate --runbook-base-url https://wiki.example.org/{{.Labels.slo}} --out refused',
     ];
     // when each runs (one shell, one line of results per command)
-    const r = sh(
-      [
-        'echo kept > a-file',
-        'ln -sfn "$PWD/nowhere" dangling',
-        ...runs.map((args) => `${SLO} ${args} 2>&1 && echo "exit 0" || echo "exit $?"`),
-      ].join('; '),
-    );
+    const r = sh(['echo kept > a-file', ...runs.map((args) => `${SLO} ${args} 2>&1 && echo "exit 0" || echo "exit $?"`)].join('; '));
     // then
     const file = join(consumer, 'a-file');
     expect(r.stdout.split('\n').filter(Boolean)).toEqual([
-      'slo schema: --out a-file: cannot write into a file; name a directory',
-      'exit 2',
       `slo schema: --out a-file/slos: cannot write into a path below ${file}, which is not a directory; name a directory`,
       'exit 2',
       `slo generate: --out a-file/out: refusing to write into a path below ${file}, which is not a directory; name a directory`,
-      'exit 2',
-      `slo generate: --out dangling: refusing to write into a path through the symbolic link ${join(consumer, 'dangling')}, whose target does not exist; name a directory`,
       'exit 2',
       expect.stringMatching(
         /^slo generate: --grafana-url holds a user name or password; .*; got "https:\/\/<13 characters hidden>@grafana\.example\.org"$/,
       ),
       'exit 2',
-      expect.stringMatching(
-        /^slo generate: --runbook-base-url must not contain \{\{ or \}\}: .*; got "https:\/\/wiki\.example\.org\/\{\{\.Labels\.slo\}\}"$/,
-      ),
-      'exit 2',
     ]);
     expect(readdirSync(consumer)).not.toContain('refused');
     rmSync(join(consumer, 'a-file'));
-    rmSync(join(consumer, 'dangling'));
   });
 
   test('answers a path the system refuses to write with one line naming it and exit 1, never a stack trace', () => {
-    // given paths under /sys, where no one may make a folder (EPERM as root, else EACCES)
-    const runs = ['generate --out /sys/slo-out', 'schema --out /sys/slo-schema', 'test'];
-    // when each runs (one shell, one line of results per command; slo test's temporary folder under /sys)
+    // given paths under /sys, where no one may make a folder (EPERM as root, else EACCES): an
+    // output folder, and the temporary folder of slo test
+    const runs = ['generate --out /sys/slo-out', 'test'];
+    // when each runs (one shell, one line of results per command)
     const r = sh(runs.map((args) => `TMPDIR=/sys ${SLO} ${args} 2>&1 && echo "exit 0" || echo "exit $?"`).join('; '));
     // then
     const refused = '(permission denied|operation not permitted)';
     expect(r.stdout.split('\n').filter(Boolean)).toEqual([
       expect.stringMatching(new RegExp(`^slo generate: cannot mkdir /sys/slo-out: ${refused}$`)),
-      'exit 1',
-      expect.stringMatching(new RegExp(`^slo schema: cannot mkdir /sys/slo-schema: ${refused}$`)),
       'exit 1',
       expect.stringMatching(new RegExp(`^slo test: cannot mkdtemp /sys/slo-test-XXXXXX: ${refused}$`)),
       'exit 1',
