@@ -5,7 +5,7 @@
  * $schema=./schema.json` names. The text is the committed schema of this package, so it always
  * matches the validator that runs.
  */
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import environmentSchema from '../../environments/schema.json';
 import specSchema from '../../slos/schema.json';
@@ -44,12 +44,19 @@ export function schema(args: string[], io: CliIo): number {
   if (blocked) throw new UsageError(`--out ${values.out}: cannot write into ${blocked}; name a directory`);
   if (existsSync(values.out) && !statSync(values.out).isDirectory())
     throw new UsageError(`--out ${values.out}: cannot write into a file; name a directory`);
-  mkdirSync(values.out, { recursive: true });
   const path = join(values.out, SCHEMA_FILE);
-  // Written beside and renamed, so an editor never reads half a schema.
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new UsageError(`--out ${values.out}: ${path} is a directory where the schema file goes; move it away`);
+  mkdirSync(values.out, { recursive: true });
+  // Written beside and renamed, so an editor never reads half a schema; the temporary file never
+  // stays behind.
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${json}\n`);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, `${json}\n`);
+    renameSync(tmp, path);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
   io.out(`wrote ${path}`);
   return EXIT.ok;
 }

@@ -2,7 +2,7 @@
  * `slo schema`: the committed JSON Schemas, for editors in a repository that installs the
  * package (its specs' modeline names `./schema.json`).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './run-cli';
@@ -56,6 +56,20 @@ describe('slo schema', () => {
     // then
     expect(r).toEqual({ code: 2, out: '', err: `slo schema: --out ${out(file)}: ${why.replace('<file>', file)}; name a directory\n` });
     expect(readFileSync(file, 'utf8')).toBe('kept\n');
+  });
+
+  test('rejects an --out whose schema.json is a directory with a usage error, leaving nothing beside it', async () => {
+    // given
+    mkdirSync(join(tmp, 'schema.json'));
+    // when
+    const r = await runCli('schema', '--out', tmp);
+    // then
+    expect(r).toEqual({
+      code: 2,
+      out: '',
+      err: `slo schema: --out ${tmp}: ${join(tmp, 'schema.json')} is a directory where the schema file goes; move it away\n`,
+    });
+    expect(readdirSync(tmp)).toEqual(['schema.json']);
   });
 
   test('rejects an unknown kind with a usage error and writes nothing', async () => {
