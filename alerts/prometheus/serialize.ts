@@ -3,16 +3,16 @@
  * documented field order; labels and annotations sorted) and the generated-file header.
  */
 import { GENERATED_HEADER } from '../../slos/conventions';
-import { boundedMemo } from '../../slos/memo';
 import { contentText } from '../../slos/artifact';
 import { Alias, Anchored, toYamlBytes } from './private/yaml';
 import { isAlertingRule, type ExpectedAlert, type Rule, type RuleFile, type TestFile } from './rules';
 
 /**
  * `record` with its keys in sorted order. A record whose keys come sorted already is returned as
- * it is (its keys enumerate in the order a sorted copy's would); the others are copied in an
- * order computed once per set of keys: a test file's expected alerts repeat a few label sets
- * thousands of times, and sorting each copy's entries was most of what serializing allocated.
+ * it is (its keys enumerate in the order a sorted copy's would); the others are copied with their
+ * keys sorted in place by insertion (a handful of labels or annotations each). A test file's
+ * expected alerts repeat a few label sets thousands of times: sorting each copy's entries was most
+ * of what serializing allocated, and a memo of orders by the keys' JSON cost a string per record.
  */
 function sorted(record: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
   const keys = Object.keys(record);
@@ -21,14 +21,16 @@ function sorted(record: Readonly<Record<string, string>>): Readonly<Record<strin
   if (inOrder) return record;
   // `__proto__` cannot be assigned as an own key; no generated label or annotation has it
   if (keys.includes('__proto__')) return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const order = sortOrders(JSON.stringify(keys), () => keys.map((_, i) => i).sort((x, y) => (keys[x]! < keys[y]! ? -1 : 1)));
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
+  }
   const out: Record<string, string> = {};
-  for (const i of order) out[keys[i]!] = record[keys[i]!]!;
+  for (const k of keys) out[k] = record[k]!;
   return out;
 }
-
-/** The sorting permutation of each list of keys seen (JSON of the keys in their order). */
-const sortOrders = boundedMemo<readonly number[]>(4096);
 
 function ruleData(rule: Rule) {
   if (!isAlertingRule(rule)) return { record: rule.record, expr: rule.expr, labels: sorted(rule.labels) };
@@ -42,17 +44,10 @@ function ruleData(rule: Rule) {
   };
 }
 
-/**
- * An expected alert as written, one object per alert: a case asserts the same alert at many
- * evaluations, and the YAML emitter writes an object it meets again only once.
- */
+/** An expected alert as written: its labels and annotations in sorted key order. */
 function expectedAlertData(e: ExpectedAlert): object {
-  let data = EXPECTED_ALERT_DATA.get(e);
-  if (!data) EXPECTED_ALERT_DATA.set(e, (data = { exp_labels: sorted(e.exp_labels), exp_annotations: sorted(e.exp_annotations) }));
-  return data;
+  return { exp_labels: sorted(e.exp_labels), exp_annotations: sorted(e.exp_annotations) };
 }
-
-const EXPECTED_ALERT_DATA = new WeakMap<ExpectedAlert, object>();
 
 /** The first line of every file. */
 const HEADER = `# ${GENERATED_HEADER}\n`;
@@ -82,35 +77,60 @@ export function testFileYaml(file: TestFile): string {
  * anchors numbered in the order they first occur. A scenario expects the same alerts at many
  * evaluations: with 1,000 SLOs these repeats were half of a test file's bytes. Empty lists stay
  * `[]`. promtool (go-yaml) resolves aliases when it loads the file.
+ *
+ * Every expected alert of one text is written from one data object, so the YAML emitter writes
+ * that text once and copies its bytes after (see `Output.item`).
  */
-function expectedAlertLists(file: TestFile): (object[] | Anchored | Alias)[] {
-  const lists = file.tests.flatMap((t) => t.alert_rule_test.map((a) => a.exp_alerts.map(expectedAlertData)));
-  // each distinct expected alert (by the text it is written as) gets a number, each list the numbers of its alerts
-  const alertIds = new Map<object, number>();
-  const idsByText = new Map<string, number>();
-  const alertId = (data: object): number => {
-    let id = alertIds.get(data);
-    if (id === undefined) {
+function expectedAlertLists(file: TestFile): (readonly object[] | Anchored | Alias)[] {
+  // each distinct expected alert (by the text it is written as) gets a number and one data object
+  const byAlert = new Map<ExpectedAlert, { readonly id: number; readonly data: object }>();
+  const byText = new Map<string, { readonly id: number; readonly data: object }>();
+  const entry = (e: ExpectedAlert) => {
+    let found = byAlert.get(e);
+    if (found === undefined) {
+      const data = expectedAlertData(e);
       const text = JSON.stringify(data);
-      id = idsByText.get(text);
-      if (id === undefined) idsByText.set(text, (id = idsByText.size));
-      alertIds.set(data, id);
+      found = byText.get(text);
+      if (found === undefined) byText.set(text, (found = { id: byText.size, data }));
+      byAlert.set(e, found);
     }
-    return id;
+    return found;
   };
-  const keys = lists.map((list) => (list.length === 0 ? '' : list.map(alertId).join(',')));
-  const counts = new Map<string, number>();
-  for (const k of keys) if (k !== '') counts.set(k, (counts.get(k) ?? 0) + 1);
-  const anchors = new Map<string, string>();
-  return lists.map((list, i) => {
-    const k = keys[i]!;
-    if (k === '' || counts.get(k)! < 2) return list;
-    const name = anchors.get(k);
-    if (name !== undefined) return new Alias(name);
-    const anchor = `a${anchors.size + 1}`;
-    anchors.set(k, anchor);
-    return new Anchored(anchor, list);
-  });
+  // a list's key: its one alert's number (most lists hold one alert), else its numbers joined
+  const keyOf = (list: readonly ExpectedAlert[]): number | string | undefined => {
+    if (list.length === 0) return undefined;
+    if (list.length === 1) return entry(list[0]!).id;
+    return list.map((e) => entry(e).id).join(',');
+  };
+  const keys: (number | string | undefined)[] = [];
+  const counts = new Map<number | string, number>();
+  for (const t of file.tests)
+    for (const a of t.alert_rule_test) {
+      const k = keyOf(a.exp_alerts);
+      keys.push(k);
+      if (k !== undefined) counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+  const anchors = new Map<number | string, string>();
+  const lists: (readonly object[] | Anchored | Alias)[] = [];
+  let i = 0;
+  for (const t of file.tests)
+    for (const a of t.alert_rule_test) {
+      const k = keys[i++];
+      const data = () => a.exp_alerts.map((e) => byAlert.get(e)!.data);
+      if (k === undefined || counts.get(k)! < 2) {
+        lists.push(k === undefined ? [] : data());
+        continue;
+      }
+      const name = anchors.get(k);
+      if (name !== undefined) {
+        lists.push(new Alias(name));
+        continue;
+      }
+      const anchor = `a${anchors.size + 1}`;
+      anchors.set(k, anchor);
+      lists.push(new Anchored(anchor, data()));
+    }
+  return lists;
 }
 
 /** testFileYaml as the header line and the rest's UTF-8 bytes, apart (see `Artifact.content`). */

@@ -23,7 +23,7 @@ import { matcherMatches, vectorSelectors, type SelectorUse } from '../../slos/pr
 import { equalityMatchers } from './private/series';
 import type { RuleInputs } from './layer';
 import { withAlertPolicy, type AlertLinks } from './policy';
-import { nearRoundingTie, printfDecimals } from './private/template';
+import { nearRoundingTie, printfDecimals, valueKey } from './private/template';
 import { timeline, type Timeline } from './private/timeline';
 import type { AlertingRule, AlertRuleTest, ExpectedAlert, TestFile, TestGroup } from './rules';
 import {
@@ -487,14 +487,22 @@ export function sloScenarioCases(slo: Slo, links: AlertLinks, step: number): rea
   const rules = kindAlerts(slo, links);
   const labels = sloSeriesLabels(slo);
   const series = sliInputSeries(slo, shape.inputs);
-  // one object per alert and value: the YAML emitter writes an object it meets again once
-  const burnAlerts = new Map<AlertingRule, Map<number, ExpectedAlert>>();
+  // one object per alert and text: the YAML emitter writes an object it meets again once, and the
+  // serializer compares each distinct object's text; values that print alike (1.02 and 1.04 as
+  // "1.0×") expect the same alert
+  const burnAlerts = new Map<AlertingRule, { byValue: Map<number, ExpectedAlert>; byText: Map<string, ExpectedAlert> }>();
   const burnAlert = ({ alert, value }: BurnFiring) => {
     const rule = rules[alert]!;
-    let byValue = burnAlerts.get(rule);
-    if (!byValue) burnAlerts.set(rule, (byValue = new Map()));
-    let expected = byValue.get(value);
-    if (!expected) byValue.set(value, (expected = expectedAlert(rule, labels, value)));
+    let memo = burnAlerts.get(rule);
+    if (!memo) burnAlerts.set(rule, (memo = { byValue: new Map(), byText: new Map() }));
+    let expected = memo.byValue.get(value);
+    if (!expected) {
+      let key = '';
+      for (const text of Object.values(rule.annotations)) key += `${valueKey(text, value)}|`;
+      expected = memo.byText.get(key);
+      if (!expected) memo.byText.set(key, (expected = expectedAlert(rule, labels, value)));
+      memo.byValue.set(value, expected);
+    }
     return expected;
   };
   const budget = budgetAlert(slo, links);
@@ -502,7 +510,13 @@ export function sloScenarioCases(slo: Slo, links: AlertLinks, step: number): rea
     if (!budget) throw new Error(`internal: ${slo.id} has budget scenarios but no budget alert`);
     return budget;
   };
-  const budgetExpected = (percent: number) => expectedAlert(budgetRule(), { ...labels, [LABEL.budgetPercent]: String(percent) });
+  const budgetAlerts = new Map<number, ExpectedAlert>();
+  const budgetExpected = (percent: number) => {
+    let expected = budgetAlerts.get(percent);
+    if (!expected)
+      budgetAlerts.set(percent, (expected = expectedAlert(budgetRule(), { ...labels, [LABEL.budgetPercent]: String(percent) })));
+    return expected;
+  };
   return cases.map((kind) =>
     kind.map((c) => ({
       scenario: c.scenario,

@@ -21,6 +21,20 @@ export function expandTemplate(text: string, labels: Readonly<Record<string, str
   return out;
 }
 
+/**
+ * What `expandTemplate(text, labels, value)` writes of `value`: each `{{ $value }}` and `printf` of
+ * it, in order. With the same text and labels, two values of one key expand to the same string
+ * (1.02 and 1.04 both print as `1.0` with `printf "%.1f"`).
+ */
+export function valueKey(text: string, value: number): string {
+  if (!text.includes('{{')) return '';
+  let key = '';
+  for (const part of compiled(text, () => compile(text)))
+    if (typeof part !== 'string' && 'inner' in part)
+      key += `${part.decimals === undefined ? goDefault(value) : value.toFixed(part.decimals)} `;
+  return key;
+}
+
 /** A piece of a template: literal text, a label, the value (printed with `decimals`, or Go's default), or a form this file cannot expand. */
 type TemplatePart =
   | string

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { equalityMatchers, expandingNotation, formatSample, seriesSelector } from '../../../alerts/prometheus/private/series';
-import { expandTemplate, nearRoundingTie } from '../../../alerts/prometheus/private/template';
+import { expandTemplate, nearRoundingTie, valueKey } from '../../../alerts/prometheus/private/template';
 import { ratioAfter, summedWindowAverage, timeline, windowedAverage, type Timeline } from '../../../alerts/prometheus/private/timeline';
 import { toYaml, toYamlBytes } from '../../../alerts/prometheus/private/yaml';
 import { evaluationInterval } from '../../../alerts/prometheus/scenario';
@@ -162,6 +162,22 @@ describe('annotation templates', () => {
 
   test('rejects a template form the test generator does not know', () => {
     expect(() => expandTemplate('{{ $value | humanize }}', {}, 1)).toThrow('template form not supported');
+  });
+
+  test.each([
+    ['{{ printf "%.1f" $value }}x', 1.02, 1.04, true],
+    ['{{ printf "%.1f" $value }}x', 1.02, 1.06, false],
+    ['{{ printf "%.1f" $value }}x, {{ $value }}', 1.02, 1.04, false],
+    ['{{ $labels.slo }} burns', 1, 2, true],
+    ['no template', 1, 2, true],
+  ])('values of one value key expand %s alike: %d and %d -> %s', (text, a, b, alike) => {
+    // given: one annotation text and labels
+    const labels = { slo: 'availability' };
+    // when: two values have the same key
+    const sameKey = valueKey(text, a) === valueKey(text, b);
+    // then: exactly then they expand to the same text
+    expect(sameKey).toBe(alike);
+    expect(expandTemplate(text, labels, a) === expandTemplate(text, labels, b)).toBe(alike);
   });
 
   test('values on a rounding tie are recognised', () => {
