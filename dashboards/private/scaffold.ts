@@ -71,15 +71,27 @@ export function plainJson(built: unknown): Record<string, unknown> {
   return toPlain(built) as Record<string, unknown>;
 }
 
+/** Objects with more keys than this are sorted with Array#sort (insertion sort is quadratic). */
+const INSERTION_SORT_KEYS = 32;
+
 function toPlain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => (v === undefined || typeof v === 'function' ? null : toPlain(v)));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   const keys = Object.keys(value);
-  // most objects come with their keys in order already; sorting a copy of each cost more than the copy
+  // most objects come with their keys in order already; the others hold a few keys, sorted in
+  // place by insertion: Array#sort allocated a work copy of every array it sorted, the largest
+  // allocation of slo generate (1,000 SLOs: 45 of 580 MB sampled)
   for (let i = 1; i < keys.length; i++)
     if (!(keys[i - 1]! < keys[i]!)) {
-      keys.sort();
+      if (keys.length > INSERTION_SORT_KEYS) keys.sort();
+      else
+        for (let k = i; k < keys.length; k++) {
+          const key = keys[k]!;
+          let j = k - 1;
+          for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+          keys[j + 1] = key;
+        }
       break;
     }
   for (const key of keys) {
