@@ -37,7 +37,7 @@ import { checkAndTest, findPromtool, PROMTOOL_INSTALL_HINT, runPromtool, type Pr
 import { loadEnvironmentOrThrow } from '../../../environments/load';
 import { loadCatalog } from '../../../slos/load';
 import type { SloCatalog } from '../../../slos/model';
-import { artifactText } from '../../../slos/artifact';
+import { artifactText, parseGeneratedYaml } from '../../../slos/artifact';
 import { TEST_FILE_PARSE } from './test-file-parse';
 
 const GOLDEN = join(__dirname, '__golden__', 'api.rules.yaml');
@@ -170,14 +170,16 @@ function echoMutant(): { rules: string; tests: string } {
   const inputs = exampleSymptoms(catalog);
   const [fast, old] = [fastSymptomWindow(inputs), symptomWindow(inputs.platform.errorRate, 0)];
   expect(old).not.toBe(fast);
-  const file = parse(content('prometheus/api.rules.yaml')) as { groups: { name: string; rules: { alert?: string; expr: string }[] }[] };
+  const file = parseGeneratedYaml(content('prometheus/api.rules.yaml')) as {
+    groups: { name: string; rules: { alert?: string; expr: string }[] }[];
+  };
   const symptoms = file.groups.find((g) => g.name === symptomGroupName(inputs.service))!;
   for (const r of symptoms.rules) {
     if (r.alert) r.expr = r.expr.replaceAll(`ratio_rate${fast}{`, `ratio_rate${old}{`).replaceAll(`[${fast}]`, `[${old}]`);
   }
   const rules = stringify(file);
-  expect(rules).not.toBe(stringify(parse(content('prometheus/api.rules.yaml'))));
-  const data = parse(content('prometheus/api.test.yaml'), TEST_FILE_PARSE) as { tests: { name: string }[] };
+  expect(rules).not.toBe(stringify(parseGeneratedYaml(content('prometheus/api.rules.yaml'))));
+  const data = parseGeneratedYaml(content('prometheus/api.test.yaml')) as { tests: { name: string }[] };
   const tests = data.tests.filter((t) => t.name.startsWith('no echoes'));
   expect(tests.length).toBeGreaterThan(0);
   return { rules, tests: stringify({ ...data, tests }) };
@@ -185,7 +187,7 @@ function echoMutant(): { rules: string; tests: string } {
 
 /** A promtool test file with only its wandering-burn groups. */
 function wanderingOnly(testFile: string): string {
-  const data = parse(testFile, TEST_FILE_PARSE) as { tests: { name: string }[] };
+  const data = parseGeneratedYaml(testFile) as { tests: { name: string }[] };
   return stringify({ ...data, tests: data.tests.filter((t) => t.name.startsWith('a burn wandering')) });
 }
 
@@ -200,12 +202,12 @@ beforeAll(async () => {
   // a burn-rate alert: the others (SLI expressions, budget alerts, no data) pass on the mutants
   // as on the generated file and only cost promtool time.
   const burnAlerts = new Set(catalog.slos.filter((s) => s.service === 'reports').map((s) => s.alerting.name));
-  const reportsTests = parse(content('prometheus/reports.test.yaml'), TEST_FILE_PARSE) as TestFile;
+  const reportsTests = parseGeneratedYaml(content('prometheus/reports.test.yaml')) as TestFile;
   const tests = testFileYaml({
     ...reportsTests,
     tests: reportsTests.tests.filter((t) => t.alert_rule_test.some((a) => burnAlerts.has(a.alertname))),
   });
-  expect(parse(tests, TEST_FILE_PARSE).tests.length).toBeGreaterThan(0);
+  expect((parseGeneratedYaml(tests) as TestFile).tests.length).toBeGreaterThan(0);
   const factorMutant = reports.replace(
     /(slo:sli_error:ratio_rate3d\{[^}]*\} > )([0-9.]+)/g,
     (_, a: string, x: string) => `${a}${Number(x) * 2}`,
@@ -351,7 +353,7 @@ describe('error ratio without errors or without traffic', () => {
 });
 
 describe('generated scenarios', () => {
-  const files = catalog.services.map((s) => parse(content(`prometheus/${s}.test.yaml`), TEST_FILE_PARSE) as TestFile);
+  const files = catalog.services.map((s) => parseGeneratedYaml(content(`prometheus/${s}.test.yaml`)) as TestFile);
   const asserted = files.flatMap((f) => f.tests.flatMap((t) => t.alert_rule_test.map((a) => ({ group: t.name, ...a }))));
 
   test.each(catalog.slos.map((s) => [s.id, s.alerting.name] as const))('%s has a full outage that fires %s', (_, alert) => {
