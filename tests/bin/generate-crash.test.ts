@@ -12,7 +12,11 @@ import { outputFiles, spawnCli, writerEntries } from './output-files';
 import { runCli } from './run-cli';
 
 let tmp: string;
-/** Spec directories of two generations: all shipped services, then three of them. */
+/**
+ * Spec directories of two generations: all shipped services, then the three with the fewest SLOs
+ * (a spawned run generating the second takes about two thirds of the CPU it took with api, auth
+ * and logging).
+ */
 let oldSlos: string;
 let newSlos: string;
 /** What each generation writes into an empty folder. */
@@ -29,7 +33,8 @@ beforeAll(async () => {
   mkdirSync(newSlos);
   for (const f of readdirSync('slos').filter((n) => n.endsWith('.yaml'))) {
     writeFileSync(join(oldSlos, f), readFileSync(join('slos', f), 'utf8'));
-    if (['api.yaml', 'auth.yaml', 'logging.yaml'].includes(f)) writeFileSync(join(newSlos, f), readFileSync(join('slos', f), 'utf8'));
+    if (['logging.yaml', 'notifications.yaml', 'reports.yaml'].includes(f))
+      writeFileSync(join(newSlos, f), readFileSync(join('slos', f), 'utf8'));
   }
   oldOut = join(tmp, 'expected-old');
   const newOut = join(tmp, 'expected-new');
