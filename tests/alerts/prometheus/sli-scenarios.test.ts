@@ -12,7 +12,7 @@ import { serviceRuleFile } from '../../../alerts/prometheus/artifacts';
 import { ruleFileYaml, testFileYaml } from '../../../alerts/prometheus/serialize';
 import { hasExpressionScenarios, sliExpressionTests, solveLabels } from '../../../alerts/prometheus/sli-scenarios';
 import { promtoolTestFile } from '../../../alerts/prometheus/unit-tests';
-import { checkAndTest, findPromtool, PROMTOOL_INSTALL_HINT, type PromtoolRun } from '../../../bin/commands/test';
+import { findPromtool, PROMTOOL_INSTALL_HINT, runPromtool, type PromtoolRun } from '../../../bin/commands/test';
 import { loadEnvironmentOrThrow } from '../../../environments/load';
 import { environmentLinks } from '../../../layers/platform/layer';
 import { buildCatalog } from '../../../slos/catalog';
@@ -42,14 +42,16 @@ function expressionTestFile(): string {
   return testFileYaml({ ...file, tests: file.tests.filter((t) => t.promql_expr_test !== undefined) });
 }
 
-/** Runs the expression scenarios against `rules` (the generated rule file, or a mutant of it). */
-async function run(name: string, rules: string): Promise<PromtoolRun> {
+/**
+ * Runs the expression scenarios (`tests`, the same for every run) against `rules` (the generated
+ * rule file, or a mutant of it) with `promtool test rules`, the run the tests read.
+ */
+async function run(name: string, tests: string, rules: string): Promise<PromtoolRun> {
   const dir = join(tmp, name);
   mkdirSync(dir);
-  writeFileSync(join(dir, 'shop.test.yaml'), expressionTestFile());
+  writeFileSync(join(dir, 'shop.test.yaml'), tests);
   writeFileSync(join(dir, 'shop.rules.yaml'), rules);
-  const result = await checkAndTest(findPromtool()!, dir);
-  return result[result.length - 1]!;
+  return runPromtool(findPromtool()!, ['test', 'rules', 'shop.test.yaml'], dir);
 }
 
 beforeAll(async () => {
@@ -64,13 +66,14 @@ beforeAll(async () => {
     return replaced(catalog, { ...slo, sli });
   }, shop);
   const rules = (catalog: SloCatalog) => ruleFileYaml(serviceRuleFile(catalog, 'shop', inputs));
+  const tests = expressionTestFile();
   const [generated, oldGoodForm, oneLe, absentOnly] = await Promise.all([
-    run('generated', rules(shop)),
-    run('old-good-form', rules(oldGood)),
+    run('generated', tests, rules(shop)),
+    run('old-good-form', tests, rules(oldGood)),
     // the threshold bucket matched in the spec's spelling only, as `le="2"`
-    run('one-le-spelling', rules(shop).replaceAll('le=~"2|2\\\\.0"', 'le="2"')),
+    run('one-le-spelling', tests, rules(shop).replaceAll('le=~"2|2\\\\.0"', 'le="2"')),
     // no-data alerts that only see absent series, not series without traffic
-    run('no-data-absent-only', rules(shop).replace(/\n {6}or\n {6}[^\n]* == 0/g, '')),
+    run('no-data-absent-only', tests, rules(shop).replace(/\n {6}or\n {6}[^\n]* == 0/g, '')),
   ]);
   Object.assign(runs, { generated, oldGoodForm, oneLe, absentOnly });
   // (four promtool runs in parallel: about 110 s measured on a loaded 2-core machine; the timeout guards a hang)
