@@ -44,7 +44,7 @@ function resolveFile(from: string, spec: string): string {
 
 /** The package name of a bare specifier (`@scope/name/deep/path` → kept whole, to check deep paths). */
 function importsOf(file: string): Edge[] {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, false);
   const edges: Edge[] = [];
   const add = (spec: string, runtime: boolean) => {
     if (spec.startsWith('node:') || !spec) return;
