@@ -48,8 +48,8 @@ ${ENGINE_HELP}
   --adopt                 write into a non-empty directory without a manifest, and overwrite
                           files at generated paths that slo generate did not write or that
                           were edited since
-exit: 0 written, 1 invalid specs or another run kept DIR locked (nothing written),
-      2 usage error or a refused --out (nothing written)
+exit: 0 written, 1 invalid specs, another run kept DIR locked or the system refused a path
+      (nothing written), 2 usage error or a refused --out (nothing written)
 environment: SLO_GENERATE_THREADS=N renders with N worker threads beside the main thread (0: in
       the main thread alone); by default one per CPU but one (at most 7) from
       ${WORKER_THRESHOLD_SLOS} SLOs on, none below`;

@@ -19,7 +19,7 @@ Prints the JSON Schema of the SLO spec files, or writes it to DIR/schema.json, t
 specs' modeline "# yaml-language-server: $schema=./schema.json" names.
   --kind K    spec (default) or environment
   --out DIR   write DIR/schema.json (the folder is created) instead of printing it
-exit: 0 written, 2 usage error`;
+exit: 0 written, 1 the system refused a path, 2 usage error`;
 
 /** The JSON Schemas, by kind. */
 export const JSON_SCHEMAS = { spec: specSchema, environment: environmentSchema } as const;

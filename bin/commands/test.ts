@@ -40,8 +40,8 @@ ${ENGINE_HELP}
 promtool is found through $PROMTOOL, amtool through $AMTOOL, then PATH. promtool is always needed,
 amtool when there is an Alertmanager configuration to test (--env); a missing one fails with an
 install hint, never skips.
-exit: 0 all passed, 1 a check or test failed (or promtool or a needed amtool is missing),
-      2 usage error`;
+exit: 0 all passed, 1 a check or test failed (or promtool or a needed amtool is missing, or
+      the system refused a path), 2 usage error`;
 
 /** Result of one promtool run. */
 export interface PromtoolRun {
