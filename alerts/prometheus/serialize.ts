@@ -4,13 +4,14 @@
  */
 import { GENERATED_HEADER } from '../../slos/conventions';
 import { contentText } from '../../slos/artifact';
+import { sortKeysInPlace } from '../../slos/sort-keys';
 import { Alias, Anchored, toYamlBytes } from './private/yaml';
 import { isAlertingRule, type ExpectedAlert, type Rule, type RuleFile, type TestFile } from './rules';
 
 /**
  * `record` with its keys in sorted order. A record whose keys come sorted already is returned as
  * it is (its keys enumerate in the order a sorted copy's would); the others are copied with their
- * keys sorted in place by insertion (a handful of labels or annotations each). A test file's
+ * keys sorted in place (`sortKeysInPlace`: a handful of labels or annotations each, no copy). A test file's
  * expected alerts repeat a few label sets thousands of times: sorting each copy's entries was most
  * of what serializing allocated, and a memo of orders by the keys' JSON cost a string per record.
  */
@@ -21,12 +22,7 @@ function sorted(record: Readonly<Record<string, string>>): Readonly<Record<strin
   if (inOrder) return record;
   // `__proto__` cannot be assigned as an own key; no generated label or annotation has it
   if (keys.includes('__proto__')) return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  for (let i = 1; i < keys.length; i++) {
-    const k = keys[i]!;
-    let j = i - 1;
-    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
-    keys[j + 1] = k;
-  }
+  sortKeysInPlace(keys);
   const out: Record<string, string> = {};
   for (const k of keys) out[k] = record[k]!;
   return out;

@@ -1,6 +1,7 @@
 /** Settings every generated dashboard shares. */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { GENERATED_HEADER } from '../../slos/conventions';
+import { sortKeysInPlace } from '../../slos/sort-keys';
 
 /** Auto-refresh of every dashboard (targets.md §3: the platform dashboard refreshes every 30 s). */
 export const DASHBOARD_REFRESH = '30s';
@@ -71,27 +72,15 @@ export function plainJson(built: unknown): Record<string, unknown> {
   return toPlain(built) as Record<string, unknown>;
 }
 
-/** Objects with more keys than this are sorted with Array#sort (insertion sort is quadratic). */
-const INSERTION_SORT_KEYS = 32;
-
 function toPlain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => (v === undefined || typeof v === 'function' ? null : toPlain(v)));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   const keys = Object.keys(value);
-  // most objects come with their keys in order already; the others hold a few keys, sorted in
-  // place by insertion: Array#sort allocated a work copy of every array it sorted, the largest
-  // allocation of slo generate (1,000 SLOs: 45 of 580 MB sampled)
+  // most objects come with their keys in order already
   for (let i = 1; i < keys.length; i++)
     if (!(keys[i - 1]! < keys[i]!)) {
-      if (keys.length > INSERTION_SORT_KEYS) keys.sort();
-      else
-        for (let k = i; k < keys.length; k++) {
-          const key = keys[k]!;
-          let j = k - 1;
-          for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
-          keys[j + 1] = key;
-        }
+      sortKeysInPlace(keys);
       break;
     }
   for (const key of keys) {

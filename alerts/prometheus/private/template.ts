@@ -15,8 +15,7 @@ export function expandTemplate(text: string, labels: Readonly<Record<string, str
     if (typeof part === 'string') out += part;
     else if ('label' in part) out += labels[part.label] ?? '<no value>';
     else if ('unsupported' in part) throw new Error(`template form not supported by the test generator: {{ ${part.unsupported} }}`);
-    else if (part.decimals === undefined) out += goDefault(need(value, part.inner));
-    else out += need(value, part.inner).toFixed(part.decimals);
+    else out += printedValue(part, need(value, part.inner));
   }
   return out;
 }
@@ -30,9 +29,13 @@ export function valueKey(text: string, value: number): string {
   if (!text.includes('{{')) return '';
   let key = '';
   for (const part of compiled(text, () => compile(text)))
-    if (typeof part !== 'string' && 'inner' in part)
-      key += `${part.decimals === undefined ? goDefault(value) : value.toFixed(part.decimals)} `;
+    if (typeof part !== 'string' && 'inner' in part) key += `${printedValue(part, value)} `;
   return key;
+}
+
+/** `value` as a `{{ $value }}` or `{{ printf "%.Nf" $value }}` part prints it. */
+function printedValue(part: { readonly decimals: number | undefined }, value: number): string {
+  return part.decimals === undefined ? goDefault(value) : value.toFixed(part.decimals);
 }
 
 /** A piece of a template: literal text, a label, the value (printed with `decimals`, or Go's default), or a form this file cannot expand. */
