@@ -22,7 +22,8 @@ export function findPromtool(env: NodeJS.ProcessEnv = process.env): string | und
   return undefined;
 }
 
-function isExecutable(path: string): boolean {
+/** True when `path` is a file this process may execute. */
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;

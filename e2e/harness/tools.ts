@@ -2,8 +2,8 @@
  * The server binaries the end-to-end run starts, found on PATH (or through an environment
  * variable). A missing one fails with the Debian package that provides it: the run never skips.
  */
-import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { isExecutable } from '../../bin/promtool';
 
 /** One tool: its binary names (first found wins), the variable that overrides it, the package to install. */
 interface ToolSpec {
@@ -32,15 +32,6 @@ export type ToolName = keyof typeof TOOLS;
 /** Raised when a tool is missing; the message says how to install it. */
 export class MissingToolError extends Error {}
 
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Absolute path of `tool`: `$<ENV>` when set, else the first of its names on PATH, then in
  * `fallbackDirs` (Debian's /usr/bin, for a PATH that lacks it).
@@ -49,14 +40,14 @@ export function findTool(tool: ToolName, env: NodeJS.ProcessEnv = process.env, f
   const spec: ToolSpec = TOOLS[tool];
   const override = env[spec.env];
   if (override) {
-    if (executable(override)) return override;
+    if (isExecutable(override)) return override;
     throw new MissingToolError(`$${spec.env} is set to ${override}, which is not an executable file`);
   }
   const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), ...fallbackDirs];
   for (const name of spec.names) {
     for (const dir of dirs) {
       const candidate = join(dir, name);
-      if (executable(candidate)) return candidate;
+      if (isExecutable(candidate)) return candidate;
     }
   }
   throw new MissingToolError(
