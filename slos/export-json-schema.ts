@@ -9,8 +9,8 @@ import { z } from 'zod';
 import { environmentSchema } from '../environments/schema';
 import { specFileSchema } from './schema';
 
-/** The JSON Schema text of a zod schema, as committed. */
-export function jsonSchemaText(schema: z.ZodType, title: string): string {
+/** The JSON Schema text of a zod schema, as committed (core type: see zodProblems). */
+export function jsonSchemaText(schema: z.core.$ZodType, title: string): string {
   const json = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
   return `${JSON.stringify({ ...json, title }, null, 2)}\n`;
 }

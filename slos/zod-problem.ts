@@ -12,8 +12,12 @@ import { secretFields, shownValue, type SecretField } from './text-policy';
 /**
  * Turns one zod issue into problems (one per unknown key, otherwise one). `schema` is the root
  * schema the value was parsed with; it lets unknown-field messages list the allowed fields.
+ *
+ * Schemas are typed as zod's core `$ZodType` here, never the classic `z.ZodType`: passing a whole
+ * spec schema where `z.ZodType` is expected makes tsc relate every method of the classic API (a
+ * third of the types and instantiations of the type check).
  */
-export function zodProblems(source: YamlSource, issue: z.core.$ZodIssue, schema?: z.ZodType): Problem[] {
+export function zodProblems(source: YamlSource, issue: z.core.$ZodIssue, schema?: z.core.$ZodType): Problem[] {
   const path = issue.path as PropertyKey[];
   const field = fieldPath(path) || 'the document';
   const input = (issue as { input?: unknown }).input;
@@ -67,19 +71,19 @@ export function zodProblems(source: YamlSource, issue: z.core.$ZodIssue, schema?
  * One problem for a zod issue (the first, when an issue names several unknown keys). Kept for
  * callers that map issues one to one; prefer `zodProblems`, which reports every unknown key.
  */
-export function zodProblem(source: YamlSource, issue: z.core.$ZodIssue, schema?: z.ZodType): Problem {
+export function zodProblem(source: YamlSource, issue: z.core.$ZodIssue, schema?: z.core.$ZodType): Problem {
   return zodProblems(source, issue, schema)[0]!;
 }
 
 /** The field names of the strict object at `path` in `schema` (empty when not an object). */
-export function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+export function objectKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
   const node = nodeAt(schema, path);
   const shape = node?._zod.def.type === 'object' ? node._zod.def.shape : undefined;
   return shape ? Object.keys(shape) : [];
 }
 
 /** How the field at `path` of `schema` may be shown, when it is registered in `secretFields`. */
-export function secretFieldAt(schema: z.ZodType, path: readonly PropertyKey[]): SecretField | undefined {
+export function secretFieldAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): SecretField | undefined {
   let node: ZodDefNode | undefined = schema as unknown as ZodDefNode;
   for (const part of path) {
     node = childOf(node, part);
@@ -87,7 +91,7 @@ export function secretFieldAt(schema: z.ZodType, path: readonly PropertyKey[]): 
   }
   // The registered schema may sit under optional/default wrappers; check each layer.
   for (let i = 0; node && i < 10; i++) {
-    const meta = secretFields.get(node as unknown as z.ZodType);
+    const meta = secretFields.get(node as unknown as z.core.$ZodType);
     if (meta) return meta;
     const def: ZodDefNode['_zod']['def'] = node._zod.def;
     node = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
@@ -96,7 +100,7 @@ export function secretFieldAt(schema: z.ZodType, path: readonly PropertyKey[]): 
 }
 
 /** The schema node at `path`, wrappers stripped (undefined when the path leaves the schema). */
-function nodeAt(schema: z.ZodType, path: readonly PropertyKey[]): ZodDefNode | undefined {
+function nodeAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): ZodDefNode | undefined {
   let node: ZodDefNode | undefined = unwrap(schema as unknown as ZodDefNode);
   for (const part of path) {
     node = unwrap(childOf(node, part));
